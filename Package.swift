@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "attrdb",
+    products: [
+        .library(name: "AttrDB", targets: ["AttrDB"]),
+        .executable(name: "attrdb", targets: ["attrdb"]),
+    ],
+    dependencies: [
+        // The command line: subcommands, option groups, validation and help.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Reading `.npz` archives (zip files of `.npy` members).
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    ],
+    targets: [
+        // The system libsqlite3 (Debian: libsqlite3-dev), through a module map and one shim header.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(
+            name: "AttrDB",
+            dependencies: [
+                "CSQLite",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .executableTarget(
+            name: "attrdb",
+            dependencies: [
+                "AttrDB",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "AttrDBTests", dependencies: ["AttrDB"]),
+        .testTarget(name: "CLITests", dependencies: ["AttrDB"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,122 @@
+/// Writes rows in one of the ``OutputFormat``s as they come, so a large table streams through
+/// constant memory (the aligned `table` format alone waits for every row to measure the columns).
+///
+/// ```swift
+/// let writer = TableWriter(columns: ["checkpoint_step", "share"], format: .csv, sink: .standardOutput())
+/// try writer.write([.int(4000), .double(0.25)])
+/// try writer.finish()
+/// ```
+public final class TableWriter {
+    public let columns: [String]
+    public let format: OutputFormat
+    public let headers: Bool
+    /// Significant digits for the formats read by people (table, markdown, latex); nil prints exact values.
+    public let digits: Int?
+    public let caption: String?
+    private let sink: OutputSink
+    private var rowCount = 0
+    private var pending: [[Cell]] = []
+
+    public init(columns: [String], format: OutputFormat, sink: OutputSink, headers: Bool = true,
+                digits: Int? = nil, caption: String? = nil) {
+        self.columns = columns
+        self.format = format
+        self.sink = sink
+        self.headers = headers
+        self.digits = digits
+        self.caption = caption
+    }
+
+    private var started = false
+
+    private func start() throws {
+        started = true
+        switch format {
+        case .csv where headers: try sink.write(columns.map(Escape.csv).joined(separator: ",") + "\n")
+        case .tsv where headers: try sink.write(columns.map(Escape.tsv).joined(separator: "\t") + "\n")
+        case .json: try sink.write("[")
+        case .latex:
+            if caption != nil { try sink.write("\\begin{table}[t]\n\\centering\n") }
+            try sink.write("\\begin{tabular}{\(String(repeating: "l", count: columns.count))}\n\\toprule\n")
+            if headers { try sink.write(columns.map(Escape.latex).joined(separator: " & ") + " \\\\\n\\midrule\n") }
+        case .markdown:
+            try sink.write("| " + columns.map(Escape.markdown).joined(separator: " | ") + " |\n")
+            try sink.write("|" + columns.map { _ in " --- |" }.joined() + "\n")
+        default: break
+        }
+    }
+
+    public func write(_ row: [Cell]) throws {
+        precondition(row.count == columns.count, "a row of \(row.count) cells for \(columns.count) columns")
+        if !started { try start() }
+        defer { rowCount += 1 }
+        switch format {
+        case .table: pending.append(row)
+        case .csv: try sink.write(row.map { Escape.csv($0.exactText) }.joined(separator: ",") + "\n")
+        case .tsv: try sink.write(row.map { Escape.tsv($0.exactText) }.joined(separator: "\t") + "\n")
+        case .json: try sink.write((rowCount == 0 ? "\n" : ",\n") + jsonObject(row))
+        case .jsonl: try sink.write(jsonObject(row) + "\n")
+        case .markdown:
+            try sink.write("| " + row.map { Escape.markdown($0.roundedText(digits: digits)) }.joined(separator: " | ") + " |\n")
+        case .latex:
+            try sink.write(row.map { Escape.latex($0.roundedText(digits: digits)) }.joined(separator: " & ") + " \\\\\n")
+        }
+    }
+
+    /// Ends the table and flushes the sink.
+    public func finish() throws {
+        if !started { try start() }
+        switch format {
+        case .table: try sink.write(AlignedTable.render(columns: headers ? columns : nil, rows: pending, digits: digits))
+        case .json: try sink.write(rowCount == 0 ? "]\n" : "\n]\n")
+        case .latex:
+            try sink.write("\\bottomrule\n\\end{tabular}\n")
+            if let caption { try sink.write("\\caption{\(Escape.latex(caption))}\n\\end{table}\n") }
+        default: break
+        }
+        try sink.flush()
+    }
+
+    private func jsonObject(_ row: [Cell]) -> String {
+        var text = "{"
+        for (index, cell) in row.enumerated() {
+            if index > 0 { text += "," }
+            text += Escape.json(columns[index]) + ":" + jsonValue(cell)
+        }
+        return text + "}"
+    }
+
+    private func jsonValue(_ cell: Cell) -> String {
+        switch cell {
+        case .int(let v): return String(v)
+        case .double(let v): return v.isFinite ? Cell.numberText(v) : "null"
+        case .float(let v): return v.isFinite ? Cell.numberText(v) : "null"
+        case .text(let v): return Escape.json(v)
+        case .null: return "null"
+        }
+    }
+}
+
+extension TableWriter {
+    /// Writes a whole table at once.
+    public static func write(_ table: ResultTable, format: OutputFormat, sink: OutputSink, headers: Bool = true,
+                             digits: Int? = nil, caption: String? = nil) throws {
+        let writer = TableWriter(columns: table.columns, format: format, sink: sink, headers: headers, digits: digits, caption: caption)
+        for row in table.rows { try writer.write(row) }
+        try writer.finish()
+    }
+}
+
+/// A table held in memory: what analyses return.
+public struct ResultTable: Equatable, Sendable {
+    public var columns: [String]
+    public var rows: [[Cell]]
+
+    public init(columns: [String], rows: [[Cell]] = []) {
+        self.columns = columns
+        self.rows = rows
+    }
+
+    /// The index of a column by name.
+    public func column(_ name: String) -> Int? { columns.firstIndex(of: name) }
+}

@@ -1,0 +1,160 @@
+import CSQLite
+
+/// One connection to a SQLite database file: the only owner of a `sqlite3*` handle.
+///
+/// Opened with extended result codes, foreign keys on and a busy timeout, so a second process
+/// writing the same file makes this one wait instead of failing.
+///
+/// ```swift
+/// let db = try Connection(path: "attrdb.sqlite", access: .readWrite(create: true))
+/// try db.transaction { try db.execute("INSERT INTO metric(name) VALUES ('logit_diff')") }
+/// ```
+public final class Connection {
+    /// How a connection may touch its file.
+    public enum Access: Sendable, Equatable {
+        case readOnly
+        case readWrite(create: Bool)
+    }
+
+    let handle: OpaquePointer
+    /// The path the connection was opened with (`:memory:` for an in-memory database).
+    public let path: String
+    public let access: Access
+
+    /// Opens `path`; a failed open still closes the handle.
+    public init(path: String, access: Access, busyTimeoutMilliseconds: Int32 = 60_000) throws {
+        var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        switch access {
+        case .readOnly: flags |= SQLITE_OPEN_READONLY
+        case .readWrite(let create): flags |= SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0)
+        }
+        var raw: OpaquePointer?
+        let code = sqlite3_open_v2(path, &raw, flags, nil)
+        guard let raw else {
+            throw SQLiteError(extendedCode: code, message: String(cString: sqlite3_errstr(code)))
+        }
+        guard code == SQLITE_OK else {
+            let error = SQLiteError(extendedCode: sqlite3_extended_errcode(raw), message: String(cString: sqlite3_errmsg(raw)))
+            sqlite3_close_v2(raw)
+            throw error
+        }
+        self.handle = raw
+        self.path = path
+        self.access = access
+        sqlite3_extended_result_codes(raw, 1)
+        sqlite3_busy_timeout(raw, busyTimeoutMilliseconds)
+        _ = attrdb_db_config_defensive(raw, 1)
+        try execute("PRAGMA foreign_keys = ON")
+        try SQLFunctions.register(on: self)
+    }
+
+    deinit {
+        sqlite3_close_v2(handle)
+    }
+
+    /// Throws the connection's current error unless `code` is one of `accepted`.
+    @discardableResult
+    func check(_ code: Int32, sql: String? = nil, accepted: Set<Int32> = [SQLITE_OK]) throws -> Int32 {
+        guard accepted.contains(code) else { throw lastError(code: code, sql: sql) }
+        return code
+    }
+
+    func lastError(code: Int32, sql: String?) -> SQLiteError {
+        let extended = sqlite3_extended_errcode(handle)
+        // sqlite3_errmsg may describe a later call; the code the caller saw is the one that counts.
+        let useExtended = (extended & 0xFF) == (code & 0xFF) ? extended : code
+        return SQLiteError(extendedCode: useExtended, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+    }
+
+    /// Runs one or more statements that return no rows.
+    public func execute(_ sql: String) throws {
+        var message: UnsafeMutablePointer<CChar>?
+        let code = sqlite3_exec(handle, sql, nil, nil, &message)
+        if code != SQLITE_OK {
+            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(code))
+            sqlite3_free(message)
+            throw SQLiteError(extendedCode: sqlite3_extended_errcode(handle), message: text, sql: sql)
+        }
+    }
+
+    /// Prepares one statement. Reuse it on hot paths: preparing costs more than stepping.
+    public func prepare(_ sql: String) throws -> Statement {
+        var raw: OpaquePointer?
+        var tail: UnsafePointer<CChar>?
+        let code = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &raw, &tail)
+        try check(code, sql: sql)
+        guard let raw else {
+            throw SQLiteError(extendedCode: SQLITE_MISUSE, message: "no statement in SQL text", sql: sql)
+        }
+        let statement = Statement(handle: raw, connection: self, sql: sql)
+        if let tail, tail.pointee != 0, !String(cString: tail).allSatisfy({ $0.isWhitespace || $0 == ";" }) {
+            throw SQLiteError(extendedCode: SQLITE_MISUSE, message: "only one statement may be given at a time", sql: sql)
+        }
+        return statement
+    }
+
+    /// Prepares, binds and steps through `sql`, calling `row` for every result row.
+    public func forEachRow(_ sql: String, _ arguments: [SQLValue] = [], _ row: (Statement) throws -> Void) throws {
+        let statement = try prepare(sql)
+        try statement.bind(arguments)
+        while try statement.step() { try row(statement) }
+    }
+
+    /// Runs a statement that returns no rows, with arguments.
+    public func run(_ sql: String, _ arguments: [SQLValue] = []) throws {
+        let statement = try prepare(sql)
+        try statement.bind(arguments)
+        while try statement.step() {}
+    }
+
+    /// The first column of the first row, or nil when there is no row.
+    public func scalar(_ sql: String, _ arguments: [SQLValue] = []) throws -> SQLValue? {
+        let statement = try prepare(sql)
+        try statement.bind(arguments)
+        guard try statement.step() else { return nil }
+        return statement.value(at: 0)
+    }
+
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    public var changes: Int { Int(sqlite3_changes64(handle)) }
+    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    /// How a transaction takes its locks.
+    public enum TransactionKind: String, Sendable {
+        /// Takes the write lock at once: the kind for every write, so two writers never deadlock.
+        case immediate = "IMMEDIATE"
+        case deferred = "DEFERRED"
+        case exclusive = "EXCLUSIVE"
+    }
+
+    /// Runs `body` in a transaction: commits when it returns, rolls back when it throws.
+    /// The body's error is rethrown; a failing rollback never hides it.
+    public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
+        try execute("BEGIN \(kind.rawValue)")
+        let result: T
+        do {
+            result = try body()
+            try execute("COMMIT")
+        } catch {
+            if isInTransaction { try? execute("ROLLBACK") }
+            throw error
+        }
+        return result
+    }
+
+    /// Runs `body` in a savepoint, which nests inside transactions and other savepoints.
+    public func savepoint<T>(_ name: String = "attrdb", _ body: () throws -> T) throws -> T {
+        let quoted = "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        try execute("SAVEPOINT \(quoted)")
+        let result: T
+        do {
+            result = try body()
+            try execute("RELEASE \(quoted)")
+        } catch {
+            try? execute("ROLLBACK TO \(quoted)")
+            try? execute("RELEASE \(quoted)")
+            throw error
+        }
+        return result
+    }
+}

@@ -1,0 +1,32 @@
+/// One numbered step of the file format: the SQL of `schema/NNNN_name.sql`.
+public struct Migration: Sendable {
+    public let version: Int
+    public let name: String
+    public let sql: String
+
+    /// The newest schema version this build knows.
+    public static var latestVersion: Int { embedded.last?.version ?? 0 }
+}
+
+/// Brings a store's schema to the newest version this build knows.
+enum Migrator {
+    /// Applies every migration newer than the store's `PRAGMA user_version`, each committed in the
+    /// same transaction as the version it sets. Refuses a store made by a newer attrdb.
+    static func migrate(_ connection: Connection, path: String, migrations: [Migration] = Migration.embedded) throws {
+        try connection.transaction(.immediate) {
+            let current = try version(of: connection)
+            let latest = migrations.last?.version ?? 0
+            if current > latest {
+                throw StoreError.newerSchema(path: path, found: current, supported: latest)
+            }
+            for migration in migrations where migration.version > current {
+                try connection.execute(migration.sql)
+                try connection.execute("PRAGMA user_version = \(migration.version)")
+            }
+        }
+    }
+
+    static func version(of connection: Connection) throws -> Int {
+        Int(try connection.scalar("PRAGMA user_version")?.int64 ?? 0)
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+
+/// An attrdb store: one SQLite file holding runs, their checkpoints, components, scans and values.
+///
+/// ```swift
+/// let store = try Store(path: "attrdb.sqlite", access: .create)
+/// for run in try store.runs() { print(run.name, run.values) }
+/// ```
+public final class Store {
+    /// What a command needs of the store file.
+    public enum Access: Sendable {
+        /// Read only: the file must exist and be an attrdb store of this version.
+        case read
+        /// Read and write: the file must exist; its schema is upgraded when older.
+        case write
+        /// Read and write, creating the file when it is missing.
+        case create
+    }
+
+    public let connection: Connection
+    public let path: String
+
+    /// SQLite page size for new stores. Large pages make a packed matrix a short chain of overflow
+    /// pages: schema/README.md has the measurements behind it.
+    static let pageSize = 65_536
+
+    public init(path: String, access: Access) throws {
+        self.path = path
+        try Store.checkPath(path, access: access)
+        let isNew = !FileManager.default.fileExists(atPath: path)
+        do {
+            connection = try Connection(path: path, access: access == .read ? .readOnly : .readWrite(create: access == .create))
+            // The first read of the header tells a SQLite file from anything else, before any write.
+            let version = try Migrator.version(of: connection)
+            let tableCount = try connection.scalar("SELECT count(*) FROM sqlite_schema")?.int64 ?? 0
+            if version == 0 && tableCount > 0 { throw StoreError.notAnAttrDBStore(path: path) }
+            if version > Migration.latestVersion {
+                throw StoreError.newerSchema(path: path, found: version, supported: Migration.latestVersion)
+            }
+            switch access {
+            case .read:
+                if version == 0 { throw StoreError.missing(path: path) }
+                if version < Migration.latestVersion {
+                    throw StoreError.needsUpgrade(path: path, found: version, supported: Migration.latestVersion)
+                }
+            case .write, .create:
+                if version < Migration.latestVersion {
+                    if version == 0 { try connection.execute("PRAGMA page_size = \(Store.pageSize)") }
+                    try Migrator.migrate(connection, path: path)
+                }
+            }
+        } catch let error as SQLiteError {
+            if isNew && access == .create { try? FileManager.default.removeItem(atPath: path) }
+            throw Store.translate(error, path: path)
+        } catch {
+            throw error
+        }
+    }
+
+    /// The schema version recorded in the file.
+    public func schemaVersion() throws -> Int { try Migrator.version(of: connection) }
+
+    static func checkPath(_ path: String, access: Access) throws {
+        if path == ":memory:" { return }
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        if exists && isDirectory.boolValue { throw StoreError.isDirectory(path: path) }
+        if !exists {
+            guard access == .create else { throw StoreError.missing(path: path) }
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty && !FileManager.default.fileExists(atPath: folder) {
+                throw StoreError.missingFolder(path: path, folder: folder)
+            }
+            return
+        }
+        // Root may write any file; a store whose owner took away every write bit is read-only all the same.
+        if access != .read {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+            let mode = (attributes?[.posixPermissions] as? NSNumber)?.intValue ?? 0o644
+            if mode & 0o222 == 0 || !FileManager.default.isWritableFile(atPath: path) {
+                throw StoreError.readOnly(path: path)
+            }
+        }
+    }
+
+    /// Maps SQLite's codes for an unusable file to errors that name the path.
+    static func translate(_ error: SQLiteError, path: String) -> Error {
+        if error.isNotADatabase { return StoreError.notADatabase(path: path) }
+        if error.isReadOnly { return StoreError.readOnly(path: path) }
+        if error.isDiskFull { return StoreError.diskFull(path: path) }
+        if error.isCannotOpen { return StoreError.cannotOpen(path: path, reason: error.message) }
+        return error
+    }
+
+    /// Runs `body` in one write transaction, translating SQLite's file-level errors.
+    public func write<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try connection.transaction(.immediate, body)
+        } catch let error as SQLiteError {
+            throw Store.translate(error, path: path)
+        }
+    }
+}

@@ -1,0 +1,69 @@
+/// An error a person can act on, with the exit status the command line gives it.
+public protocol UserFacingError: Error, CustomStringConvertible {
+    /// The process exit status: see "Exit status" in README.md.
+    var exitStatus: Int32 { get }
+}
+
+/// Exit statuses, documented in README.md.
+public enum ExitStatus {
+    public static let failure: Int32 = 1
+    public static let store: Int32 = 2
+    public static let notFound: Int32 = 3
+    public static let conflict: Int32 = 4
+}
+
+/// Why a store could not be opened or used.
+public enum StoreError: UserFacingError, Equatable {
+    case missing(path: String)
+    case isDirectory(path: String)
+    case missingFolder(path: String, folder: String)
+    case notADatabase(path: String)
+    case notAnAttrDBStore(path: String)
+    case readOnly(path: String)
+    case newerSchema(path: String, found: Int, supported: Int)
+    case needsUpgrade(path: String, found: Int, supported: Int)
+    case diskFull(path: String)
+    case cannotOpen(path: String, reason: String)
+    case unknownRun(name: String, suggestions: [String])
+    case unknown(what: String, name: String, suggestions: [String])
+    case invalidArgument(String)
+
+    public var exitStatus: Int32 {
+        switch self {
+        case .unknownRun, .unknown: return ExitStatus.notFound
+        case .invalidArgument: return ExitStatus.failure
+        default: return ExitStatus.store
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .missing(let path):
+            return "\(path): no attrdb store here (create one with 'attrdb init' or 'attrdb ingest')"
+        case .isDirectory(let path):
+            return "\(path): is a directory, not a store file (give a file path with --db)"
+        case .missingFolder(let path, let folder):
+            return "\(path): the folder \(folder) does not exist"
+        case .notADatabase(let path):
+            return "\(path): not a SQLite database (file is not a database or is corrupted)"
+        case .notAnAttrDBStore(let path):
+            return "\(path): a SQLite database, but not an attrdb store (it has tables and no attrdb schema version)"
+        case .readOnly(let path):
+            return "\(path): the store is read-only; this command needs to write to it"
+        case .newerSchema(let path, let found, let supported):
+            return "\(path): made by a newer attrdb (schema version \(found); this attrdb knows up to \(supported)); upgrade attrdb to open it"
+        case .needsUpgrade(let path, let found, let supported):
+            return "\(path): schema version \(found) is older than this attrdb's \(supported); run 'attrdb init' to upgrade it"
+        case .diskFull(let path):
+            return "\(path): the disk is full; nothing was written"
+        case .cannotOpen(let path, let reason):
+            return "\(path): cannot open the store (\(reason))"
+        case .unknownRun(let name, let suggestions):
+            return "no run named '\(name)'" + Suggestions.sentence(suggestions)
+        case .unknown(let what, let name, let suggestions):
+            return "no \(what) '\(name)'" + Suggestions.sentence(suggestions)
+        case .invalidArgument(let message):
+            return message
+        }
+    }
+}

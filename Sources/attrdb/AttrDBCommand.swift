@@ -1,0 +1,32 @@
+import ArgumentParser
+import AttrDB
+import Foundation
+
+@main
+struct AttrDBCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attrdb",
+        abstract: "A local store and query tool for attributions per model component, injection coefficient and training checkpoint.",
+        discussion: "The store is one SQLite file: --db PATH, else $ATTRDB_DB, else ./attrdb.sqlite.",
+        subcommands: [
+            Init.self, Runs.self, Show.self, Tag.self, Delete.self,
+        ]
+    )
+
+    /// Declared here too so `attrdb --db PATH COMMAND` works as well as `attrdb COMMAND --db PATH`.
+    @OptionGroup var store: StoreOptions
+
+    /// Parses, runs, and turns an error into a message on standard error and an exit status:
+    /// the only place that does so.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as UserFacingError {
+            Diagnostics.error(error.description)
+            Foundation.exit(error.exitStatus)
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

@@ -1,0 +1,13 @@
+import ArgumentParser
+import AttrDB
+
+struct Runs: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the runs in the store.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        try output.print(RunTables.runs(try store.open(.read).runs()))
+    }
+}

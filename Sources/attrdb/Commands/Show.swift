@@ -1,0 +1,15 @@
+import ArgumentParser
+import AttrDB
+
+struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Describe one run: metadata, tags, checkpoints, components, scans, metrics and statistics.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: ArgumentHelp("The run's name.", valueName: "run")) var name: String
+
+    func run() throws {
+        try output.print(RunTables.details(try store.open(.read).details(ofRun: name)))
+    }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import AttrDB
+import Foundation
+
+extension OutputFormat: ExpressibleByArgument {}
+
+/// `--format`, `--no-headers` and `--digits`: how every command that prints a table prints it.
+struct OutputOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Output format: \(OutputFormat.allCases.map(\.rawValue).joined(separator: "|")) (default: table on a terminal, else csv).", valueName: "format"))
+    var format: OutputFormat?
+
+    @Flag(name: .customLong("no-headers"), help: "Leave out the header row.")
+    var noHeaders = false
+
+    @Option(help: ArgumentHelp("Significant digits in table, markdown and latex output (csv, tsv and json are always exact).", valueName: "n"))
+    var digits: Int?
+
+    func validate() throws {
+        if let digits, !(1...17).contains(digits) { throw ValidationError("--digits takes a number from 1 to 17.") }
+    }
+
+    func resolvedFormat(for sink: OutputSink) -> OutputFormat {
+        format ?? OutputFormat.default(isTerminal: sink.isTerminal)
+    }
+
+    /// A streaming writer on standard output.
+    func writer(columns: [String], sink: OutputSink = .standardOutput(), caption: String? = nil) -> TableWriter {
+        let format = resolvedFormat(for: sink)
+        let humanDigits = digits ?? ([.table, .markdown, .latex].contains(format) ? 6 : nil)
+        return TableWriter(columns: columns, format: format, sink: sink, headers: !noHeaders, digits: humanDigits, caption: caption)
+    }
+
+    func print(_ table: ResultTable, sink: OutputSink = .standardOutput(), caption: String? = nil) throws {
+        let writer = writer(columns: table.columns, sink: sink, caption: caption)
+        for row in table.rows { try writer.write(row) }
+        try writer.finish()
+    }
+}
