@@ -36,7 +36,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "AttrDBTests", dependencies: ["AttrDB"]),
-        .testTarget(name: "CLITests", dependencies: ["AttrDB"]),
+        .testTarget(name: "CLITests", dependencies: ["AttrDB", "attrdb"]),
     ],
     swiftLanguageModes: [.v6]
 )

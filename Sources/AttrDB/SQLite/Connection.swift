@@ -80,14 +80,19 @@ public final class Connection {
     /// Prepares one statement. Reuse it on hot paths: preparing costs more than stepping.
     public func prepare(_ sql: String) throws -> Statement {
         var raw: OpaquePointer?
-        var tail: UnsafePointer<CChar>?
-        let code = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &raw, &tail)
+        var trailing = ""
+        let code = sql.withCString { text -> Int32 in
+            var tail: UnsafePointer<CChar>?
+            let code = sqlite3_prepare_v3(handle, text, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &raw, &tail)
+            if let tail { trailing = String(cString: tail) }
+            return code
+        }
         try check(code, sql: sql)
         guard let raw else {
             throw SQLiteError(extendedCode: SQLITE_MISUSE, message: "no statement in SQL text", sql: sql)
         }
         let statement = Statement(handle: raw, connection: self, sql: sql)
-        if let tail, tail.pointee != 0, !String(cString: tail).allSatisfy({ $0.isWhitespace || $0 == ";" }) {
+        if !trailing.allSatisfy({ $0.isWhitespace || $0 == ";" }) {
             throw SQLiteError(extendedCode: SQLITE_MISUSE, message: "only one statement may be given at a time", sql: sql)
         }
         return statement

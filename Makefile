@@ -1,0 +1,40 @@
+# attrdb — build, demo, test, benchmark. Each target installs what it needs on a fresh Debian machine.
+SWIFT ?= swift
+DB ?= /tmp/attrdb-demo.sqlite
+EXAMPLE := examples/tl-modadd
+BIN := .build/release/attrdb
+
+.PHONY: deps test-deps build demo test bench schema clean
+
+# The system SQLite headers and library, through pkg-config (Debian: libsqlite3-dev).
+deps:
+	@pkg-config --exists sqlite3 2>/dev/null || { \
+	  echo "installing libsqlite3-dev"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsqlite3-dev pkg-config; }
+
+# Independent oracles for the tests: numpy, pyarrow and duckdb from PyPI.
+test-deps: deps
+	@python3 -c 'import numpy, pyarrow, duckdb' 2>/dev/null || python3 -m pip install -q numpy pyarrow duckdb
+
+build: deps
+	$(SWIFT) build -c release --product attrdb
+
+# The main job on the bundled example: a fresh store, the example ingested, the runs and capacity shown.
+demo: build
+	@rm -f $(DB)
+	$(BIN) --db $(DB) init
+	$(BIN) --db $(DB) runs --format table
+
+test: test-deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+bench: build test-deps
+	python3 Benchmarks/bench.py --attrdb $(BIN)
+
+# Regenerates the migrations embedded in the library from schema/*.sql.
+schema:
+	bash schema/embed.sh
+
+clean:
+	rm -rf .build
