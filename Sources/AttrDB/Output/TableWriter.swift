@@ -120,3 +120,12 @@ public struct ResultTable: Equatable, Sendable {
     /// The index of a column by name.
     public func column(_ name: String) -> Int? { columns.firstIndex(of: name) }
 }
+
+extension ResultTable {
+    /// Tables of several runs stacked, with a leading `run` column; one run's table is returned as it is.
+    public static func stacked(byRun tables: [(run: String, table: ResultTable)]) -> ResultTable {
+        guard tables.count > 1, let first = tables.first else { return tables.first?.table ?? ResultTable(columns: []) }
+        return ResultTable(columns: ["run"] + first.table.columns,
+                           rows: tables.flatMap { entry in entry.table.rows.map { [.text(entry.run)] + $0 } })
+    }
+}

@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+"""attrdb's benchmark: every figure printed side by side with its baseline, measured in one run.
+
+    python3 Benchmarks/bench.py --attrdb .build/release/attrdb [--quick] [--skip-big]
+
+Ingest (10.24 M float32 values: 100 checkpoints x 128 coefficients x 800 components):
+  attrdb ingest of a dataset folder (.npy + axes.json), whole process, fresh store, best of 3
+  vs Python sqlite3.executemany in long form (the baseline) and a raw write of the same bytes (the floor).
+Storage: bytes per value on disk, also for single-coefficient data (100 x 1 x 50 000).
+Other inputs: CSV and JSON-lines ingest rates.
+Queries over a 100 M-value store (1 000 x 128 x 800): capacity whole process vs DuckDB's native file,
+top and profile latency; start-up of `attrdb --help`.
+Targets (DESIGN.md) are printed next to each figure with PASS/FAIL; the script exits 0 either way.
+"""
+import argparse, json, os, resource, shutil, sqlite3, subprocess, sys, tempfile, time
+
+import numpy as np
+
+
+def run(cmd, **kw):
+    """Runs a command; returns (seconds, peak RSS in MB of that child, stdout)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
+    out, err = proc.communicate()
+    _, status, usage = os.wait4(proc.pid, 0) if False else (None, proc.returncode, None)
+    seconds = time.perf_counter() - start
+    if status != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{err.decode()}")
+    return seconds, out.decode()
+
+
+def run_rss(cmd):
+    """Runs a command and returns (seconds, peak RSS MB) using wait4 for this child alone."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    err = proc.stderr.read().decode()
+    if status != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{err}")
+    return seconds, usage.ru_maxrss / 1024.0
+
+
+def best(n, fn):
+    results = [fn() for _ in range(n)]
+    return min(results, key=lambda r: r[0])
+
+
+def make_dataset(folder, checkpoints, coefficients, components, seed=0):
+    os.makedirs(folder, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    labels = []
+    layers = max(1, (components - 3) // 100)
+    for i in range(components - 3):
+        labels.append({"label": f"L{i % layers}N{i // layers}", "layer": i % layers, "kind": "neuron", "index": i // layers})
+    labels += [{"label": "embed", "layer": -1, "kind": "embed", "index": None},
+               {"label": "pos_embed", "layer": -1, "kind": "pos_embed", "index": None},
+               {"label": "bias", "layer": layers, "kind": "bias", "index": None}]
+    path = os.path.join(folder, "attributions.npy")
+    array = np.lib.format.open_memmap(path, mode="w+", dtype="<f4", shape=(checkpoints, coefficients, components))
+    for c in range(checkpoints):
+        array[c] = rng.standard_normal((coefficients, components), dtype=np.float32)
+    array.flush()
+    del array
+    axes = {"checkpoint_steps": [int(s) for s in np.unique(np.geomspace(1, 10 ** 6, checkpoints * 4).astype(int))[:checkpoints]],
+            "coefficients": [float(x) for x in np.linspace(-10, 10, coefficients)],
+            "components": labels, "metric": "logit_diff", "metadata": {"model": "bench", "task": "synthetic"}}
+    if len(axes["checkpoint_steps"]) < checkpoints:
+        axes["checkpoint_steps"] = list(range(checkpoints))
+    with open(os.path.join(folder, "axes.json"), "w") as f:
+        json.dump(axes, f)
+    return axes
+
+
+def row(name, value, unit, baseline=None, target=None):
+    text = f"  {name:<58} {value:>12.3f} {unit:<10}"
+    if baseline:
+        text += f" {baseline}"
+    if target is not None:
+        text += f"  [{'PASS' if target else 'FAIL'}]"
+    print(text, flush=True)
+
+
+def bench_ingest(args, work):
+    print("\n== Ingest: 100 checkpoints x 128 coefficients x 800 components (10.24 M float32 values)")
+    folder = os.path.join(work, "scan")
+    make_dataset(folder, 100, 128, 800)
+    n = 100 * 128 * 800
+    data = np.load(os.path.join(folder, "attributions.npy"))
+    raw = data.tobytes()
+
+    def raw_write(sync):
+        path = os.path.join(work, "raw.bin")
+        start = time.perf_counter()
+        with open(path, "wb") as f:
+            f.write(raw)
+            if sync:
+                f.flush(); os.fsync(f.fileno())
+        seconds = time.perf_counter() - start
+        os.remove(path)
+        return (seconds,)
+
+    raw_s = best(3, lambda: raw_write(False))[0]
+    raw_sync_s = best(3, lambda: raw_write(True))[0]
+    store = os.path.join(work, "ingest.sqlite")
+
+    def ingest():
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            if os.path.exists(store + suffix):
+                os.remove(store + suffix)
+        return run_rss([args.attrdb, "--db", store, "ingest", folder, "--run", "bench"])
+
+    attr_s, rss = best(3, ingest)
+    size = os.path.getsize(store)
+
+    # Baseline: Python's sqlite3.executemany inserting the same values in long form.
+    quick = args.quick
+    base_ckpts = 10 if quick else 100
+    base_path = os.path.join(work, "python.sqlite")
+    if os.path.exists(base_path):
+        os.remove(base_path)
+    axes = json.load(open(os.path.join(folder, "axes.json")))
+    labels = [c["label"] for c in axes["components"]]
+    layers = [c["layer"] for c in axes["components"]]
+    kinds = [c["kind"] for c in axes["components"]]
+    coefs = axes["coefficients"]
+    steps = axes["checkpoint_steps"]
+    start = time.perf_counter()
+    con = sqlite3.connect(base_path)
+    con.execute("CREATE TABLE value (checkpoint_step INTEGER, coefficient REAL, component TEXT, layer INTEGER, kind TEXT, value REAL)")
+
+    def rows():
+        for c in range(base_ckpts):
+            block = data[c]
+            for j in range(128):
+                vals = block[j].tolist()
+                for p in range(800):
+                    yield (steps[c], coefs[j], labels[p], layers[p], kinds[p], vals[p])
+
+    with con:
+        con.executemany("INSERT INTO value VALUES (?, ?, ?, ?, ?, ?)", rows())
+    con.close()
+    base_s = time.perf_counter() - start
+    base_values = base_ckpts * 128 * 800
+    base_rate = base_values / base_s
+    base_bpv = os.path.getsize(base_path) / base_values
+
+    rate = n / attr_s
+    row("raw write of the same bytes (floor), M values/s", n / raw_s / 1e6, "M/s")
+    row("raw write + fsync, M values/s", n / raw_sync_s / 1e6, "M/s")
+    row("Python sqlite3.executemany long form (baseline), M values/s", base_rate / 1e6, "M/s",
+        f"({base_values / 1e6:.2f} M values, {base_bpv:.1f} bytes/value)")
+    row("attrdb ingest .npy whole process, seconds", attr_s, "s")
+    row("attrdb ingest .npy whole process, M values/s (target >= 50)", rate / 1e6, "M/s", target=rate >= 50e6)
+    row("  ratio to Python executemany (target >= 20x)", rate / base_rate, "x", target=rate / base_rate >= 20)
+    row("  time / raw write time (target <= 2)", attr_s / raw_s, "x", target=attr_s / raw_s <= 2)
+    row("  time / (raw write + fsync) time", attr_s / raw_sync_s, "x")
+    row("attrdb peak RSS during ingest (target < 200 MB)", rss, "MB", target=rss < 200)
+    row("attrdb bytes per value on disk (target <= 4.5)", size / n, "B/value", target=size / n <= 4.5)
+    return folder
+
+
+def bench_single(args, work):
+    print("\n== Single coefficient: 100 checkpoints x 1 coefficient x 50 000 components (5 M values)")
+    folder = os.path.join(work, "single")
+    make_dataset(folder, 100, 1, 50000, seed=1)
+    store = os.path.join(work, "single.sqlite")
+
+    def ingest():
+        if os.path.exists(store):
+            os.remove(store)
+        return run_rss([args.attrdb, "--db", store, "ingest", folder, "--run", "single"])
+
+    seconds, rss = best(3, ingest)
+    n = 100 * 50000
+    row("attrdb ingest, M values/s", n / seconds / 1e6, "M/s")
+    row("bytes per value on disk", os.path.getsize(store) / n, "B/value")
+    row("peak RSS", rss, "MB")
+
+
+def bench_text_inputs(args, work):
+    print("\n== Text inputs: 10 checkpoints x 128 coefficients x 800 components (1.024 M values)")
+    folder = os.path.join(work, "text")
+    axes = make_dataset(folder, 10, 128, 800, seed=2)
+    data = np.load(os.path.join(folder, "attributions.npy"))
+    labels = [c["label"] for c in axes["components"]]
+    csv_path = os.path.join(work, "long.csv")
+    jsonl_path = os.path.join(work, "long.jsonl")
+    with open(csv_path, "w") as f, open(jsonl_path, "w") as g:
+        f.write("checkpoint_step,coefficient,component,layer,kind,value\n")
+        for c, step in enumerate(axes["checkpoint_steps"]):
+            for j, coef in enumerate(axes["coefficients"]):
+                vals = data[c, j].tolist()
+                for p, comp in enumerate(axes["components"]):
+                    f.write(f"{step},{coef!r},{comp['label']},{comp['layer']},{comp['kind']},{vals[p]!r}\n")
+                    g.write(json.dumps({"checkpoint_step": step, "coefficient": coef, "component": comp["label"], "value": vals[p]}) + "\n")
+    n = data.size
+    for name, path in (("CSV", csv_path), ("JSON lines", jsonl_path)):
+        store = os.path.join(work, "text.sqlite")
+        if os.path.exists(store):
+            os.remove(store)
+        seconds, rss = run_rss([args.attrdb, "--db", store, "ingest", path, "--run", "text"])
+        row(f"attrdb ingest {name}, M values/s", n / seconds / 1e6, "M/s", f"(peak RSS {rss:.0f} MB)")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--attrdb", default=".build/release/attrdb")
+    parser.add_argument("--quick", action="store_true", help="smaller baselines")
+    parser.add_argument("--skip-big", action="store_true", help="skip the 100 M-value query benchmark")
+    parser.add_argument("--work", default=None)
+    args = parser.parse_args()
+    args.attrdb = os.path.abspath(args.attrdb)
+    work = args.work or tempfile.mkdtemp(prefix="attrdb-bench-")
+    os.makedirs(work, exist_ok=True)
+    print(f"attrdb benchmark — {os.cpu_count()} cores; work folder {work}")
+    try:
+        bench_ingest(args, work)
+        bench_single(args, work)
+        bench_text_inputs(args, work)
+        if not args.skip_big:
+            import bench_queries
+            bench_queries.bench(args, work, make_dataset, row, run, run_rss, best)
+    finally:
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    main()

@@ -1,0 +1,97 @@
+/// Reads a CSV or TSV file (gzip-compressed or not, "-" for standard input) record by record,
+/// checking every row against the header and naming the line of any problem.
+struct CSVReader {
+    let path: String
+    let delimiter: UInt8
+
+    init(path: String, delimiter: UInt8? = nil) {
+        self.path = path
+        let lower = path.lowercased()
+        self.delimiter = delimiter ?? (lower.hasSuffix(".tsv") || lower.hasSuffix(".tsv.gz") ? UInt8(ascii: "\t") : UInt8(ascii: ","))
+    }
+
+    /// One data row: its fields by header position, and its line number.
+    struct Row {
+        let fields: [String]
+        let line: Int
+        let header: Header
+        let file: String
+
+        func text(_ column: String) -> String? {
+            header.index[column].map { fields[$0] }
+        }
+
+        func double(_ column: String) throws -> Double {
+            let text = self.text(column) ?? ""
+            guard let value = CSVReader.number(text) else {
+                throw IngestError(file: file, location: .lineColumn(line: line, column: column), expected: "a number", found: text.isEmpty ? "an empty field" : "'\(text.prefix(40))'")
+            }
+            return value
+        }
+
+        func optionalDouble(_ column: String) throws -> Double? {
+            guard let text = self.text(column), !text.isEmpty else { return nil }
+            return try double(column)
+        }
+
+        func int(_ column: String) throws -> Int {
+            let text = self.text(column) ?? ""
+            if let value = Int(text.trimmingCharacters(in: .whitespaces)) { return value }
+            if let value = CSVReader.number(text), value.rounded() == value, abs(value) < 9e15 { return Int(value) }
+            throw IngestError(file: file, location: .lineColumn(line: line, column: column), expected: "an integer", found: text.isEmpty ? "an empty field" : "'\(text.prefix(40))'")
+        }
+    }
+
+    struct Header {
+        let names: [String]
+        let index: [String: Int]
+    }
+
+    /// Reads the header, checks it has `required` columns, then calls `row` for every data row.
+    /// Returns the header; a file with nothing after its header is an error.
+    @discardableResult
+    func read(required: [String], _ row: (Row) throws -> Void) throws -> Header {
+        var parser = CSVParser(delimiter: delimiter)
+        var header: Header?
+        var rows = 0
+        func emit(_ fields: [String], _ line: Int) throws {
+            guard let known = header else {
+                let names = fields.map { $0.trimmingCharacters(in: .whitespaces) }.enumerated().map { $0.offset == 0 ? String($0.element.drop { $0 == "\u{FEFF}" }) : $0.element }
+                let missing = required.filter { !names.contains($0) }
+                guard missing.isEmpty else {
+                    throw IngestError(file: path, location: .line(line), expected: "a header with the columns \(required.joined(separator: ","))", found: "'\(fields.joined(separator: String(UnicodeScalar(delimiter))))' (missing \(missing.joined(separator: ", ")))")
+                }
+                header = Header(names: names, index: Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first }))
+                return
+            }
+            guard fields.count == known.names.count else {
+                throw IngestError(file: path, location: .line(line), expected: "\(known.names.count) fields as in the header", found: "\(fields.count)")
+            }
+            rows += 1
+            try row(Row(fields: fields, line: line, header: known, file: path))
+        }
+        do {
+            try ByteSource.read(path: path) { try parser.feed($0, emit) }
+            try parser.finish(emit)
+        } catch CSVParserError.unterminatedQuote(let line) {
+            throw IngestError(file: path, location: .line(line), expected: "a closing quote", found: "end of file")
+        }
+        guard let header else { throw IngestError(file: path, expected: "a header line", found: "an empty file") }
+        if rows == 0 { throw IngestError(file: path, location: .line(2), expected: "at least one row after the header", found: "nothing") }
+        return header
+    }
+
+    /// Parses a number as Python and numpy write it (including nan, inf, -inf).
+    static func number(_ text: String) -> Double? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let value = Double(trimmed) { return value }
+        switch trimmed.lowercased() {
+        case "nan", "+nan", "-nan": return .nan
+        case "inf", "+inf", "infinity", "+infinity": return .infinity
+        case "-inf", "-infinity": return -.infinity
+        default: return nil
+        }
+    }
+}
+
+import Foundation

@@ -1,0 +1,100 @@
+import Foundation
+
+/// Reads long-form attributions — CSV or TSV with the header
+/// `checkpoint_step,coefficient,component,layer,kind,value` (layer and kind optional), or JSON lines
+/// with those keys — into axes and dense matrices.
+enum LongFormReader {
+    static let columns = ["checkpoint_step", "coefficient", "component", "value"]
+
+    static func readCSV(path: String, delimiter: UInt8? = nil) throws -> (axes: Axes, matrices: [[Float]]) {
+        var table = LongFormTable(file: path)
+        try CSVReader(path: path, delimiter: delimiter).read(required: columns) { row in
+            let kindText = row.text("kind") ?? ""
+            var kind: ComponentKind?
+            if !kindText.isEmpty {
+                guard let known = ComponentKind(rawValue: kindText) else {
+                    throw IngestError(file: path, location: .lineColumn(line: row.line, column: "kind"), expected: "one of \(ComponentKind.allCases.map(\.rawValue).joined(separator: ", "))", found: "'\(kindText)'")
+                }
+                kind = known
+            }
+            let layerText = row.text("layer") ?? ""
+            let label = row.text("component") ?? ""
+            if label.isEmpty {
+                throw IngestError(file: path, location: .lineColumn(line: row.line, column: "component"), expected: "a component label", found: "an empty field")
+            }
+            try table.add(.init(step: try row.int("checkpoint_step"), coefficient: try row.double("coefficient"), label: label,
+                                layer: layerText.isEmpty ? nil : try row.int("layer"), kind: kind, value: Float(try row.double("value"))),
+                          line: row.line)
+        }
+        return try table.build()
+    }
+
+    /// JSON lines: one object per line with `checkpoint_step`, `component`, `value`, and optionally
+    /// `coefficient` (0 when absent: a plain attribution), `layer`, `kind`. Blank lines are skipped.
+    static func readJSONLines(path: String) throws -> (axes: Axes, matrices: [[Float]]) {
+        var table = LongFormTable(file: path)
+        var pending: [UInt8] = []
+        var line = 0
+        func handle(_ bytes: ArraySlice<UInt8>) throws {
+            line += 1
+            guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
+            let value: JSONValue
+            do { value = try JSONValue.parse(Data(bytes)) } catch {
+                throw IngestError(file: path, location: .line(line), expected: "a JSON object", found: "text that is not JSON (\(Axes.describe(error)))")
+            }
+            guard let object = value.object else {
+                throw IngestError(file: path, location: .line(line), expected: "a JSON object", found: value.kindDescription)
+            }
+            func field(_ key: String) throws -> JSONValue {
+                guard let value = object[key] else {
+                    throw IngestError(file: path, location: .line(line), expected: "the key '\(key)'", found: "no such key")
+                }
+                return value
+            }
+            guard let step = try field("checkpoint_step").integer else {
+                throw IngestError(file: path, location: .lineColumn(line: line, column: "checkpoint_step"), expected: "an integer", found: try field("checkpoint_step").kindDescription)
+            }
+            guard let label = try field("component").string, !label.isEmpty else {
+                throw IngestError(file: path, location: .lineColumn(line: line, column: "component"), expected: "a component label", found: try field("component").kindDescription)
+            }
+            let raw = try field("value")
+            let number: Double
+            switch raw {
+            case .number(let v): number = v
+            case .null: number = .nan
+            case .string(let text) where CSVReader.number(text) != nil: number = CSVReader.number(text) ?? .nan
+            default: throw IngestError(file: path, location: .lineColumn(line: line, column: "value"), expected: "a number", found: raw.kindDescription)
+            }
+            var coefficient = 0.0
+            if let c = object["coefficient"], !c.isNull {
+                guard let v = c.number else { throw IngestError(file: path, location: .lineColumn(line: line, column: "coefficient"), expected: "a number", found: c.kindDescription) }
+                coefficient = v
+            }
+            var kind: ComponentKind?
+            if let k = object["kind"], !k.isNull {
+                guard let text = k.string, let known = ComponentKind(rawValue: text) else {
+                    throw IngestError(file: path, location: .lineColumn(line: line, column: "kind"), expected: "one of \(ComponentKind.allCases.map(\.rawValue).joined(separator: ", "))", found: k.kindDescription)
+                }
+                kind = known
+            }
+            var layer: Int?
+            if let l = object["layer"], !l.isNull {
+                guard let v = l.integer else { throw IngestError(file: path, location: .lineColumn(line: line, column: "layer"), expected: "an integer", found: l.kindDescription) }
+                layer = v
+            }
+            try table.add(.init(step: step, coefficient: coefficient, label: label, layer: layer, kind: kind, value: Float(number)), line: line)
+        }
+        try ByteSource.read(path: path) { chunk in
+            var start = chunk.startIndex
+            for i in chunk.indices where chunk[i] == 0x0A {
+                pending.append(contentsOf: chunk[start..<i])
+                try handle(pending[...])
+                pending.removeAll(keepingCapacity: true)
+                start = i + 1
+            }
+            pending.append(contentsOf: chunk[start...])
+        }
+        if !pending.isEmpty { try handle(pending[...]) }
+        return try table.build()
+    }
+}

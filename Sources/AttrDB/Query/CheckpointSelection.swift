@@ -1,0 +1,59 @@
+/// Which stored checkpoints a query reads: `all`, `last`, `first`, a step, `A:B` (steps from A to B
+/// inclusive; either side may be left open), or `every:N` (every Nth stored checkpoint, keeping the last).
+public enum CheckpointSelection: Equatable, Sendable {
+    case all
+    case last
+    case first
+    case step(Int)
+    case range(Int?, Int?)
+    case every(Int)
+
+    /// Parses the text of `--checkpoint`.
+    public init(parsing text: String) throws {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        switch trimmed.lowercased() {
+        case "all": self = .all
+        case "last": self = .last
+        case "first": self = .first
+        default:
+            if trimmed.lowercased().hasPrefix("every:"), let n = Int(trimmed.dropFirst(6)), n >= 1 {
+                self = .every(n)
+            } else if let colon = trimmed.firstIndex(of: ":") {
+                let lower = trimmed[..<colon], upper = trimmed[trimmed.index(after: colon)...]
+                guard lower.isEmpty || Int(lower) != nil, upper.isEmpty || Int(upper) != nil else { throw CheckpointSelection.invalid(text) }
+                self = .range(Int(lower), Int(upper))
+            } else if let step = Int(trimmed) {
+                self = .step(step)
+            } else {
+                throw CheckpointSelection.invalid(text)
+            }
+        }
+    }
+
+    static func invalid(_ text: String) -> StoreError {
+        .invalidArgument("--checkpoint '\(text)': expected all, last, first, a step, A:B or every:N")
+    }
+
+    /// Indices into `steps` (ascending) that the selection takes. A step that is not stored is an
+    /// error naming the closest stored steps.
+    public func indices(in steps: [Int]) throws -> [Int] {
+        guard !steps.isEmpty else { return [] }
+        switch self {
+        case .all: return Array(steps.indices)
+        case .last: return [steps.count - 1]
+        case .first: return [0]
+        case .step(let step):
+            if let index = steps.firstIndex(of: step) { return [index] }
+            let closest = steps.sorted { abs($0 - step) < abs($1 - step) }.prefix(3).map(String.init)
+            throw StoreError.unknown(what: "checkpoint", name: String(step), suggestions: closest)
+        case .range(let lower, let upper):
+            return steps.indices.filter { i in (lower.map { steps[i] >= $0 } ?? true) && (upper.map { steps[i] <= $0 } ?? true) }
+        case .every(let n):
+            var picked = Array(stride(from: 0, to: steps.count, by: n))
+            if picked.last != steps.count - 1 { picked.append(steps.count - 1) }
+            return picked
+        }
+    }
+}
+
+import Foundation

@@ -1,0 +1,47 @@
+/// `attrdb sql`: one statement run on a read-only connection with attrdb's SQL functions, its rows
+/// streamed to a writer.
+public enum RawSQL {
+    /// Opens `path` read-only, refuses any statement that writes, and writes the result rows.
+    public static func run(_ sql: String, path: String, writer makeWriter: ([String]) -> TableWriter) throws {
+        try Store.checkPath(path, access: .read)
+        let connection: Connection
+        do {
+            connection = try Connection(path: path, access: .readOnly)
+            try connection.restrictToReading()
+        } catch let error as SQLiteError {
+            throw Store.translate(error, path: path)
+        }
+        let statement: Statement
+        do {
+            statement = try connection.prepare(sql)
+        } catch let error as SQLiteError where error.isAuthorizationDenied {
+            throw StoreError.invalidArgument("refused: attrdb sql runs read-only statements (SELECT, WITH, EXPLAIN, reading PRAGMAs); this statement would change the store")
+        } catch let error as SQLiteError {
+            throw Store.translate(error, path: path)
+        }
+        guard statement.isReadOnly else {
+            throw StoreError.invalidArgument("refused: attrdb sql runs read-only statements; this statement would change the store")
+        }
+        let columns = (0..<statement.columnCount).map(statement.columnName)
+        let writer = makeWriter(columns)
+        while try statement.step() {
+            try writer.write((0..<statement.columnCount).map { Cell(statement.value(at: $0)) })
+        }
+        try writer.finish()
+    }
+}
+
+extension Cell {
+    /// A SQL value as a table cell; a blob shows as hex, `x'…'`.
+    init(_ value: SQLValue) {
+        switch value {
+        case .integer(let v): self = .int(Int(v))
+        case .real(let v): self = .double(v)
+        case .text(let v): self = .text(v)
+        case .null: self = .null
+        case .blob(let bytes):
+            let hex = bytes.prefix(64).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+            self = .text("x'\(hex)\(bytes.count > 64 ? "…" : "")' (\(bytes.count) bytes)")
+        }
+    }
+}

@@ -1,0 +1,138 @@
+/// One (run, scan, metric) of a store, resolved: its components, coefficient grid and stored
+/// checkpoints, and the means to read their packed matrices.
+///
+/// ```swift
+/// let selection = try ScanSelection(store: store, run: "modadd")
+/// var matrix = [Float](repeating: 0, count: selection.valuesPerCheckpoint)
+/// try selection.readMatrix(checkpoint: 0, into: &matrix)
+/// ```
+public struct ScanSelection {
+    public struct StoredCheckpoint: Equatable, Sendable {
+        public var step: Int
+        public var attributionID: Int64
+    }
+
+    public let store: Store
+    public let run: String
+    public let scan: String
+    public let metric: String
+    public let runID: Int64
+    public let scanID: Int64
+    public let metricID: Int64
+    /// In position order: the row order of every matrix.
+    public let components: [Component]
+    public let coefficients: [Double]
+    /// Ascending by step.
+    public let checkpoints: [StoredCheckpoint]
+
+    public var valuesPerCheckpoint: Int { components.count * coefficients.count }
+
+    /// Resolves names; a missing scan or metric defaults to the only one there is (or `default`).
+    public init(store: Store, run: String, scan: String? = nil, metric: String? = nil) throws {
+        self.store = store
+        let connection = store.connection
+        runID = try store.runID(named: run)
+        self.run = run
+
+        var scans: [(Int64, String)] = []
+        try connection.forEachRow("SELECT scan_id, name FROM scan WHERE run_id = ? ORDER BY scan_id", [.integer(runID)]) {
+            scans.append(($0.int64(at: 0), $0.string(at: 1)))
+        }
+        let chosenScan = try ScanSelection.choose(scan, from: scans.map(\.1), what: "scan", in: "run '\(run)'", preferred: Scan.defaultName)
+        scanID = scans.first { $0.1 == chosenScan }?.0 ?? 0
+        self.scan = chosenScan
+
+        var metrics: [(Int64, String)] = []
+        try connection.forEachRow("SELECT DISTINCT m.metric_id, m.name FROM attribution a JOIN metric m USING (metric_id) WHERE a.scan_id = ? ORDER BY m.name", [.integer(scanID)]) {
+            metrics.append(($0.int64(at: 0), $0.string(at: 1)))
+        }
+        let chosenMetric = try ScanSelection.choose(metric, from: metrics.map(\.1), what: "metric", in: "run '\(run)', scan '\(chosenScan)'", preferred: nil)
+        metricID = metrics.first { $0.1 == chosenMetric }?.0 ?? 0
+        self.metric = chosenMetric
+
+        var components: [Component] = []
+        try connection.forEachRow("SELECT label, layer, kind, head_or_neuron FROM component WHERE run_id = ? ORDER BY position", [.integer(runID)]) {
+            components.append(Component(label: $0.string(at: 0), layer: $0.int(at: 1), kind: ComponentKind(rawValue: $0.string(at: 2)) ?? .mlp, index: $0.optionalInt(at: 3)))
+        }
+        self.components = components
+        var coefficients: [Double] = []
+        try connection.forEachRow("SELECT value FROM coefficient WHERE scan_id = ? ORDER BY position", [.integer(scanID)]) {
+            coefficients.append($0.double(at: 0))
+        }
+        self.coefficients = coefficients
+        var checkpoints: [StoredCheckpoint] = []
+        try connection.forEachRow("""
+            SELECT c.step, a.attribution_id FROM attribution a JOIN checkpoint c USING (checkpoint_id)
+            WHERE a.scan_id = ? AND a.metric_id = ? ORDER BY c.step
+            """, [.integer(scanID), .integer(metricID)]) {
+            checkpoints.append(StoredCheckpoint(step: $0.int(at: 0), attributionID: $0.int64(at: 1)))
+        }
+        self.checkpoints = checkpoints
+    }
+
+    static func choose(_ name: String?, from names: [String], what: String, in place: String, preferred: String?) throws -> String {
+        if let name {
+            guard names.contains(name) else {
+                throw StoreError.unknown(what: what, name: name, suggestions: Suggestions.closest(to: name, in: names))
+            }
+            return name
+        }
+        if names.count == 1, let only = names.first { return only }
+        if let preferred, names.contains(preferred) { return preferred }
+        guard !names.isEmpty else {
+            throw StoreError.unknown(what: what, name: "(any)", suggestions: [])
+        }
+        throw StoreError.invalidArgument("\(place) has several \(what)s (\(names.joined(separator: ", "))): choose one with --\(what)")
+    }
+
+    /// The index of a component by label; an unknown label lists the closest ones.
+    public func componentIndex(_ label: String) throws -> Int {
+        if let index = components.firstIndex(where: { $0.label == label }) { return index }
+        throw StoreError.unknown(what: "component", name: label, suggestions: Suggestions.closest(to: label, in: components.map(\.label)))
+    }
+
+    /// A reader of this selection's matrices, to be reused across checkpoints.
+    public func matrixReader() throws -> MatrixReader {
+        try MatrixReader(selection: self)
+    }
+}
+
+/// Reads packed matrices with SQLite's incremental blob I/O into caller-owned memory, reusing one
+/// blob handle across rows: no per-row allocation, and a profile reads only its own bytes.
+public final class MatrixReader {
+    private let selection: ScanSelection
+    private var blob: BlobReader?
+
+    init(selection: ScanSelection) throws {
+        self.selection = selection
+    }
+
+    private func open(_ checkpoint: Int) throws -> BlobReader {
+        let rowid = selection.checkpoints[checkpoint].attributionID
+        if let blob {
+            try blob.reopen(rowid: rowid)
+            return blob
+        }
+        let opened = try BlobReader(connection: selection.store.connection, table: "attribution", column: "matrix", rowid: rowid)
+        blob = opened
+        return opened
+    }
+
+    /// Checkpoint `checkpoint` (an index into `selection.checkpoints`), component-major.
+    public func read(checkpoint: Int, into buffer: UnsafeMutableBufferPointer<Float>) throws {
+        precondition(buffer.count == selection.valuesPerCheckpoint)
+        let blob = try open(checkpoint)
+        guard blob.count == buffer.count * 4 else {
+            throw StoreError.invalidArgument("stored matrix of checkpoint \(selection.checkpoints[checkpoint].step) has \(blob.count) bytes, expected \(buffer.count * 4): run 'attrdb check'")
+        }
+        try blob.read(into: UnsafeMutableRawBufferPointer(buffer), at: 0)
+    }
+
+    /// One component's values over the coefficient grid (`count` coefficients from `first`).
+    public func readProfile(checkpoint: Int, component: Int, first: Int = 0, count: Int? = nil, into buffer: UnsafeMutableBufferPointer<Float>) throws {
+        let n = count ?? selection.coefficients.count
+        precondition(buffer.count == n)
+        let blob = try open(checkpoint)
+        try blob.read(into: UnsafeMutableRawBufferPointer(buffer), at: (component * selection.coefficients.count + first) * 4)
+    }
+}

@@ -1,0 +1,33 @@
+import CSQLite
+
+extension Connection {
+    /// Refuses, at prepare time, every statement that could change a database or the connection's
+    /// files: writes, schema changes, ATTACH/DETACH, and PRAGMAs that set a value. SQLite asks the
+    /// authorizer for each action a statement would take, so this holds for statements nested in
+    /// triggers, CTEs and views too.
+    public func restrictToReading() throws {
+        try check(sqlite3_set_authorizer(handle, readOnlyAuthorizer, nil))
+    }
+}
+
+/// PRAGMAs whose argument names what to read rather than a value to set.
+private let readingPragmas: Set<String> = [
+    "table_info", "table_xinfo", "table_list", "index_list", "index_info", "index_xinfo", "foreign_key_list",
+    "foreign_key_check", "integrity_check", "quick_check", "function_list", "pragma_list", "module_list",
+    "collation_list", "database_list", "compile_options",
+]
+
+private let readingActions: Set<Int32> = [
+    SQLITE_SELECT, SQLITE_READ, SQLITE_FUNCTION, SQLITE_RECURSIVE, SQLITE_TRANSACTION, SQLITE_SAVEPOINT,
+    SQLITE_CREATE_TEMP_VIEW, SQLITE_DROP_TEMP_VIEW,
+]
+
+private func readOnlyAuthorizer(_ context: UnsafeMutableRawPointer?, _ action: Int32, _ first: UnsafePointer<CChar>?,
+                                _ second: UnsafePointer<CChar>?, _ database: UnsafePointer<CChar>?, _ trigger: UnsafePointer<CChar>?) -> Int32 {
+    if readingActions.contains(action) { return SQLITE_OK }
+    if action == SQLITE_PRAGMA {
+        let name = first.map { String(cString: $0).lowercased() } ?? ""
+        return second == nil || readingPragmas.contains(name) ? SQLITE_OK : SQLITE_DENY
+    }
+    return SQLITE_DENY
+}

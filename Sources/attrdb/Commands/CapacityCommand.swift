@@ -1,0 +1,33 @@
+import ArgumentParser
+import AttrDB
+
+extension Capacity.Grouping: ExpressibleByArgument {}
+
+struct CapacityCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "capacity",
+        abstract: "Attribution mass per checkpoint and layer, and its share of the checkpoint's total.",
+        discussion: "mass = sum of |value| over the group's components and the selected coefficients (--signed: of values; --squared: of squares). Columns: checkpoint_step,layer,mass,share.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var query: QueryOptions
+    @OptionGroup var output: OutputOptions
+    @Flag(help: "Sum signed values instead of absolute values.") var signed = false
+    @Flag(help: "Sum squared values instead of absolute values.") var squared = false
+    @Option(help: "Group by layer (default), kind, component or head.") var by: Capacity.Grouping = .layer
+    @Flag(help: "One row per checkpoint, one share column per group.") var wide = false
+
+    func validate() throws {
+        if signed && squared { throw ValidationError("Use --signed or --squared, not both.") }
+    }
+
+    func run() throws {
+        let opened = try store.open(.read)
+        let mode: MassMode = signed ? .signed : squared ? .squared : .absolute
+        let tables = try query.resolve(in: opened, defaultCheckpoints: .all).map { resolved in
+            let masses = try ComponentMasses(resolved, mode: mode)
+            return (resolved.scan.run, wide ? Capacity.wideTable(masses, by: by) : Capacity.table(masses, by: by))
+        }
+        try output.print(.stacked(byRun: tables))
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import AttrDB
+import Foundation
+
+extension IngestRequest.StreamFormat: ExpressibleByArgument {}
+
+struct IngestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Store attributions from a dataset folder, .npz, .npy, long-form CSV/TSV (.gz too) or JSON lines.",
+        discussion: """
+            PATH is a folder with attributions.npy + axes.json (and losses.csv, resid_norms.csv, wov_norms.csv when \
+            present), an .npz, a long-form CSV/TSV with the header checkpoint_step,coefficient,component,layer,kind,value, \
+            a .jsonl file, or - for JSON lines (or CSV with --format csv) on standard input.
+            A further checkpoint of an existing run/scan/metric is appended; identical data changes nothing; values \
+            that differ from stored ones are refused unless --replace. One ingest is one transaction.
+            """)
+
+    @OptionGroup var store: StoreOptions
+    @Argument(help: ArgumentHelp("What to ingest ('-' for standard input).", valueName: "path")) var path: String
+    @Option(name: .customLong("run"), help: "The run to write to (created when new).") var runName: String
+    @Option(help: "The scan's name (default: default).") var scan: String?
+    @Option(help: "The metric (default: axes.json's metric, else 'attribution').") var metric: String?
+    @Option(help: "The model's name (default: axes.json's metadata.model).") var model: String?
+    @Option(help: "The task (default: axes.json's metadata.task).") var task: String?
+    @Flag(help: "Overwrite stored values that differ from the input.") var replace = false
+    @Flag(name: .customLong("allow-nonfinite"), help: "Store NaN and ±Inf instead of refusing them.") var allowNonFinite = false
+    @Option(help: "What standard input holds: jsonl or csv (default: jsonl).") var format: IngestRequest.StreamFormat = .jsonl
+
+    func validate() throws {
+        if runName.isEmpty { throw ValidationError("--run needs a non-empty name.") }
+    }
+
+    func run() throws {
+        let request = IngestRequest(path: path, run: runName, scan: scan, metric: metric, model: model, task: task,
+                                    streamFormat: format, options: IngestOptions(replace: replace, allowNonFinite: allowNonFinite))
+        let opened = try store.open(.create)
+        let progress = Progress(label: "ingest")
+        let summary = try Ingest.run(request, into: opened, progress: progress.update)
+        progress.finish()
+        Diagnostics.note(summary.line)
+    }
+}

@@ -1,0 +1,25 @@
+import ArgumentParser
+import AttrDB
+
+struct ProfileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "profile",
+        abstract: "Components' values against the injection coefficient.",
+        discussion: "Default: the last checkpoint. Columns: checkpoint_step,component,coefficient,value.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var query: QueryOptions
+    @OptionGroup var output: OutputOptions
+    @Option(name: .customLong("component"), parsing: .upToNextOption, help: ArgumentHelp("Component labels (repeatable).", valueName: "label"))
+    var components: [String] = []
+
+    func validate() throws {
+        if components.isEmpty { throw ValidationError("Give at least one --component LABEL.") }
+    }
+
+    func run() throws {
+        let opened = try store.open(.read)
+        let tables = try query.resolve(in: opened, defaultCheckpoints: .last).map { ($0.scan.run, try Profiles.table($0, components: components)) }
+        try output.print(.stacked(byRun: tables))
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import AttrDB
+
+struct TopCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "top",
+        abstract: "The K components with the largest |value| at a checkpoint and coefficient.",
+        discussion: "Defaults: the last checkpoint, the coefficient nearest 0. --coef A:B ranks by the mean over the range. Columns: checkpoint_step,coefficient,rank,component,layer,kind,value,share,rank_change.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var query: QueryOptions
+    @OptionGroup var output: OutputOptions
+    @Option(name: .shortAndLong, help: "How many components.") var k = 10
+
+    func validate() throws {
+        if k < 1 { throw ValidationError("-k takes a positive number.") }
+    }
+
+    func run() throws {
+        let opened = try store.open(.read)
+        var options = query
+        if options.coef == nil { options.coef = "0" }
+        let tables = try options.resolve(in: opened, defaultCheckpoints: .last).map { ($0.scan.run, try TopComponents.table($0, k: k)) }
+        try output.print(.stacked(byRun: tables))
+    }
+}

@@ -1,0 +1,99 @@
+import XCTest
+@testable import AttrDB
+
+final class LongFormReaderTests: XCTestCase {
+    func testCSVBuildsSortedAxesAndComponentMajorMatrices() throws {
+        let fixture = try IngestFixture()
+        // Rows out of order, with layer and kind left out: they come from the labels.
+        let path = try fixture.file("a.csv", """
+            checkpoint_step,coefficient,component,value
+            20,1.0,L1H0,4
+            20,-1.0,L1H0,3
+            10,1.0,L1H0,2
+            10,-1.0,L1H0,1
+            10,-1.0,bias,5
+            10,1.0,bias,6
+            20,-1.0,bias,7
+            20,1.0,bias,8
+
+            """)
+        let (axes, matrices) = try LongFormReader.readCSV(path: path)
+        XCTAssertEqual(axes.checkpointSteps, [10, 20])
+        XCTAssertEqual(axes.coefficients, [-1, 1])
+        XCTAssertEqual(axes.components, [Component(label: "L1H0", layer: 1, kind: .attnHead, index: 0), Component(label: "bias", layer: 2, kind: .bias)])
+        XCTAssertEqual(matrices, [[1, 2, 5, 6], [3, 4, 7, 8]])
+    }
+
+    func testQuotedFieldsCRLFAndTSV() throws {
+        let fixture = try IngestFixture()
+        let csv = try fixture.file("q.csv", "checkpoint_step,coefficient,component,value\r\n1,0,\"L0H0\",\"1.5\"\r\n")
+        XCTAssertEqual(try LongFormReader.readCSV(path: csv).matrices, [[1.5]])
+        let tsv = try fixture.file("t.tsv", "checkpoint_step\tcoefficient\tcomponent\tvalue\n1\t0\tembed\t-2\n")
+        XCTAssertEqual(try LongFormReader.readCSV(path: tsv, delimiter: UInt8(ascii: "\t")).matrices, [[-2]])
+    }
+
+    func testGzipCompressedCSV() throws {
+        let fixture = try IngestFixture()
+        let plain = try fixture.file("p.csv", tinyCSV())
+        let gz = fixture.folder.path("p.csv.gz")
+        _ = try python("import gzip,shutil,sys; shutil.copyfileobj(open(sys.argv[1],'rb'), gzip.open(sys.argv[2],'wb'))", arguments: [plain, gz])
+        let a = try LongFormReader.readCSV(path: plain), b = try LongFormReader.readCSV(path: gz)
+        XCTAssertEqual(a.matrices, b.matrices)
+        XCTAssertEqual(a.axes, b.axes)
+    }
+
+    func testBadCSVInputsNameFileLineAndExpectation() throws {
+        let fixture = try IngestFixture()
+        let header = "checkpoint_step,coefficient,component,layer,kind,value"
+        let cases: [(String, String, String)] = [
+            ("missing.csv", "checkpoint_step,coefficient,component,layer,kind\n1,0,L0H0,0,attn_head\n",
+             "missing.csv: line 1: expected a header with the columns checkpoint_step,coefficient,component,value, found 'checkpoint_step,coefficient,component,layer,kind' (missing value)"),
+            ("ragged.csv", "\(header)\n1,0,L0H0,0,attn_head,1\n1,0,L0H1,0,attn_head\n",
+             "ragged.csv: line 3: expected 6 fields as in the header, found 5"),
+            ("nan.csv", "\(header)\n1,0,L0H0,0,attn_head,abc\n",
+             "nan.csv: line 2, column 'value': expected a number, found 'abc'"),
+            ("empty.csv", "\(header)\n", "empty.csv: line 2: expected at least one row after the header, found nothing"),
+            ("kind.csv", "\(header)\n1,0,L0H0,0,attention,1\n",
+             "kind.csv: line 2, column 'kind': expected one of embed, pos_embed, attn_head, mlp, neuron, bias, found 'attention'"),
+            ("label.csv", "\(header)\n1,0,resid_mid,,,1\n",
+             "label.csv: line 2, column 'component': expected a TransformerLens label (embed, pos_embed, L{l}H{h}, {l}_mlp_out, L{l}N{n}, bias), or layer and kind columns, found 'resid_mid'"),
+            ("dup.csv", "\(header)\n1,0,L0H0,0,attn_head,1\n1,0,L0H0,0,attn_head,2\n",
+             "dup.csv: line 3: checkpoint 1, coefficient 0.0, component L0H0 is given twice (first on line 2)"),
+            ("hole.csv", "\(header)\n1,0,L0H0,0,attn_head,1\n1,1,L0H1,0,attn_head,2\n",
+             "hole.csv: no value for checkpoint 1, coefficient 1.0, component L0H0: every checkpoint needs every component at every coefficient"),
+            ("quote.csv", "\(header)\n1,0,\"L0H0,0,attn_head,1\n", "quote.csv: line 2: expected a closing quote, found end of file"),
+        ]
+        for (name, text, message) in cases {
+            let path = try fixture.file(name, text)
+            try fixture.assertRefused(message.replacingOccurrences(of: name, with: path, options: .anchored)) {
+                try fixture.ingest(path)
+            }
+        }
+    }
+
+    func testJSONLinesAndTheirErrors() throws {
+        let fixture = try IngestFixture()
+        let good = try fixture.file("a.jsonl", """
+            {"checkpoint_step": 5, "coefficient": 0.5, "component": "L0H1", "value": 0.25}
+            {"checkpoint_step": 5, "coefficient": 0.5, "component": "embed", "value": -1}
+
+            """)
+        let (axes, matrices) = try LongFormReader.readJSONLines(path: good)
+        XCTAssertEqual(axes.checkpointSteps, [5])
+        XCTAssertEqual(matrices, [[0.25, -1]])
+        let cases: [(String, String, String)] = [
+            ("notjson.jsonl", "{\"checkpoint_step\": 1,\n", "notjson.jsonl: line 1: expected a JSON object, found text that is not JSON"),
+            ("nokey.jsonl", "{\"checkpoint_step\": 1, \"component\": \"embed\"}\n", "nokey.jsonl: line 1: expected the key 'value', found no such key"),
+            ("array.jsonl", "[1, 2]\n", "array.jsonl: line 1: expected a JSON object, found a list"),
+            ("step.jsonl", "{\"checkpoint_step\": 1.5, \"component\": \"embed\", \"value\": 1}\n", "step.jsonl: line 1, column 'checkpoint_step': expected an integer, found the number 1.5"),
+        ]
+        for (name, text, message) in cases {
+            let path = try fixture.file(name, text)
+            let before = try fixture.snapshot()
+            XCTAssertThrowsError(try fixture.ingest(path)) { error in
+                XCTAssertTrue("\(error)".hasPrefix(message.replacingOccurrences(of: name, with: path, options: .anchored)), "\(error)")
+            }
+            XCTAssertEqual(try fixture.snapshot(), before)
+        }
+    }
+}
