@@ -5,7 +5,7 @@
 ///
 /// ```swift
 /// do { _ = try kMeans(profiles, k: 20, seed: 1) }
-/// catch let error as NumericInputError { print(error) }  // "k-means: asked for 20 clusters of 13 profiles …"
+/// catch let error as NumericInputError { message = error.description }  // "k-means: asked for 20 clusters of 13 profiles; …"
 /// ```
 public struct NumericInputError: UserFacingError, Equatable {
     /// The kernel that refused, in words: "k-means", "Gini coefficient", …
