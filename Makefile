@@ -14,7 +14,7 @@ deps:
 
 # Independent oracles for the tests: numpy, pyarrow and duckdb from PyPI.
 test-deps: deps
-	@python3 -c 'import numpy, pyarrow, duckdb' 2>/dev/null || python3 -m pip install -q numpy pyarrow duckdb
+	@python3 -c 'import numpy, scipy, pyarrow, duckdb' 2>/dev/null || python3 -m pip install -q numpy scipy pyarrow duckdb
 
 build: deps
 	$(SWIFT) build -c release --product attrdb

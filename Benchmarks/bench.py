@@ -18,15 +18,13 @@ import numpy as np
 
 
 def run(cmd, **kw):
-    """Runs a command; returns (seconds, peak RSS in MB of that child, stdout)."""
+    """Runs a command; returns (seconds, stdout)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
-    out, err = proc.communicate()
-    _, status, usage = os.wait4(proc.pid, 0) if False else (None, proc.returncode, None)
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
     seconds = time.perf_counter() - start
-    if status != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{err.decode()}")
-    return seconds, out.decode()
+    if proc.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr.decode()}")
+    return seconds, proc.stdout.decode()
 
 
 def run_rss(cmd):

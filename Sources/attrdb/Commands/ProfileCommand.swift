@@ -12,6 +12,7 @@ struct ProfileCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @Option(name: .customLong("component"), parsing: .upToNextOption, help: ArgumentHelp("Component labels (repeatable).", valueName: "label"))
     var components: [String] = []
+    @Flag(help: "Per profile: slope at 0, min, max, range, and where it saturates.") var summary = false
 
     func validate() throws {
         if components.isEmpty { throw ValidationError("Give at least one --component LABEL.") }
@@ -19,7 +20,10 @@ struct ProfileCommand: ParsableCommand {
 
     func run() throws {
         let opened = try store.open(.read)
-        let tables = try query.resolve(in: opened, defaultCheckpoints: .last).map { ($0.scan.run, try Profiles.table($0, components: components)) }
+        let tables = try query.resolve(in: opened, defaultCheckpoints: .last).map { resolved in
+            let profiles = try Profiles.table(resolved, components: components)
+            return (resolved.scan.run, summary ? try ProfileSummaries.table(profiles) : profiles)
+        }
         try output.print(.stacked(byRun: tables))
     }
 }

@@ -1,0 +1,38 @@
+import ArgumentParser
+import AttrDB
+
+extension Clusters.Method: ExpressibleByArgument {}
+extension ProfileDistance: ExpressibleByArgument {}
+
+struct ClustersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clusters",
+        abstract: "Group components by the shape of their profile against the coefficient.",
+        discussion: "Profiles are z-normalised; k-means (k-means++ seeding, --seed) or average-linkage hierarchical clustering (--distance euclidean|correlation). Default: the last checkpoint. Columns: checkpoint_step,cluster,size,component,layer,kind,mass; --centroids: checkpoint_step,cluster,size,coefficient,centroid.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var query: QueryOptions
+    @OptionGroup var output: OutputOptions
+    @Option(name: .short, help: "How many clusters.") var k = 4
+    @Option(help: "kmeans or hierarchical.") var method: Clusters.Method = .kmeans
+    @Option(help: "euclidean or correlation (hierarchical only; k-means on z-normalised profiles is correlation-like already).")
+    var distance: ProfileDistance = .euclidean
+    @Option(help: "Seed for k-means++.") var seed: UInt64 = 0
+    @Option(name: .customLong("min-mass"), help: "Leave out components whose mass is below this.") var minMass = 0.0
+    @Flag(help: "Print each cluster's centroid profile instead of its members.") var centroids = false
+
+    func validate() throws {
+        if k < 1 { throw ValidationError("-k takes a positive number.") }
+    }
+
+    func run() throws {
+        let opened = try store.open(.read)
+        let results = try query.resolve(in: opened, defaultCheckpoints: .last).map { resolved in
+            (resolved.scan.run, try Clusters(resolved, k: k, method: method, distance: distance, seed: seed, minMass: minMass))
+        }
+        for (run, result) in results where result.leftOut > 0 {
+            Diagnostics.note("\(run): \(result.leftOut) components below --min-mass \(minMass) left out")
+        }
+        try output.print(.stacked(byRun: results.map { ($0.0, centroids ? $0.1.centroids : $0.1.members) }))
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import AttrDB
+
+struct ConcentrationCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "concentration",
+        abstract: "Per checkpoint: is attribution held by a few components or spread over many?",
+        discussion: "Over component shares of mass (sum of |value| over the selected coefficients). Columns: checkpoint_step,entropy (nats),effective_components (= exp(entropy)),gini,top_k_share.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var query: QueryOptions
+    @OptionGroup var output: OutputOptions
+    @Option(help: "K for the top_k_share column.") var top = 10
+
+    func validate() throws {
+        if top < 1 { throw ValidationError("--top takes a positive number.") }
+    }
+
+    func run() throws {
+        let opened = try store.open(.read)
+        let tables = try query.resolve(in: opened, defaultCheckpoints: .all).map {
+            ($0.scan.run, ConcentrationTable.table(try ComponentMasses($0), top: top))
+        }
+        try output.print(.stacked(byRun: tables))
+    }
+}
