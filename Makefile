@@ -19,11 +19,14 @@ test-deps: deps
 build: deps
 	$(SWIFT) build -c release --product attrdb
 
-# The main job on the bundled example: a fresh store, the example ingested, the runs and capacity shown.
+# The main job on the bundled example: a fresh store, the example ingested, then the runs, the top
+# components and the capacity table (checkpoint × layer) printed.
 demo: build
-	@rm -f $(DB)
-	$(BIN) --db $(DB) init
+	@rm -f $(DB) $(DB)-journal
+	$(BIN) --db $(DB) ingest $(EXAMPLE) --run modadd
 	$(BIN) --db $(DB) runs --format table
+	$(BIN) --db $(DB) top --run modadd -k 5 --format table
+	$(BIN) --db $(DB) capacity --run modadd --wide --checkpoint every:4 --format table
 
 test: test-deps
 	$(SWIFT) build --build-tests
