@@ -103,6 +103,7 @@ enum ParquetReadBack {
         let data = output.fileHandleForReading.readDataToEndOfFile()
         let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        if process.terminationStatus == 127 { throw XCTSkip("python3 is not available: \(errorText)") }
         if process.terminationStatus == 3 { throw XCTSkip("pyarrow or duckdb missing (pip install pyarrow duckdb): \(errorText)") }
         guard process.terminationStatus == 0 else {
             XCTFail("python failed: \(errorText)")
@@ -262,4 +263,18 @@ report["duckdb_types"] = [row[1] for row in connection.execute("DESCRIBE SELECT 
 report["queries"] = run_queries(connection)
 print(json.dumps(report))
 """#
+}
+
+/// SplitMix64: a small deterministic generator, so randomized Parquet tests cover the same values
+/// every run.
+struct ParquetTestRandom {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }

@@ -185,7 +185,7 @@ final class ParquetWriterTests: XCTestCase {
         let scratch = try ParquetScratch()
         let columns = [ParquetColumn("f", .float), ParquetColumn("d", .double)]
         // Every kind of bit pattern: normal, subnormal, zeros, infinities and NaNs with payloads.
-        var generator = SplitMix64(seed: 20_240_601)
+        var generator = ParquetTestRandom(seed: 20_240_601)
         let rows: [[Cell]] = (0..<3000).map { _ in
             let bits = generator.next()
             return [.float(Float(bitPattern: UInt32(truncatingIfNeeded: bits >> 32))), .double(Double(bitPattern: bits))]
@@ -282,6 +282,18 @@ final class ParquetWriterTests: XCTestCase {
         ])
     }
 
+    func testAFullDiskEndsTheFile() throws {
+        guard FileManager.default.fileExists(atPath: "/dev/full") else { throw XCTSkip("no /dev/full here") }
+        let writer = try ParquetWriter(path: "/dev/full", columns: [ParquetColumn("s", .string)], rowGroupRows: 1)
+        // A value larger than the sink's buffer goes straight to the device, which refuses it.
+        XCTAssertThrowsError(try writer.write([.text(String(repeating: "x", count: 100_000))])) {
+            XCTAssertTrue($0 is StoreError, "\($0)")
+        }
+        XCTAssertThrowsError(try writer.write([.text("more")])) {
+            XCTAssertEqual($0 as? ParquetError, .closed(path: "/dev/full"))
+        }
+    }
+
     func testColumnListsThatCannotBeWritten() throws {
         let scratch = try ParquetScratch()
         let path = scratch.path("bad.parquet")
@@ -321,18 +333,5 @@ final class ParquetWriterTests: XCTestCase {
         let file = try ParquetReadBack.file(path)
         XCTAssertEqual(file.pyarrow.types, ["int64", "double", "double", "string", "string", "float"])
         XCTAssertEqual(file.pyarrow.rows, ParquetReadBack.tags(table.rows, try ParquetColumn.columns(for: table)))
-    }
-}
-
-/// A small deterministic generator, so the bit-pattern test covers the same values every run.
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,5 +1,5 @@
-/// Hive-style partition folder names, `column=value`, spelled as Hive and Spark spell them so
-/// pyarrow, DuckDB, Polars and Spark read the value back.
+/// Hive-style partition folder names, `column=value`, escaped as Hive and Spark escape them, so
+/// pyarrow and DuckDB decode the value back.
 ///
 /// ```swift
 /// HivePartition.folder(column: "run", value: .string("lr=3e-4/b"))  // "run=lr%3D3e-4%2Fb"

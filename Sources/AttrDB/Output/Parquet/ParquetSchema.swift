@@ -64,6 +64,7 @@ public struct ParquetColumn: Equatable, Sendable {
     /// Optional (nullable) in Parquet's terms; a required column refuses `.null`.
     public var nullable: Bool
 
+    /// A column named `name` holding `type` values, nullable or not.
     public init(_ name: String, _ type: ParquetType, nullable: Bool = false) {
         self.name = name
         self.type = type

@@ -3,7 +3,7 @@
 ///
 /// Values are PLAIN-encoded and uncompressed, in v1 data pages; nullable columns carry RLE
 /// definition levels; each column chunk records its minimum, maximum, null count (and NaN count
-/// for floating point). pyarrow, DuckDB, Polars and Spark read the files.
+/// for floating point). The tests read every file back with pyarrow and DuckDB.
 ///
 /// ```swift
 /// let writer = try ParquetWriter(path: "shares.parquet", columns: [
@@ -16,7 +16,8 @@
 /// ```
 ///
 /// A writer that is never closed leaves a file without its footer, which readers refuse: an
-/// export that failed half-way cannot pass for a complete one.
+/// export that failed half-way cannot pass for a complete one. After the disk refuses a write,
+/// the writer is closed the same way.
 public final class ParquetWriter {
     /// Written in the footer as the application that made the file.
     public static let createdBy = "attrdb"
@@ -115,6 +116,16 @@ public final class ParquetWriter {
 
     private func flushRowGroup(to sink: OutputSink) throws {
         guard rowsInGroup > 0 else { return }
+        do {
+            try writeRowGroup(to: sink)
+        } catch {
+            // A row group written in part would put every later offset out: give up on the file.
+            self.sink = nil
+            throw error
+        }
+    }
+
+    private func writeRowGroup(to sink: OutputSink) throws {
         let start = offset
         var chunks: [ColumnChunkMetadata] = []
         chunks.reserveCapacity(buffers.count)

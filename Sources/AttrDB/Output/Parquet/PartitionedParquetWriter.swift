@@ -2,13 +2,15 @@ import Foundation
 
 /// Writes rows to a Hive-partitioned Parquet dataset: each row goes to
 /// `root/col1=value/col2=value/part-N.parquet` by the values of its partition columns, which the
-/// files themselves leave out, as pyarrow, DuckDB, Polars and Spark expect.
+/// files themselves leave out, the layout Hive and Spark write and pyarrow and DuckDB read.
 ///
 /// At most `maxOpenFiles` files are open at once; when another partition needs one, the file
 /// used least recently is closed. Rows of one partition usually arrive together, so this rarely
 /// splits a partition; one that comes back after its file was closed continues in
 /// `part-1.parquet`, `part-2.parquet`, and so on. Values are escaped as Hive escapes them; a
 /// null or empty value is written `__HIVE_DEFAULT_PARTITION__`, which readers read back as null.
+/// Each open file holds up to one row group in memory, so memory stays within `maxOpenFiles`
+/// row groups however many partitions there are.
 ///
 /// ```swift
 /// let dataset = try PartitionedParquetWriter(root: "export", columns: [
