@@ -3,7 +3,7 @@
 ///
 /// Values are PLAIN-encoded and uncompressed, in v1 data pages; nullable columns carry RLE
 /// definition levels; each column chunk records its minimum, maximum, null count (and NaN count
-/// for floating point). The tests read every file back with pyarrow and DuckDB.
+/// for floating point). pyarrow and DuckDB read the files (the tests check both, value for value).
 ///
 /// ```swift
 /// let writer = try ParquetWriter(path: "shares.parquet", columns: [
