@@ -1,0 +1,175 @@
+import Foundation
+
+/// Writes rows to a Hive-partitioned Parquet dataset: each row goes to
+/// `root/col1=value/col2=value/part-N.parquet` by the values of its partition columns, which the
+/// files themselves leave out, the layout Hive and Spark write and pyarrow and DuckDB read.
+///
+/// At most `maxOpenFiles` files are open at once; when another partition needs one, the file
+/// used least recently is closed. Rows of one partition usually arrive together, so this rarely
+/// splits a partition; one that comes back after its file was closed continues in
+/// `part-1.parquet`, `part-2.parquet`, and so on. Values are escaped as Hive escapes them; a
+/// null or empty value is written `__HIVE_DEFAULT_PARTITION__`, which readers read back as null.
+/// Each open file holds up to one row group in memory, so memory stays within `maxOpenFiles`
+/// row groups however many partitions there are.
+///
+/// ```swift
+/// let dataset = try PartitionedParquetWriter(root: "export", columns: [
+///     ParquetColumn("run", .string),
+///     ParquetColumn("checkpoint_step", .int64),
+///     ParquetColumn("share", .double),
+/// ], partitionBy: ["run"])
+/// try dataset.write([.text("tl-modadd"), .int(4000), .double(0.25)])
+/// try dataset.close()  // export/run=tl-modadd/part-0.parquet
+/// ```
+public final class PartitionedParquetWriter {
+    public let root: String
+    public let columns: [ParquetColumn]
+    public let partitionBy: [String]
+    public let rowGroupRows: Int
+    public let maxOpenFiles: Int
+    /// The files written so far, in the order they were begun.
+    public private(set) var files: [String] = []
+    /// Rows written so far.
+    public private(set) var rowCount = 0
+
+    private let partitionIndices: [Int]
+    private let fileIndices: [Int]
+    private let fileColumns: [ParquetColumn]
+    private var open: [String: ParquetWriter] = [:]
+    /// Folders of the open files, the least recently used first.
+    private var recency: [String] = []
+    private var partsBegun: [String: Int] = [:]
+    private var lastPartition: (cells: [Cell], writer: ParquetWriter)?
+    private var fileRow: [Cell] = []
+    private var closed = false
+
+    /// Creates `root` (which must not exist or be empty) for a dataset of `columns`, partitioned
+    /// by the columns named in `partitionBy`, in that folder order.
+    ///
+    /// - Throws: ``ParquetError/invalidSchema(_:)`` for a partition column that is not among
+    ///   `columns`, named twice, or one that leaves no column for the files;
+    ///   ``ParquetError/folderNotEmpty(path:)``; ``StoreError`` when `root` cannot be created.
+    public init(root: String, columns: [ParquetColumn], partitionBy: [String], rowGroupRows: Int = 131_072,
+                maxOpenFiles: Int = 8) throws {
+        try ParquetWriter.check(columns)
+        guard maxOpenFiles >= 1 else {
+            throw ParquetError.invalidSchema("a partitioned dataset needs at least 1 open file, not \(maxOpenFiles)")
+        }
+        var partitionIndices: [Int] = []
+        for name in partitionBy {
+            guard let index = columns.firstIndex(where: { $0.name == name }) else {
+                throw ParquetError.invalidSchema("no column '\(name)' to partition by (columns: \(columns.map(\.name).joined(separator: ", ")))")
+            }
+            guard !partitionIndices.contains(index) else {
+                throw ParquetError.invalidSchema("the partition column '\(name)' is named twice")
+            }
+            partitionIndices.append(index)
+        }
+        let fileIndices = columns.indices.filter { !partitionIndices.contains($0) }
+        guard !fileIndices.isEmpty else {
+            throw ParquetError.invalidSchema("every column is a partition column; the files need at least one other")
+        }
+        self.root = root
+        self.columns = columns
+        self.partitionBy = partitionBy
+        self.rowGroupRows = rowGroupRows
+        self.maxOpenFiles = maxOpenFiles
+        self.partitionIndices = partitionIndices
+        self.fileIndices = fileIndices
+        fileColumns = fileIndices.map { columns[$0] }
+        try Self.prepare(root: root)
+    }
+
+    /// Adds a row: one cell per column of the dataset, partition columns included.
+    public func write(_ row: [Cell]) throws {
+        guard !closed else { throw ParquetError.closed(path: root) }
+        guard row.count == columns.count else {
+            throw ParquetError.rowWidth(row: rowCount, expected: columns.count, found: row.count)
+        }
+        // Check every cell first, so a bad row neither begins a file nor reports a row number
+        // counted within one file.
+        for (column, cell) in zip(columns, row) {
+            _ = try ParquetWriter.convert(cell, for: column, row: rowCount)
+        }
+        let writer = try writer(for: row)
+        fileRow.removeAll(keepingCapacity: true)
+        for index in fileIndices { fileRow.append(row[index]) }
+        try writer.write(fileRow)
+        rowCount += 1
+    }
+
+    /// Closes every open file. When several fail, the first error is thrown after all were tried.
+    public func close() throws {
+        guard !closed else { return }
+        closed = true
+        lastPartition = nil
+        var firstError: Error?
+        for folder in recency {
+            do { try open[folder]?.close() } catch { firstError = firstError ?? error }
+        }
+        open = [:]
+        recency = []
+        if let firstError { throw firstError }
+    }
+
+    private func writer(for row: [Cell]) throws -> ParquetWriter {
+        let cells = partitionIndices.map { row[$0] }
+        if let lastPartition, lastPartition.cells == cells { return lastPartition.writer }
+        var folder = ""
+        for (index, cell) in zip(partitionIndices, cells) {
+            let column = columns[index]
+            let value = try ParquetWriter.convert(cell, for: column, row: rowCount)
+            folder += (folder.isEmpty ? "" : "/") + HivePartition.folder(column: column.name, value: value)
+        }
+        let writer: ParquetWriter
+        if let existing = open[folder] {
+            writer = existing
+            if let position = recency.firstIndex(of: folder) { recency.remove(at: position) }
+            recency.append(folder)
+        } else {
+            writer = try begin(folder)
+        }
+        lastPartition = (cells, writer)
+        return writer
+    }
+
+    /// Opens the next part file of a partition, closing the least recently used file if needed.
+    private func begin(_ folder: String) throws -> ParquetWriter {
+        if open.count >= maxOpenFiles, let oldest = recency.first {
+            recency.removeFirst()
+            let writer = open.removeValue(forKey: oldest)
+            try writer?.close()
+        }
+        let part = partsBegun[folder, default: 0]
+        partsBegun[folder] = part + 1
+        let directory = folder.isEmpty ? root : root + "/" + folder
+        try Self.createDirectory(directory)
+        let path = directory + "/part-\(part).parquet"
+        let writer = try ParquetWriter(path: path, columns: fileColumns, rowGroupRows: rowGroupRows)
+        files.append(path)
+        open[folder] = writer
+        recency.append(folder)
+        return writer
+    }
+
+    private static func prepare(root: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw StoreError.invalidArgument("\(root): is a file; a partitioned dataset needs a folder")
+            }
+            let contents = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+            guard contents.isEmpty else { throw ParquetError.folderNotEmpty(path: root) }
+        }
+        try createDirectory(root)
+    }
+
+    private static func createDirectory(_ path: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            let reason = (error as NSError).localizedDescription
+            throw StoreError.invalidArgument("\(path): cannot create the folder (\(reason))")
+        }
+    }
+}
