@@ -49,7 +49,7 @@ public struct Axes: Equatable, Sendable {
         let metadata = root["metadata"]?.object ?? [:]
         let axes = Axes(checkpointSteps: steps, coefficients: coefficients, components: components,
                         metric: root["metric"]?.string, metadataJSON: JSONValue.object(metadata).jsonText,
-                        model: metadata["model"]?.string ?? metadata["model_name"]?.string,
+                        model: metadata["model"]?.string ?? metadata["model_name"]?.string ?? modelName(metadata["model_config"]),
                         task: metadata["task"]?.string, hook: metadata["hook"]?.string)
         try axes.validate(file: file)
         return axes
@@ -125,6 +125,12 @@ public struct Axes: Equatable, Sendable {
             parsed.append(Component(label: label, layer: layer, kind: kind, index: index))
         }
         return parsed
+    }
+
+    /// A short name from a TransformerLens config when the metadata names no model: `2L-128d-4h`.
+    static func modelName(_ config: JSONValue?) -> String? {
+        guard let config = config?.object, let layers = config["n_layers"]?.integer, let width = config["d_model"]?.integer else { return nil }
+        return "\(layers)L-\(width)d" + (config["n_heads"]?.integer.map { "-\($0)h" } ?? "")
     }
 
     private static func array(_ root: [String: JSONValue], _ key: String, file: String) throws -> [JSONValue] {

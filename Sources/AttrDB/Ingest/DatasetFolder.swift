@@ -32,7 +32,7 @@ struct DatasetFolder: AttributionSource {
     }
 
     func fill(checkpoint index: Int, into buffer: UnsafeMutableBufferPointer<Float>) throws {
-        _ = array.componentMajorSlice(checkpoint: index, into: buffer)
+        array.componentMajorSlice(checkpoint: index, into: buffer)
     }
 }
 
@@ -65,7 +65,7 @@ struct NPZSource: AttributionSource {
     }
 
     func fill(checkpoint index: Int, into buffer: UnsafeMutableBufferPointer<Float>) throws {
-        _ = array.componentMajorSlice(checkpoint: index, into: buffer)
+        array.componentMajorSlice(checkpoint: index, into: buffer)
     }
 
     /// The array's shape must be [checkpoints, coefficients, components] as the axes list them.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One value of a result table.
-public enum Cell: Equatable, Sendable {
+public enum Cell: Hashable, Sendable {
     case int(Int)
     case double(Double)
     /// A stored float32 value, printed with the fewest digits that read back as the same float32.

@@ -5,16 +5,17 @@ public enum RawSQL {
     public static func run(_ sql: String, path: String, writer makeWriter: ([String]) -> TableWriter) throws {
         try Store.checkPath(path, access: .read)
         let connection: Connection
+        let guardian: ReadOnlyGuard
         do {
             connection = try Connection(path: path, access: .readOnly)
-            try connection.restrictToReading()
+            guardian = try connection.restrictToReading()
         } catch let error as SQLiteError {
             throw Store.translate(error, path: path)
         }
         let statement: Statement
         do {
             statement = try connection.prepare(sql)
-        } catch let error as SQLiteError where error.isAuthorizationDenied {
+        } catch let error as SQLiteError where error.isAuthorizationDenied || guardian.refusals > 0 {
             throw StoreError.invalidArgument("refused: attrdb sql runs read-only statements (SELECT, WITH, EXPLAIN, reading PRAGMAs); this statement would change the store")
         } catch let error as SQLiteError {
             throw Store.translate(error, path: path)

@@ -20,6 +20,8 @@ public final class Connection {
     /// The path the connection was opened with (`:memory:` for an in-memory database).
     public let path: String
     public let access: Access
+    /// Keeps the authorizer's context alive as long as the connection (see ``restrictToReading()``).
+    var authorizerContext: AnyObject?
 
     /// Opens `path`; a failed open still closes the handle.
     public init(path: String, access: Access, busyTimeoutMilliseconds: Int32 = 60_000) throws {

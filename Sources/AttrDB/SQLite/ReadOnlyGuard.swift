@@ -5,9 +5,20 @@ extension Connection {
     /// files: writes, schema changes, ATTACH/DETACH, and PRAGMAs that set a value. SQLite asks the
     /// authorizer for each action a statement would take, so this holds for statements nested in
     /// triggers, CTEs and views too.
-    public func restrictToReading() throws {
-        try check(sqlite3_set_authorizer(handle, readOnlyAuthorizer, nil))
+    /// Statements refused since are counted in the returned guard, so a caller can tell a refusal
+    /// from another failure whatever code SQLite reports it with.
+    @discardableResult
+    public func restrictToReading() throws -> ReadOnlyGuard {
+        let guardian = ReadOnlyGuard()
+        authorizerContext = guardian
+        try check(sqlite3_set_authorizer(handle, readOnlyAuthorizer, Unmanaged.passUnretained(guardian).toOpaque()))
+        return guardian
     }
+}
+
+/// Counts what the read-only authorizer refused.
+public final class ReadOnlyGuard {
+    public fileprivate(set) var refusals = 0
 }
 
 /// PRAGMAs whose argument names what to read rather than a value to set.
@@ -27,7 +38,8 @@ private func readOnlyAuthorizer(_ context: UnsafeMutableRawPointer?, _ action: I
     if readingActions.contains(action) { return SQLITE_OK }
     if action == SQLITE_PRAGMA {
         let name = first.map { String(cString: $0).lowercased() } ?? ""
-        return second == nil || readingPragmas.contains(name) ? SQLITE_OK : SQLITE_DENY
+        if second == nil || readingPragmas.contains(name) { return SQLITE_OK }
     }
+    if let context { Unmanaged<ReadOnlyGuard>.fromOpaque(context).takeUnretainedValue().refusals += 1 }
     return SQLITE_DENY
 }

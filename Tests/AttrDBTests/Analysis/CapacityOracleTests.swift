@@ -44,7 +44,7 @@ final class CapacityOracleTests: XCTestCase {
             layers = np.array([x['layer'] for x in axes['components']])
             for mode, f in (('signed', lambda v: v), ('squared', lambda v: v * v)):
                 per = f(last).sum(axis=0)
-                print(mode, ' '.join(repr(per[layers == l].sum()) for l in sorted(set(layers))))
+                print(mode, ' '.join(repr(float(per[layers == l].sum())) for l in sorted(set(layers))))
             """
         let output = try python(script, arguments: [Repository.example.appendingPathComponent("attributions.npy").path,
                                                     Repository.example.appendingPathComponent("axes.json").path])

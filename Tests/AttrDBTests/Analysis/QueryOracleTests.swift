@@ -24,7 +24,7 @@ final class QueryOracleTests: XCTestCase {
             import numpy as np, sys
             a = np.abs(np.load(sys.argv[1]).astype(np.float64)).sum(axis=1)
             s = a / a.sum(axis=1, keepdims=True)
-            print(' '.join(repr(x) for x in np.sort(s, axis=1)[:, -3:].sum(axis=1)))
+            print(' '.join(repr(float(x)) for x in np.sort(s, axis=1)[:, -3:].sum(axis=1)))
             """, arguments: [Repository.example.appendingPathComponent("attributions.npy").path])
         let expected = output.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         XCTAssertEqual(expected.count, table.rows.count)
@@ -52,7 +52,7 @@ final class QueryOracleTests: XCTestCase {
             import csv, numpy as np, sys
             rows = [r for r in csv.DictReader(open(sys.argv[1])) if r['checkpoint_step'] == '4000']
             slope = np.polyfit([float(r['layer']) for r in rows], np.log([float(r['frobenius_norm']) for r in rows]), 1)[0]
-            print(repr(100 * np.expm1(slope)))
+            print(repr(float(100 * np.expm1(slope))))
             """, arguments: [Repository.example.appendingPathComponent("wov_norms.csv").path])
         assertClose(table.rows[0][4].doubleValue ?? .nan, Double(output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? .nan)
     }
