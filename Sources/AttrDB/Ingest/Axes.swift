@@ -144,6 +144,7 @@ public struct Axes: Equatable, Sendable {
     }
 
     static func describe(_ error: Error) -> String {
+        if let failure = error as? JSONParser.Failure { return "\(failure.message) at byte \(failure.offset)" }
         let nsError = error as NSError
         return (nsError.userInfo["NSDebugDescription"] as? String) ?? nsError.localizedDescription
     }

@@ -36,7 +36,7 @@ struct CSVReader {
 
         func int(_ column: String) throws -> Int {
             let text = self.text(column) ?? ""
-            if let value = Int(text.trimmingCharacters(in: .whitespaces)) { return value }
+            if let value = Int(text) ?? Int(text.trimmingCharacters(in: .whitespaces)) { return value }
             if let value = CSVReader.number(text), value.rounded() == value, abs(value) < 9e15 { return Int(value) }
             throw IngestError(file: file, location: .lineColumn(line: line, column: column), expected: "an integer", found: text.isEmpty ? "an empty field" : "'\(text.prefix(40))'")
         }
@@ -83,6 +83,8 @@ struct CSVReader {
 
     /// Parses a number as Python and numpy write it (including nan, inf, -inf).
     static func number(_ text: String) -> Double? {
+        var text = text
+        if let value = text.withUTF8({ NumberText.parse(UnsafeRawBufferPointer($0)) }), value.isFinite { return value }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if let value = Double(trimmed) { return value }
         switch trimmed.lowercased() {

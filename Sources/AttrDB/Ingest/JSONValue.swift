@@ -2,7 +2,7 @@ import Foundation
 
 /// A parsed JSON value that keeps booleans, numbers and null apart (Foundation's JSONSerialization
 /// blurs booleans and numbers into NSNumber on Linux).
-public enum JSONValue: Equatable, Sendable, Decodable {
+public enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)
     case number(Double)
@@ -10,19 +10,9 @@ public enum JSONValue: Equatable, Sendable, Decodable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    public init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
-        else { self = .object(try container.decode([String: JSONValue].self)) }
-    }
-
-    /// Parses JSON text.
+    /// Parses JSON text; an error names the byte offset and what was wrong there.
     public static func parse(_ data: Data) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: data)
+        try data.withUnsafeBytes { try JSONParser.parse($0) }
     }
 
     public var string: String? { if case .string(let v) = self { return v }; return nil }

@@ -39,7 +39,7 @@ enum LongFormReader {
             line += 1
             guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
             let value: JSONValue
-            do { value = try JSONValue.parse(Data(bytes)) } catch {
+            do { value = try bytes.withUnsafeBytes { try JSONParser.parse($0) } } catch {
                 throw IngestError(file: path, location: .line(line), expected: "a JSON object", found: "text that is not JSON (\(Axes.describe(error)))")
             }
             guard let object = value.object else {

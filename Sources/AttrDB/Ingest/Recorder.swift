@@ -101,7 +101,11 @@ public final class Recorder {
             }
             try insertAttribution.bind([.integer(scanID), .integer(metricID), .integer(checkpoint.id),
                                         .integer(Int64(components.count)), .integer(Int64(coefficients.count)), .null])
-            try insertAttribution.withBorrowedBlob(bytes, at: 6) { try insertAttribution.step() }
+            // Reserve the matrix in the file, then write it into its pages: no record of the
+            // matrix's size is ever built in memory.
+            try insertAttribution.bindZeroBlob(count: bytes.count, at: 6)
+            try insertAttribution.step()
+            try matrixWriter(rowid: connection.lastInsertRowID).write(bytes, at: 0)
             summary.added += 1
         }
     }
@@ -163,6 +167,7 @@ public final class Recorder {
                 throw IngestError(file: source, message: "\(nonFinite.count) non-finite values (NaN or ±Inf); the first at checkpoint_step \(first.step), coefficient \(first.coefficient), component \(first.component). Nothing was stored; use --allow-nonfinite to store them")
             }
             try connection.run("UPDATE run SET status = ? WHERE run_id = ? AND status <> ?", [.text(status.rawValue), .integer(runID), .text(status.rawValue)])
+            writer = nil  // no blob handle stays open across the commit
             try connection.execute("COMMIT")
         }
         isOpen = false
@@ -173,6 +178,7 @@ public final class Recorder {
     /// Abandons the ingest: nothing it did is kept.
     public func rollback() {
         guard isOpen else { return }
+        writer = nil
         try? connection.execute("ROLLBACK")
         isOpen = false
     }
@@ -210,6 +216,18 @@ public final class Recorder {
             nonFinite.first = (step, coefficients[j], components[p].label)
         }
         nonFinite.count += count
+    }
+
+    private var writer: BlobHandle?
+
+    private func matrixWriter(rowid: Int64) throws -> BlobHandle {
+        if let writer {
+            try writer.reopen(rowid: rowid)
+            return writer
+        }
+        let opened = try BlobHandle(connection: connection, table: "attribution", column: "matrix", rowid: rowid, writable: true)
+        writer = opened
+        return opened
     }
 
     private func checkpointID(step: Int) throws -> (id: Int64, isNew: Bool) {

@@ -101,19 +101,19 @@ public struct ScanSelection {
 /// blob handle across rows: no per-row allocation, and a profile reads only its own bytes.
 public final class MatrixReader {
     private let selection: ScanSelection
-    private var blob: BlobReader?
+    private var blob: BlobHandle?
 
     init(selection: ScanSelection) throws {
         self.selection = selection
     }
 
-    private func open(_ checkpoint: Int) throws -> BlobReader {
+    private func open(_ checkpoint: Int) throws -> BlobHandle {
         let rowid = selection.checkpoints[checkpoint].attributionID
         if let blob {
             try blob.reopen(rowid: rowid)
             return blob
         }
-        let opened = try BlobReader(connection: selection.store.connection, table: "attribution", column: "matrix", rowid: rowid)
+        let opened = try BlobHandle(connection: selection.store.connection, table: "attribution", column: "matrix", rowid: rowid)
         blob = opened
         return opened
     }

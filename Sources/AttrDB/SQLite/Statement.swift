@@ -108,6 +108,11 @@ public final class Statement {
         try connection.check(code, sql: sql)
     }
 
+    /// Binds a blob of `count` zero bytes that SQLite allocates in the file, not in memory.
+    public func bindZeroBlob(count: Int, at index: Int32) throws {
+        try connection.check(sqlite3_bind_zeroblob64(handle, index, sqlite3_uint64(count)), sql: sql)
+    }
+
     public func bindNull(at index: Int32) throws {
         try connection.check(sqlite3_bind_null(handle, index), sql: sql)
     }

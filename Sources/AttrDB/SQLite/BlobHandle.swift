@@ -1,20 +1,21 @@
 import CSQLite
 
-/// Incremental reads of one blob cell (`sqlite3_blob_open`/`sqlite3_blob_read`): a slice of a
-/// large packed matrix without loading the rest of it.
-public final class BlobReader {
+/// Incremental I/O on one blob cell (`sqlite3_blob_open`, `sqlite3_blob_read`, `sqlite3_blob_write`):
+/// a slice of a large packed matrix without loading the rest of it, or a matrix written straight
+/// into the pages of a `zeroblob` without building it as a record in memory first.
+public final class BlobHandle {
     private var handle: OpaquePointer?
     private let connection: Connection
     public let table: String
     public let column: String
 
-    /// Opens the blob in `table.column` at `rowid`, read-only.
-    public init(connection: Connection, table: String, column: String, rowid: Int64) throws {
+    /// Opens the blob in `table.column` at `rowid`, read-only unless `writable`.
+    public init(connection: Connection, table: String, column: String, rowid: Int64, writable: Bool = false) throws {
         self.connection = connection
         self.table = table
         self.column = column
         var raw: OpaquePointer?
-        let code = sqlite3_blob_open(connection.handle, "main", table, column, rowid, 0, &raw)
+        let code = sqlite3_blob_open(connection.handle, "main", table, column, rowid, writable ? 1 : 0, &raw)
         guard code == SQLITE_OK, let raw else {
             if let raw { sqlite3_blob_close(raw) }
             throw connection.lastError(code: code, sql: "blob \(table).\(column) rowid \(rowid)")
@@ -40,5 +41,12 @@ public final class BlobReader {
         guard let handle, let base = buffer.baseAddress, buffer.count > 0 else { return }
         try connection.check(sqlite3_blob_read(handle, base, Int32(buffer.count), Int32(offset)),
                              sql: "blob \(table).\(column) read \(buffer.count) bytes at \(offset)")
+    }
+
+    /// Writes `bytes` at `offset`; the blob's size cannot change (insert a `zeroblob` of the full size first).
+    public func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
+        guard let handle, let base = bytes.baseAddress, bytes.count > 0 else { return }
+        try connection.check(sqlite3_blob_write(handle, base, Int32(bytes.count), Int32(offset)),
+                             sql: "blob \(table).\(column) write \(bytes.count) bytes at \(offset)")
     }
 }
