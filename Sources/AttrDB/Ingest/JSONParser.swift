@@ -25,7 +25,10 @@ struct JSONParser {
 
     private init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
-    private func failure(_ message: String) -> Failure { Failure(offset: index, message: message) }
+    /// "unexpected end of input" when the input ran out, else `message`.
+    private func failure(_ message: String) -> Failure {
+        Failure(offset: index, message: index >= bytes.count ? "unexpected end of input" : message)
+    }
 
     private var current: UInt8? { index < bytes.count ? bytes[index] : nil }
 
