@@ -33,6 +33,7 @@ test: test-deps
 	$(SWIFT) test --skip-build
 
 bench: build test-deps
+	@command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }
 	python3 Benchmarks/bench.py --attrdb $(BIN)
 
 # Regenerates the migrations embedded in the library from schema/*.sql.

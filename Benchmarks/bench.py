@@ -28,15 +28,20 @@ def run(cmd, **kw):
 
 
 def run_rss(cmd):
-    """Runs a command and returns (seconds, peak RSS MB) using wait4 for this child alone."""
+    """Runs a command under /usr/bin/time; returns (wall seconds, peak RSS MB of the command itself).
+
+    wait4's ru_maxrss would count the Python parent's pages a forked child holds before exec."""
+    report = tempfile.NamedTemporaryFile(delete=False)
+    report.close()
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report.name] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     seconds = time.perf_counter() - start
-    err = proc.stderr.read().decode()
-    if status != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{err}")
-    return seconds, usage.ru_maxrss / 1024.0
+    if proc.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr.decode()}")
+    with open(report.name) as f:
+        kilobytes = int(f.read().split()[-1])
+    os.remove(report.name)
+    return seconds, kilobytes / 1024.0
 
 
 def best(n, fn):
@@ -84,8 +89,6 @@ def bench_ingest(args, work):
     folder = os.path.join(work, "scan")
     make_dataset(folder, 100, 128, 800)
     n = 100 * 128 * 800
-    data = np.load(os.path.join(folder, "attributions.npy"))
-    raw = data.tobytes()
 
     # The floor: a whole process writing the same bytes to a new file (dd), like attrdb ingest is a
     # whole process; once as a plain write into the page cache, once made durable with fsync as
@@ -109,8 +112,9 @@ def bench_ingest(args, work):
                 os.remove(store + suffix)
         return run_rss([args.attrdb, "--db", store, "ingest", folder, "--run", "bench"])
 
-    attr_s, rss = best(3, ingest)
+    attr_s, rss = best(5, ingest)
     size = os.path.getsize(store)
+    data = np.load(os.path.join(folder, "attributions.npy"))
 
     # Baseline: Python's sqlite3.executemany inserting the same values in long form.
     quick = args.quick

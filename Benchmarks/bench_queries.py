@@ -67,8 +67,8 @@ def bench(args, work, make_dataset, row, run, run_rss, best):
                 "value": block.reshape(-1),
             }
             import pyarrow as pa
-            table = pa.table(frame)
-            con.execute("INSERT INTO v SELECT * FROM table")
+            arrow_chunk = pa.table(frame)
+            con.execute("INSERT INTO v SELECT * FROM arrow_chunk")
         con.execute("CHECKPOINT")
         load_s = time.perf_counter() - load_start
         con.close()

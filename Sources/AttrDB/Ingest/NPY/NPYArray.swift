@@ -94,22 +94,29 @@ public final class NPYArray {
         }
     }
 
-    /// `out[c * rows + r] = source[r * columns + c]`, in tiles that stay in cache.
+    /// `out[c * rows + r] = source[r * columns + c]`, in tiles that stay in cache. Writes run
+    /// along `out` (contiguous) and reads down a tile's columns: with 128 coefficients the other way
+    /// round writes at a 512-byte stride, which maps every write of a tile onto the same few L1
+    /// sets and ran at a third of this speed.
     static func transpose(_ source: UnsafePointer<Float>, rows: Int, columns: Int, into out: UnsafeMutablePointer<Float>) {
-        let tile = 32
-        var r0 = 0
-        while r0 < rows {
-            let r1 = min(r0 + tile, rows)
-            var c0 = 0
-            while c0 < columns {
-                let c1 = min(c0 + tile, columns)
-                for r in r0..<r1 {
-                    let from = source + r * columns
-                    for c in c0..<c1 { out[c * rows + r] = from[c] }
+        let tile = 16
+        var c0 = 0
+        while c0 < columns {
+            let c1 = min(c0 + tile, columns)
+            var r0 = 0
+            while r0 < rows {
+                let r1 = min(r0 + tile, rows)
+                for c in c0..<c1 {
+                    let to = out + c * rows
+                    var from = source + r0 * columns + c
+                    for r in r0..<r1 {
+                        to[r] = from.pointee
+                        from += columns
+                    }
                 }
-                c0 = c1
+                r0 = r1
             }
-            r0 = r1
+            c0 = c1
         }
     }
 
