@@ -44,12 +44,12 @@ public enum Ingest {
                                   scanHook: axes.hook)
         let recorder = try Recorder(store: store, target: target, components: axes.components, coefficients: axes.coefficients,
                                     options: request.options, source: request.path == "-" ? "standard input" : request.path)
-        let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: recorder.valuesPerCheckpoint)
-        defer { buffer.deallocate() }
+        let prefetch = Prefetch(source: source, count: axes.checkpointSteps.count, valuesPerCheckpoint: recorder.valuesPerCheckpoint)
         do {
             for (index, step) in axes.checkpointSteps.enumerated() {
-                try source.fill(checkpoint: index, into: buffer)
-                try recorder.append(step: step, values: UnsafeBufferPointer(buffer))
+                // The next checkpoint is read and transposed on another core while this one is written.
+                let values = try prefetch.take(index)
+                try recorder.append(step: step, values: values)
                 progress?(index + 1, axes.checkpointSteps.count)
             }
             let statistics = source.statistics

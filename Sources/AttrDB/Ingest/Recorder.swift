@@ -107,6 +107,11 @@ public final class Recorder {
             try insertAttribution.step()
             try matrixWriter(rowid: connection.lastInsertRowID).write(bytes, at: 0)
             summary.added += 1
+            bytesSinceWriteback += bytes.count
+            if bytesSinceWriteback >= 8 << 20 {
+                writeback.start()
+                bytesSinceWriteback = 0
+            }
         }
     }
 
@@ -219,6 +224,8 @@ public final class Recorder {
     }
 
     private var writer: BlobHandle?
+    private lazy var writeback = Writeback(path: store.path)
+    private var bytesSinceWriteback = 0
 
     private func matrixWriter(rowid: Int64) throws -> BlobHandle {
         if let writer {

@@ -1,0 +1,41 @@
+import Dispatch
+
+/// Reads checkpoints of a source one ahead, on another thread, into two alternating buffers:
+/// reading and transposing checkpoint i + 1 overlaps with writing checkpoint i.
+final class Prefetch: @unchecked Sendable {
+    // Unchecked: each buffer is touched by one thread at a time, handed over through `ready`.
+    private let source: AttributionSource
+    private let count: Int
+    private let buffers: [UnsafeMutableBufferPointer<Float>]
+    private let queue = DispatchQueue(label: "attrdb.prefetch")
+    private let ready = DispatchSemaphore(value: 0)
+    private var failure: Error?
+
+    init(source: AttributionSource, count: Int, valuesPerCheckpoint: Int) {
+        self.source = source
+        self.count = count
+        buffers = (0..<2).map { _ in UnsafeMutableBufferPointer<Float>.allocate(capacity: valuesPerCheckpoint) }
+        if count > 0 { load(0) }
+    }
+
+    deinit {
+        // Wait for a fill still running before freeing what it writes into.
+        queue.sync {}
+        for buffer in buffers { buffer.deallocate() }
+    }
+
+    private func load(_ index: Int) {
+        queue.async { [self] in
+            do { try source.fill(checkpoint: index, into: buffers[index % 2]) } catch { failure = error }
+            ready.signal()
+        }
+    }
+
+    /// Checkpoint `index` (taken in order, 0, 1, 2, …), valid until the next call; starts reading the one after.
+    func take(_ index: Int) throws -> UnsafeBufferPointer<Float> {
+        ready.wait()
+        if let failure { throw failure }
+        if index + 1 < count { load(index + 1) }
+        return UnsafeBufferPointer(buffers[index % 2])
+    }
+}
