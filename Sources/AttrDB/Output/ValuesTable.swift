@@ -2,9 +2,13 @@
 /// coefficient, component by component — the order numpy's C order gives `[checkpoint, coefficient, component]`.
 public enum ValuesTable {
     public static let columns = ["checkpoint_step", "coefficient", "component", "layer", "kind", "value"]
+    /// The same columns as Parquet types: values stay float32.
+    public static let parquetColumns = [ParquetColumn("checkpoint_step", .int64), ParquetColumn("coefficient", .double),
+                                         ParquetColumn("component", .string), ParquetColumn("layer", .int64),
+                                         ParquetColumn("kind", .string), ParquetColumn("value", .float)]
 
     /// Streams the rows of `selection` (all its checkpoints, or those at `checkpointIndices`) to `writer`.
-    public static func write(_ selection: ScanSelection, checkpointIndices: [Int]? = nil, to writer: TableWriter) throws {
+    public static func write(_ selection: ScanSelection, checkpointIndices: [Int]? = nil, to writer: RowSink) throws {
         let reader = try selection.matrixReader()
         let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: selection.valuesPerCheckpoint)
         defer { buffer.deallocate() }
@@ -23,5 +27,38 @@ public enum ValuesTable {
             }
         }
         try writer.finish()
+    }
+}
+
+extension ValuesTable {
+    /// The selection's values as numpy's `[checkpoints, coefficients, components]` float32 array —
+    /// the bit patterns stored, in the order ingest took them — and the axes.json that goes beside it,
+    /// so the pair is a dataset folder `attrdb ingest` reads back.
+    public static func writeNPY(_ selection: ScanSelection, checkpointIndices: [Int]? = nil, to sink: OutputSink) throws -> String {
+        let indices = checkpointIndices ?? Array(selection.checkpoints.indices)
+        let n = selection.coefficients.count, p = selection.components.count
+        let writer = try NPYWriter(sink: sink, dtype: .float32, shape: [indices.count, n, p])
+        let reader = try selection.matrixReader()
+        let matrix = UnsafeMutableBufferPointer<Float>.allocate(capacity: n * p)
+        let rows = UnsafeMutableBufferPointer<Float>.allocate(capacity: n * p)
+        defer { matrix.deallocate(); rows.deallocate() }
+        for index in indices {
+            try reader.read(checkpoint: index, into: matrix)
+            for j in 0..<n { for c in 0..<p { rows[j * p + c] = matrix[c * n + j] } }
+            try writer.append(UnsafeBufferPointer(rows))
+        }
+        try writer.finish()
+        let components = selection.components.map { component -> JSONValue in
+            .object(["label": .string(component.label), "layer": .number(Double(component.layer)), "kind": .string(component.kind.rawValue),
+                     "index": component.index.map { .number(Double($0)) } ?? .null])
+        }
+        let axes: JSONValue = .object([
+            "checkpoint_steps": .array(indices.map { .number(Double(selection.checkpoints[$0].step)) }),
+            "coefficients": .array(selection.coefficients.map(JSONValue.number)),
+            "components": .array(components),
+            "metric": .string(selection.metric),
+            "metadata": .object(["run": .string(selection.run), "scan": .string(selection.scan)]),
+        ])
+        return axes.jsonText
     }
 }

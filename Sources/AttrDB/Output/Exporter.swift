@@ -1,0 +1,139 @@
+import Foundation
+
+/// `attrdb export`: computes a table for one or more runs and writes it in any format —
+/// text to a sink, Parquet to a file or a Hive-partitioned folder, NumPy to a file.
+public struct Exporter {
+    public var table: ExportTable
+    public var format: ExportFormat
+    /// The file or, with `partitionBy`, the folder; nil for standard output.
+    public var output: String?
+    public var headers = true
+    public var digits: Int?
+    public var caption: String?
+    public var partitionBy: [String] = []
+
+    public init(table: ExportTable, format: ExportFormat, output: String?) {
+        self.table = table
+        self.format = format
+        self.output = output
+    }
+
+    /// Writes `table` for `runs` (stacked, with a leading `run` column when there are several or
+    /// when partitioning by run).
+    public func export(store: Store, runs: [String], scan: String?, metric: String?, selection: QuerySelection?,
+                       parameters: ExportTable.Parameters) throws {
+        let runs = table == .runs ? [""] : runs
+        if table != .runs && runs.isEmpty { throw StoreError.invalidArgument("export \(table.rawValue) needs --run NAME") }
+        let checkpoints = selection?.checkpoints ?? table.defaultCheckpoints
+        let withRunColumn = runs.count > 1 || partitionBy.contains("run")
+        let querySelection = selection ?? QuerySelection(checkpoints: table.defaultCheckpoints)
+
+        if format == .npy {
+            guard runs.count == 1, let run = runs.first else { throw StoreError.invalidArgument("npy export takes one run") }
+            let sink = try output.map(OutputSink.file) ?? .standardOutput()
+            if table == .values {
+                let scanSelection = try ScanSelection(store: store, run: run, scan: scan, metric: metric)
+                let indices = try querySelection.checkpoints.indices(in: scanSelection.checkpoints.map(\.step))
+                let axes = try ValuesTable.writeNPY(scanSelection, checkpointIndices: indices, to: sink)
+                if let output {
+                    let folder = URL(fileURLWithPath: output).deletingLastPathComponent()
+                    try Data(axes.utf8).write(to: folder.appendingPathComponent("axes.json"))
+                }
+                return
+            }
+            let result = try compute(store: store, run: run, scan: scan, metric: metric, selection: querySelection, checkpoints: checkpoints, parameters: parameters)
+            try NumericArray.write(result, to: sink)
+            return
+        }
+
+        var sink: RowSink?
+        func sinkFor(_ columns: [String]) throws -> RowSink {
+            if let sink { return sink }
+            let made: RowSink
+            switch format {
+            case .parquet:
+                guard let output else { throw StoreError.invalidArgument("parquet export needs -o FILE (or a folder with --partition-by)") }
+                // Only values stream here; their columns' types are fixed.
+                let parquetColumns = (columns.first == "run" ? [ParquetColumn("run", .string)] : []) + ValuesTable.parquetColumns
+                made = partitionBy.isEmpty ? try ParquetWriter(path: output, columns: parquetColumns)
+                    : try PartitionedParquetWriter(root: output, columns: parquetColumns, partitionBy: partitionBy)
+            default:
+                let out = try output.map(OutputSink.file) ?? .standardOutput()
+                let text = format.textFormat ?? .csv
+                made = TableWriter(columns: columns, format: text, sink: out, headers: headers,
+                                   digits: digits ?? ([.table, .markdown, .latex].contains(text) ? 6 : nil), caption: caption)
+            }
+            sink = made
+            return made
+        }
+
+        if table == .values {
+            let columns = (withRunColumn ? ["run"] : []) + ValuesTable.columns
+            let target = try sinkFor(columns)
+            for run in runs {
+                let scanSelection = try ScanSelection(store: store, run: run, scan: scan, metric: metric)
+                let indices = try querySelection.checkpoints.indices(in: scanSelection.checkpoints.map(\.step))
+                let rows: RowSink = withRunColumn ? PrefixingSink(prefix: [.text(run)], target: target) : target
+                try ValuesTable.write(scanSelection, checkpointIndices: indices, to: rows)
+            }
+            try target.finish()
+            return
+        }
+
+        var tables: [(run: String, table: ResultTable)] = []
+        for run in runs {
+            tables.append((run, try compute(store: store, run: run, scan: scan, metric: metric, selection: querySelection, checkpoints: checkpoints, parameters: parameters)))
+        }
+        let combined: ResultTable
+        if withRunColumn, let first = tables.first {
+            combined = ResultTable(columns: ["run"] + first.table.columns, rows: tables.flatMap { entry in entry.table.rows.map { [.text(entry.run)] + $0 } })
+        } else {
+            combined = tables.first?.table ?? ResultTable(columns: [])
+        }
+        if format == .parquet {
+            guard let output else { throw StoreError.invalidArgument("parquet export needs -o FILE (or a folder with --partition-by)") }
+            let columns = try ParquetColumn.columns(for: combined)
+            let writer: RowSink = partitionBy.isEmpty ? try ParquetWriter(path: output, columns: columns)
+                : try PartitionedParquetWriter(root: output, columns: columns, partitionBy: partitionBy)
+            for row in combined.rows { try writer.write(row) }
+            try writer.finish()
+            return
+        }
+        let target = try sinkFor(combined.columns)
+        for row in combined.rows { try target.write(row) }
+        try target.finish()
+    }
+
+    private func compute(store: Store, run: String, scan: String?, metric: String?, selection: QuerySelection,
+                         checkpoints: CheckpointSelection, parameters: ExportTable.Parameters) throws -> ResultTable {
+        let resolved = table.readsValues ? try ResolvedSelection(scan: ScanSelection(store: store, run: run, scan: scan, metric: metric), selection: selection) : nil
+        return try table.table(store: store, resolved: resolved, run: run, checkpoints: checkpoints, parameters: parameters)
+    }
+}
+
+/// Adds leading cells (the run's name) to every row on the way to another sink.
+final class PrefixingSink: RowSink {
+    let prefix: [Cell]
+    let target: RowSink
+
+    init(prefix: [Cell], target: RowSink) {
+        self.prefix = prefix
+        self.target = target
+    }
+
+    func write(_ row: [Cell]) throws { try target.write(prefix + row) }
+    /// The target is finished by whoever owns it, after the last run.
+    func finish() throws {}
+}
+
+/// A numeric table as a 2-d float64 `.npy` array [rows, columns].
+enum NumericArray {
+    static func write(_ table: ResultTable, to sink: OutputSink) throws {
+        if let column = table.columns.indices.first(where: { i in table.rows.contains { !$0[i].isNumeric && $0[i] != .null } }) {
+            throw StoreError.invalidArgument("npy export takes numeric tables; column '\(table.columns[column])' holds text (use csv, json or parquet)")
+        }
+        let writer = try NPYWriter(sink: sink, dtype: .float64, shape: [table.rows.count, table.columns.count])
+        for row in table.rows { try writer.append(row.map { $0.doubleValue ?? .nan }) }
+        try writer.finish()
+    }
+}
