@@ -216,8 +216,9 @@ enum NumberText {
         }
         guard !text.isEmpty, text.count < 64 else { return text.isEmpty ? nil : Double(String(decoding: text, as: UTF8.self)) }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: text.count + 1) { buffer in
-            guard let base = buffer.baseAddress else { return nil }
-            text.copyBytes(to: UnsafeMutableRawBufferPointer(buffer))
+            guard let base = buffer.baseAddress, let source = text.baseAddress else { return nil }
+            // memcpy: copyBytes(to:) on a raw buffer goes through Foundation's generic DataProtocol.
+            memcpy(base, source, text.count)
             buffer[text.count] = 0
             var end: UnsafeMutablePointer<CChar>?
             let value = strtod(base, &end)
