@@ -16,6 +16,7 @@ struct CapacityCommand: ParsableCommand {
     @Flag(help: "Sum squared values instead of absolute values.") var squared = false
     @Option(help: "Group by layer (default), kind, component or head.") var by: Capacity.Grouping = .layer
     @Flag(help: "One row per checkpoint, one share column per group.") var wide = false
+    @Flag(help: "On a terminal, draw the layer shares as a unicode heatmap instead of the table.") var plot = false
 
     func validate() throws {
         if signed && squared { throw ValidationError("Use --signed or --squared, not both.") }
@@ -24,6 +25,13 @@ struct CapacityCommand: ParsableCommand {
     func run() throws {
         let opened = try store.open(.read)
         let mode: MassMode = signed ? .signed : squared ? .squared : .absolute
+        if plot && OutputSink.standardOutput().isTerminal {
+            for resolved in try query.resolve(in: opened, defaultCheckpoints: .all) {
+                print("\(resolved.scan.run) — share of mass by layer over \(resolved.checkpoints.count) checkpoints")
+                print(TerminalPlot.capacity(try ComponentMasses(resolved, mode: mode)), terminator: "")
+            }
+            return
+        }
         let tables = try query.resolve(in: opened, defaultCheckpoints: .all).map { resolved in
             let masses = try ComponentMasses(resolved, mode: mode)
             return (resolved.scan.run, wide ? Capacity.wideTable(masses, by: by) : Capacity.table(masses, by: by))

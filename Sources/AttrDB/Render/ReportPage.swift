@@ -1,0 +1,88 @@
+/// One self-contained HTML page: inline CSS, inline SVG figures, tables sortable by clicking a
+/// header (a few lines of inline JavaScript), and no request to anything outside the file.
+public struct ReportPage {
+    public enum Section {
+        case facts(title: String, [(String, String)])
+        case figure(title: String, svg: String)
+        case table(title: String, ResultTable, note: String?)
+    }
+
+    public var title: String
+    public var sections: [Section]
+
+    public init(title: String, sections: [Section]) {
+        self.title = title
+        self.sections = sections
+    }
+
+    public func html() -> String {
+        var body = "<h1>\(SVG.escape(title))</h1>\n"
+        for (index, section) in sections.enumerated() {
+            switch section {
+            case .facts(let heading, let facts):
+                body += "<section><h2>\(SVG.escape(heading))</h2><dl>"
+                for (key, value) in facts { body += "<dt>\(SVG.escape(key))</dt><dd>\(SVG.escape(value))</dd>" }
+                body += "</dl></section>\n"
+            case .figure(let heading, let svg):
+                body += "<section><h2>\(SVG.escape(heading))</h2><figure>\(svg)</figure></section>\n"
+            case .table(let heading, let table, let note):
+                body += "<section><h2>\(SVG.escape(heading))</h2>"
+                if let note { body += "<p class=\"note\">\(SVG.escape(note))</p>" }
+                body += "<table class=\"sortable\" id=\"t\(index)\"><thead><tr>"
+                for column in table.columns { body += "<th>\(SVG.escape(column))</th>" }
+                body += "</tr></thead><tbody>"
+                for row in table.rows {
+                    body += "<tr>" + row.map { cell in
+                        let text = SVG.escape(cell.roundedText(digits: 6))
+                        return cell.isNumeric ? "<td class=\"num\" data-value=\"\(cell.exactText)\">\(text)</td>" : "<td>\(text)</td>"
+                    }.joined() + "</tr>"
+                }
+                body += "</tbody></table></section>\n"
+            }
+        }
+        return """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(SVG.escape(title))</title>
+        <style>
+        body { font-family: Helvetica, Arial, sans-serif; margin: 2rem auto; max-width: 960px; color: #222; padding: 0 1rem; }
+        h1 { font-size: 1.6rem; } h2 { font-size: 1.15rem; margin-top: 2rem; border-bottom: 1px solid #ddd; padding-bottom: .2rem; }
+        dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; } dt { font-weight: bold; } dd { margin: 0; word-break: break-word; }
+        table { border-collapse: collapse; font-size: .85rem; margin: .5rem 0; }
+        th, td { padding: .2rem .6rem; border-bottom: 1px solid #eee; text-align: left; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+        th { cursor: pointer; user-select: none; background: #f6f6f6; position: sticky; top: 0; }
+        th.asc::after { content: " ▲"; } th.desc::after { content: " ▼"; }
+        figure { margin: .5rem 0; } svg { max-width: 100%; height: auto; } .note { color: #555; font-size: .9rem; }
+        </style>
+        </head>
+        <body>
+        \(body)
+        <script>
+        document.querySelectorAll("table.sortable").forEach(function (table) {
+          table.querySelectorAll("th").forEach(function (th, column) {
+            th.addEventListener("click", function () {
+              var ascending = !th.classList.contains("asc");
+              table.querySelectorAll("th").forEach(function (h) { h.classList.remove("asc", "desc"); });
+              th.classList.add(ascending ? "asc" : "desc");
+              var body = table.tBodies[0];
+              var rows = Array.prototype.slice.call(body.rows);
+              rows.sort(function (a, b) {
+                var x = a.cells[column], y = b.cells[column];
+                var nx = parseFloat(x.getAttribute("data-value")), ny = parseFloat(y.getAttribute("data-value"));
+                var order = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.textContent.localeCompare(y.textContent);
+                return ascending ? order : -order;
+              });
+              rows.forEach(function (row) { body.appendChild(row); });
+            });
+          });
+        });
+        </script>
+        </body>
+        </html>
+
+        """
+    }
+}

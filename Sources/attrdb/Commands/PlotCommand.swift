@@ -1,0 +1,34 @@
+import ArgumentParser
+import AttrDB
+import Foundation
+
+extension Plots.Kind: ExpressibleByArgument {}
+
+struct PlotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plot",
+        abstract: "Draw an SVG: capacity heatmap, shares over training, profiles, clusters, norm growth, concentration.",
+        discussion: "attrdb plot capacity --run NAME -o capacity.svg. profile and clusters use the last checkpoint by default.")
+
+    @OptionGroup var store: StoreOptions
+    @Argument(help: ArgumentHelp("capacity, shares, profile, clusters, norms or concentration.", valueName: "plot")) var kind: Plots.Kind
+    @OptionGroup var query: QueryOptions
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The SVG file.", valueName: "file")) var output: String
+    @Option(name: .customLong("component"), help: ArgumentHelp("Profile: component labels (repeatable; default all).", valueName: "label"))
+    var components: [String] = []
+    @Option(name: .short, help: "Clusters: how many.") var k = 4
+    @Option(help: "Clusters: seed for k-means++.") var seed: UInt64 = 0
+
+    func validate() throws {
+        if query.runs.count != 1 { throw ValidationError("plot takes one --run.") }
+    }
+
+    func run() throws {
+        let opened = try store.open(.read)
+        guard let resolved = try query.resolve(in: opened, defaultCheckpoints: Plots.defaultCheckpoints(kind)).first else { return }
+        let svg = try Plots.svg(kind, store: opened, resolved: resolved, components: components, k: k, seed: seed)
+        let sink = try OutputSink.file(output)
+        try sink.write(svg)
+        try sink.flush()
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import XCTest
+
+/// Exports read back by numpy, pyarrow and DuckDB; plots parse; the report passes headless Chromium.
+final class ExportCommandTests: XCTestCase {
+    private func python(_ script: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script] + arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        if errors.contains("No module named") { throw XCTSkip(errors) }
+        XCTAssertEqual(process.terminationStatus, 0, errors)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private func store(_ folder: TemporaryFolder) throws -> String {
+        let db = folder.path("s.sqlite")
+        XCTAssertEqual(try CLI.run(["ingest", CLI.example.path, "--run", "modadd", "--db", db]).status, 0)
+        XCTAssertEqual(try CLI.run(["ingest", CLI.example.path, "--run", "second run=v2", "--db", db]).status, 0)
+        return db
+    }
+
+    func testValuesNpyIsBitForBitAndReingests() throws {
+        let folder = try TemporaryFolder()
+        let db = try store(folder)
+        try FileManager.default.createDirectory(atPath: folder.path("out"), withIntermediateDirectories: true)
+        let npy = folder.path("out/attributions.npy")
+        let result = try CLI.run(["export", "values", "--run", "modadd", "-o", npy, "--db", db])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let check = try python("""
+            import numpy as np, json, sys
+            a = np.load(sys.argv[1]); b = np.load(sys.argv[2])
+            x = json.load(open(sys.argv[3])); y = json.load(open(sys.argv[4]))
+            print(a.dtype, a.shape, bool((a.view('u4') == b.view('u4')).all()), x['coefficients'] == y['coefficients'], x['checkpoint_steps'] == y['checkpoint_steps'])
+            """, [npy, CLI.example.appendingPathComponent("attributions.npy").path, folder.path("out/axes.json"), CLI.example.appendingPathComponent("axes.json").path])
+        XCTAssertEqual(check, "float32 (33, 128, 13) True True True\n")
+        // The exported folder is a dataset folder: ingesting it again into the same run changes nothing.
+        let again = try CLI.run(["ingest", folder.path("out"), "--run", "modadd", "--db", db])
+        XCTAssertTrue(again.stderr.contains("nothing new"), again.stderr)
+    }
+
+    func testParquetExportsReadBackInPyarrowAndDuckDB() throws {
+        let folder = try TemporaryFolder()
+        let db = try store(folder)
+        for table in ["values", "capacity", "top", "concentration", "runs", "losses"] {
+            let file = folder.path("\(table).parquet"), csv = folder.path("\(table).csv")
+            XCTAssertEqual(try CLI.run(["export", table, "--run", "modadd", "-o", file, "--db", db]).status, 0, table)
+            XCTAssertEqual(try CLI.run(["export", table, "--run", "modadd", "-o", csv, "--db", db]).status, 0, table)
+            let compare = try python("""
+                import sys, csv, math, pyarrow.parquet as pq, duckdb
+                rows = list(csv.reader(open(sys.argv[2])))
+                header, body = rows[0], rows[1:]
+                t = pq.read_table(sys.argv[1])
+                d = duckdb.sql(f"SELECT * FROM read_parquet('{sys.argv[1]}')").fetchall()
+                assert t.column_names == header, (t.column_names, header)
+                assert t.num_rows == len(body) == len(d), (t.num_rows, len(body), len(d))
+                cols = t.to_pydict()
+                def same(a, b):
+                    if a is None: return b == ''
+                    if isinstance(a, float): return (math.isnan(a) and b == 'nan') or (b != '' and float(b) == a) or (b != '' and abs(float(b) - a) <= 1e-6 * abs(a))
+                    return str(a) == b
+                bad = sum(1 for i, row in enumerate(body) for j, name in enumerate(header) if not same(cols[name][i], row[j]) or not same(d[i][j], row[j]))
+                print(bad)
+                """, [file, csv])
+            XCTAssertEqual(compare, "0\n", table)
+        }
+    }
+
+    func testPartitionedParquetIsOneDataset() throws {
+        let folder = try TemporaryFolder()
+        let db = try store(folder)
+        let root = folder.path("dataset")
+        let result = try CLI.run(["export", "values", "--run", "modadd", "--run", "second run=v2", "--format", "parquet",
+                                  "--partition-by", "run,checkpoint_step", "-o", root, "--db", db])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let check = try python("""
+            import sys, duckdb, pyarrow.dataset as ds
+            d = duckdb.sql(f"SELECT run, count(*), count(DISTINCT checkpoint_step), sum(value::DOUBLE) FROM read_parquet('{sys.argv[1]}/**/*.parquet', hive_partitioning=true) GROUP BY run ORDER BY run").fetchall()
+            t = ds.dataset(sys.argv[1], partitioning='hive').to_table()
+            print(d[0][:3], d[1][:3], abs(d[0][3] - d[1][3]) < 1e-6, t.num_rows)
+            """, [root])
+        XCTAssertEqual(check, "('modadd', 54912, 33) ('second run=v2', 54912, 33) True 109824\n")
+    }
+
+    func testTextFormatsAndLatexCaption() throws {
+        let folder = try TemporaryFolder()
+        let db = try store(folder)
+        let latex = try CLI.run(["export", "top", "--run", "modadd", "-k", "2", "--format", "latex", "--caption", "Top 2 (50%)", "--db", db])
+        XCTAssertTrue(latex.stdout.contains("\\toprule") && latex.stdout.contains("\\caption{Top 2 (50\\%)}") && latex.stdout.contains("1\\_mlp\\_out"), latex.stdout)
+        for (name, format) in [("t.md", "| checkpoint_step |"), ("t.json", "[\n{"), ("t.jsonl", "{\"checkpoint_step\""), ("t.tsv", "checkpoint_step\tlayer")] {
+            XCTAssertEqual(try CLI.run(["export", "capacity", "--run", "modadd", "-o", folder.path(name), "--db", db]).status, 0)
+            XCTAssertTrue(try String(contentsOfFile: folder.path(name), encoding: .utf8).hasPrefix(format), name)
+        }
+        let npy = try CLI.run(["export", "top", "--run", "modadd", "-o", folder.path("top.npy"), "--db", db])
+        XCTAssertEqual(npy.status, 1)
+        XCTAssertTrue(npy.stderr.contains("npy export takes numeric tables; column 'component' holds text"), npy.stderr)
+    }
+
+    func testPlotsAndReportRenderInHeadlessChromium() throws {
+        let folder = try TemporaryFolder()
+        let db = try store(folder)
+        for kind in ["capacity", "shares", "profile", "clusters", "norms", "concentration"] {
+            let file = folder.path("\(kind).svg")
+            let result = try CLI.run(["plot", kind, "--run", "modadd", "-o", file, "--db", db, "-k", "3"])
+            XCTAssertEqual(result.status, 0, "\(kind): \(result.stderr)")
+            XCTAssertTrue(try String(contentsOfFile: file, encoding: .utf8).contains("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+        }
+        let html = folder.path("report.html")
+        XCTAssertEqual(try CLI.run(["report", "--run", "modadd", "-o", html, "--db", db]).status, 0)
+        guard ProcessInfo.processInfo.environment["ATTRDB_SKIP_BROWSER"] == nil else { throw XCTSkip("ATTRDB_SKIP_BROWSER set") }
+        let process = Process()
+        process.executableURL = CLI.repositoryRoot.appendingPathComponent("scripts/check-report.sh")
+        process.arguments = [html, folder.path("report.png")]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let log = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, log)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.path("report.png")))
+    }
+}
