@@ -12,9 +12,12 @@ deps:
 	  echo "installing libsqlite3-dev"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsqlite3-dev pkg-config; }
 
-# Independent oracles for the tests: numpy, pyarrow and duckdb from PyPI.
+# Independent oracles for the tests: numpy, scipy, pyarrow and duckdb from PyPI; librsvg and Chromium
+# to render the plots and the report.
 test-deps: deps
 	@python3 -c 'import numpy, scipy, pyarrow, duckdb' 2>/dev/null || python3 -m pip install -q numpy scipy pyarrow duckdb
+	@command -v rsvg-convert >/dev/null && command -v chromium >/dev/null || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq librsvg2-bin chromium >/dev/null; }
 
 build: deps
 	$(SWIFT) build -c release --product attrdb

@@ -102,6 +102,26 @@ final class ExportCommandTests: XCTestCase {
         XCTAssertTrue(npy.stderr.contains("npy export takes numeric tables; column 'component' holds text"), npy.stderr)
     }
 
+    func testPlotFlagsDrawOnATerminal() throws {
+        let folder = try TemporaryFolder()
+        let db = try store(folder)
+        // `script` runs the command on a pseudo-terminal, as a person at a terminal would.
+        for (command, expected) in [("capacity --run modadd --plot", "layer 1 │"), ("profile --run modadd --component L0H0 --plot", "L0H0  ▁")] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+            process.arguments = ["-qec", "\(CLI.binary.path) \(command) --db \(db)", "/dev/null"]
+            let out = Pipe()
+            process.standardOutput = out
+            try process.run()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, 0, text)
+            XCTAssertTrue(text.contains(expected), text)
+        }
+        // Into a pipe, --plot leaves the table as it is.
+        XCTAssertTrue(try CLI.run(["capacity", "--run", "modadd", "--plot", "--db", db]).stdout.hasPrefix("checkpoint_step,layer,mass,share\n"))
+    }
+
     func testPlotsAndReportRenderInHeadlessChromium() throws {
         let folder = try TemporaryFolder()
         let db = try store(folder)
@@ -110,6 +130,17 @@ final class ExportCommandTests: XCTestCase {
             let result = try CLI.run(["plot", kind, "--run", "modadd", "-o", file, "--db", db, "-k", "3"])
             XCTAssertEqual(result.status, 0, "\(kind): \(result.stderr)")
             XCTAssertTrue(try String(contentsOfFile: file, encoding: .utf8).contains("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+            // It renders: librsvg draws it to a PNG without complaint.
+            let render = Process()
+            render.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            render.arguments = ["rsvg-convert", file, "-o", folder.path("\(kind).png")]
+            let errors = Pipe()
+            render.standardError = errors
+            try render.run()
+            let complaint = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            render.waitUntilExit()
+            XCTAssertEqual(render.terminationStatus, 0, "\(kind): \(complaint)")
+            XCTAssertGreaterThan((try? FileManager.default.attributesOfItem(atPath: folder.path("\(kind).png"))[.size] as? Int) ?? 0, 1000, kind)
         }
         let html = folder.path("report.html")
         XCTAssertEqual(try CLI.run(["report", "--run", "modadd", "-o", html, "--db", db]).status, 0)

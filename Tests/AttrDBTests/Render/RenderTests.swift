@@ -85,7 +85,8 @@ final class RenderTests: XCTestCase {
         XCTAssertEqual(ticks.count, 6)
         XCTAssertEqual(ticks.first, 0)
         XCTAssertEqual(ticks.last ?? 0, 1, accuracy: 1e-12)
-        XCTAssertEqual(Axis.ticks(-37, 112, count: 5), [-25, 0, 25, 50, 75, 100])
+        XCTAssertEqual(Axis.ticks(0, 100, count: 5), [0, 20, 40, 60, 80, 100])
+        XCTAssertEqual(Axis.ticks(-37, 112, count: 5), [0, 50, 100])
         XCTAssertTrue(Axis.isLogSpaced([0, 1, 2, 3, 5, 7, 10, 20, 50, 100, 300, 1000, 4000]))
         XCTAssertFalse(Axis.isLogSpaced(Array(stride(from: 0, through: 1000, by: 100))))
     }
