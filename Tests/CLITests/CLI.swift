@@ -17,12 +17,20 @@ struct CLI {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let example = repositoryRoot.appendingPathComponent("examples/tl-modadd")
 
+    /// Runs python3 with `script`; skips the test when a module it imports is missing.
+    static func python(_ script: String, _ arguments: [String]) throws -> String {
+        let result = try run(["-c", script] + arguments, executable: URL(fileURLWithPath: "/usr/bin/env"), prefix: ["python3"])
+        if result.stderr.contains("No module named") { throw XCTSkip(result.stderr) }
+        XCTAssertEqual(result.status, 0, result.stderr)
+        return result.stdout
+    }
+
     @discardableResult
     static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                    in folder: URL? = nil) throws -> Result {
+                    in folder: URL? = nil, executable: URL? = nil, prefix: [String] = []) throws -> Result {
         let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
+        process.executableURL = executable ?? binary
+        process.arguments = prefix + arguments
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "ATTRDB_DB")
         for (key, value) in environment { env[key] = value }

@@ -4,19 +4,7 @@ import XCTest
 /// Exports read back by numpy, pyarrow and DuckDB; plots parse; the report passes headless Chromium.
 final class ExportCommandTests: XCTestCase {
     private func python(_ script: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        if errors.contains("No module named") { throw XCTSkip(errors) }
-        XCTAssertEqual(process.terminationStatus, 0, errors)
-        return String(decoding: data, as: UTF8.self)
+        try CLI.python(script, arguments)
     }
 
     private func store(_ folder: TemporaryFolder) throws -> String {

@@ -40,6 +40,24 @@ enum Escape {
         return out + "\""
     }
 
+    /// XML text and attribute values (SVG, HTML); control characters other than tab and newline,
+    /// which XML 1.0 forbids, become spaces.
+    static func xml(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            case _ where scalar.value < 0x20 && scalar != "\t" && scalar != "\n": out += " "
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
     static func markdown(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
