@@ -52,8 +52,8 @@ struct JSONParser {
 
     private mutating func literal(_ word: StaticString) throws {
         let count = word.utf8CodeUnitCount
-        guard index + count <= bytes.count,
-              memcmp(bytes.baseAddress! + index, word.utf8Start, count) == 0 else { throw failure("expected \(word)") }
+        guard index + count <= bytes.count, let base = bytes.baseAddress,
+              memcmp(base + index, word.utf8Start, count) == 0 else { throw failure("expected \(word)") }
         index += count
     }
 

@@ -59,9 +59,10 @@ public final class OutputSink {
     }
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let base = bytes.baseAddress else { return }
         var offset = 0
         while offset < bytes.count {
-            let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            let written = Foundation.write(descriptor, base + offset, bytes.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
                 throw StoreError.invalidArgument("\(path ?? "standard output"): write failed (\(String(cString: strerror(errno))))")

@@ -66,6 +66,12 @@ final class DatasetFolderTests: XCTestCase {
         let big = try folder(fixture, "be", "a = np.asfortranarray(a.astype('>f8'))")
         try fixture.ingest(big, run: "fortran-be-f8")
         XCTAssertEqual(try exported(fixture, run: "fortran-be-f8"), expected)
+        for version in ["(2, 0)", "(3, 0)"] {
+            let path = try folder(fixture, "v\(version.prefix(2).last ?? "x")", save: "np.lib.format.write_array(open(os.path.join(folder, 'attributions.npy'), 'wb'), a, version=\(version))")
+            try fixture.ingest(path, run: "npy-version-\(version)")
+            XCTAssertEqual(try exported(fixture, run: "npy-version-\(version)"), expected, version)
+            XCTAssertEqual(try NPYArray(path: path + "/attributions.npy").header.majorVersion, Int(String(version.dropFirst().prefix(1))))
+        }
         let half = try folder(fixture, "f2", "a = a.astype('<f2')")
         try fixture.ingest(half, run: "f2")
         XCTAssertEqual(try exported(fixture, run: "f2"), expected.map { Float(Float16($0)) })
