@@ -63,10 +63,11 @@ struct LongFormTable {
     /// The gathered axes and dense matrices, or an error naming a duplicate or a missing cell.
     func build() throws -> (axes: Axes, matrices: [[Float]]) {
         guard !values.isEmpty else { throw IngestError(file: file, expected: "at least one record", found: "none") }
+        // A bias read from its label alone has no layer yet (-2): it sits one past the deepest layer.
         var finalComponents = components
-        if !components.contains(where: { $0.kind == .bias && $0.layer >= 0 }) {
-            let deepest = components.filter { $0.kind != .bias }.map(\.layer).max() ?? -1
-            for i in finalComponents.indices where finalComponents[i].kind == .bias && finalComponents[i].layer < -1 { finalComponents[i].layer = deepest + 1 }
+        let deepest = components.filter { $0.kind != .bias }.map(\.layer).max() ?? -1
+        for i in finalComponents.indices where finalComponents[i].kind == .bias && finalComponents[i].layer < -1 {
+            finalComponents[i].layer = deepest + 1
         }
         let coefficientOrder = coefficientValues.indices.sorted { coefficientValues[$0] < coefficientValues[$1] }
         var coefficientRank = [Int](repeating: 0, count: coefficientValues.count)

@@ -52,8 +52,6 @@ public final class Store {
         } catch let error as SQLiteError {
             if isNew && access == .create { try? FileManager.default.removeItem(atPath: path) }
             throw Store.translate(error, path: path)
-        } catch {
-            throw error
         }
     }
 
