@@ -4,7 +4,7 @@ DB ?= /tmp/attrdb-demo.sqlite
 EXAMPLE := examples/tl-modadd
 BIN := .build/release/attrdb
 
-.PHONY: deps test-deps build demo test bench schema clean
+.PHONY: deps test-deps build demo test reliability bench schema clean
 
 # The system SQLite headers and library, through pkg-config (Debian: libsqlite3-dev).
 deps:
@@ -34,6 +34,13 @@ demo: build
 test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	python3 Tests/reliability/crash.py --attrdb .build/debug/attrdb --kills 20 --big 100
+	python3 Tests/reliability/concurrency.py --attrdb .build/debug/attrdb --runs-per-writer 2
+
+# Crash safety (60 SIGKILLs, with --replace ingests) and concurrency (4 writers, 2 readers), full size.
+reliability: build test-deps
+	python3 Tests/reliability/crash.py --attrdb $(BIN) --kills 60 --big 200
+	python3 Tests/reliability/concurrency.py --attrdb $(BIN) --runs-per-writer 3
 
 bench: build test-deps
 	@command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }

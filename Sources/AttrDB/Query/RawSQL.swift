@@ -7,7 +7,7 @@ public enum RawSQL {
         let connection: Connection
         let guardian: ReadOnlyGuard
         do {
-            connection = try Connection(path: path, access: .readOnly)
+            connection = try Store.connect(path: path, access: .read)
             guardian = try connection.restrictToReading()
         } catch let error as SQLiteError {
             throw Store.translate(error, path: path)

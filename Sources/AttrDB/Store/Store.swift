@@ -29,7 +29,7 @@ public final class Store {
         try Store.checkPath(path, access: access)
         let isNew = !FileManager.default.fileExists(atPath: path)
         do {
-            connection = try Connection(path: path, access: access == .read ? .readOnly : .readWrite(create: access == .create))
+            connection = try Store.connect(path: path, access: access)
             // The first read of the header tells a SQLite file from anything else, before any write.
             let version = try Migrator.version(of: connection)
             let tableCount = try connection.scalar("SELECT count(*) FROM sqlite_schema")?.int64 ?? 0
@@ -52,6 +52,25 @@ public final class Store {
         } catch let error as SQLiteError {
             if isNew && access == .create { try? FileManager.default.removeItem(atPath: path) }
             throw Store.translate(error, path: path)
+        }
+    }
+
+    /// Opens the connection. Reads go through a read-write connection made query-only when the
+    /// file can be written: a read-only connection cannot roll back the hot journal an ingest
+    /// killed mid-way leaves behind, so the first query after a crash would fail instead of
+    /// restoring the store.
+    static func connect(path: String, access: Access) throws -> Connection {
+        switch access {
+        case .write, .create:
+            return try Connection(path: path, access: .readWrite(create: access == .create))
+        case .read:
+            guard path != ":memory:", (try? checkPath(path, access: .write)) != nil,
+                  FileManager.default.isWritableFile(atPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent) else {
+                return try Connection(path: path, access: .readOnly)
+            }
+            let connection = try Connection(path: path, access: .readWrite(create: false))
+            try connection.execute("PRAGMA query_only = 1")
+            return connection
         }
     }
 

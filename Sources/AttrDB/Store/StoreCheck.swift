@@ -1,0 +1,72 @@
+/// `attrdb check`: SQLite's integrity check and attrdb's own invariants, each reported as a row.
+public enum StoreCheck {
+    public static let columns = ["check", "status", "detail"]
+
+    /// Every check with `ok` or `problem`; a problem's detail names what is wrong.
+    public static func run(_ store: Store) throws -> (table: ResultTable, problems: Int) {
+        let db = store.connection
+        var rows: [[Cell]] = []
+        var problems = 0
+        func record(_ name: String, _ failures: [String], ok: String) {
+            if failures.isEmpty {
+                rows.append([.text(name), .text("ok"), .text(ok)])
+            } else {
+                problems += failures.count
+                for failure in failures.prefix(50) { rows.append([.text(name), .text("problem"), .text(failure)]) }
+                if failures.count > 50 { rows.append([.text(name), .text("problem"), .text("… and \(failures.count - 50) more")]) }
+            }
+        }
+        func strings(_ sql: String) throws -> [String] {
+            var out: [String] = []
+            try db.forEachRow(sql) { out.append($0.string(at: 0)) }
+            return out
+        }
+
+        let integrity = try strings("PRAGMA integrity_check")
+        record("integrity_check", integrity == ["ok"] ? [] : integrity, ok: "SQLite's integrity check passed")
+        var foreign: [String] = []
+        try db.forEachRow("PRAGMA foreign_key_check") { foreign.append("\($0.string(at: 0)) row \($0.int(at: 1)) refers to a missing \($0.string(at: 2)) row") }
+        record("foreign_keys", foreign, ok: "every reference points at an existing row")
+        record("schema_version", try store.schemaVersion() == Migration.latestVersion ? [] : ["schema version \(try store.schemaVersion()), this attrdb knows \(Migration.latestVersion)"],
+               ok: "schema version \(Migration.latestVersion)")
+
+        // Packed matrices: their shape matches the run's components and the scan's grid, and their length the shape.
+        record("matrix_shape", try strings("""
+            SELECT 'attribution ' || a.attribution_id || ' (run ' || r.name || ', scan ' || s.name || ', step ' || c.step || '): ' ||
+                   'n_components ' || a.n_components || ' vs ' || (SELECT count(*) FROM component p WHERE p.run_id = s.run_id) || ' components, ' ||
+                   'n_coefficients ' || a.n_coefficients || ' vs ' || s.n_coefficients || ' in the scan'
+            FROM attribution a JOIN scan s USING (scan_id) JOIN run r ON r.run_id = s.run_id JOIN checkpoint c USING (checkpoint_id)
+            WHERE a.n_components <> (SELECT count(*) FROM component p WHERE p.run_id = s.run_id) OR a.n_coefficients <> s.n_coefficients
+            """), ok: "every matrix has the run's components and the scan's coefficients")
+        record("matrix_length", try strings("""
+            SELECT 'attribution ' || a.attribution_id || ': ' || length(a.matrix) || ' bytes, expected ' || (4 * a.n_components * a.n_coefficients)
+            FROM attribution a WHERE length(a.matrix) <> 4 * a.n_components * a.n_coefficients
+            """), ok: "every matrix holds 4 · components · coefficients bytes")
+        record("matrix_checkpoint", try strings("""
+            SELECT 'attribution ' || a.attribution_id || ': checkpoint of run ' || c.run_id || ', scan of run ' || s.run_id
+            FROM attribution a JOIN scan s USING (scan_id) JOIN checkpoint c USING (checkpoint_id) WHERE c.run_id <> s.run_id
+            """), ok: "every matrix belongs to a checkpoint of its own run")
+        record("component_positions", try strings("""
+            SELECT 'run ' || r.name || ': positions ' || min(p.position) || '…' || max(p.position) || ' for ' || count(*) || ' components'
+            FROM component p JOIN run r USING (run_id) GROUP BY p.run_id HAVING min(p.position) <> 0 OR max(p.position) <> count(*) - 1
+            """), ok: "component positions run from 0 without gaps")
+        record("coefficient_grid", try strings("""
+            SELECT 'scan ' || s.name || ' of run ' || r.name || ': ' || (SELECT count(*) FROM coefficient k WHERE k.scan_id = s.scan_id) ||
+                   ' coefficients stored, n_coefficients says ' || s.n_coefficients
+            FROM scan s JOIN run r USING (run_id)
+            WHERE s.n_coefficients <> (SELECT count(*) FROM coefficient k WHERE k.scan_id = s.scan_id)
+               OR s.n_coefficients - 1 <> (SELECT coalesce(max(position), -1) FROM coefficient k WHERE k.scan_id = s.scan_id)
+            """), ok: "every scan's grid has n_coefficients positions from 0")
+        return (ResultTable(columns: columns, rows: rows), problems)
+    }
+}
+
+/// `attrdb check` found problems: the exit status says so after the table is printed.
+public struct CheckFailed: UserFacingError {
+    public let problems: Int
+
+    public init(problems: Int) { self.problems = problems }
+
+    public var exitStatus: Int32 { ExitStatus.failure }
+    public var description: String { "check found \(problems) problem\(problems == 1 ? "" : "s")" }
+}
