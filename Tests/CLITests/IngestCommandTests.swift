@@ -78,6 +78,10 @@ final class IngestCommandTests: XCTestCase {
         XCTAssertEqual(result.status, 1)
         XCTAssertEqual(result.stderr, "attrdb: \(bad): line 2, column 'value': expected a number, found 'oops'\n")
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: db)), before)
+        // Into a store that does not exist yet, bad input leaves no file behind.
+        let fresh = folder.path("fresh.sqlite")
+        XCTAssertEqual(try CLI.run(["ingest", bad, "--run", "other", "--db", fresh]).status, 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: fresh))
         let conflict = try CLI.run(["ingest", CLI.example.path, "--run", "modadd", "--model", "other-model", "--db", db])
         XCTAssertEqual(conflict.status, 4, conflict.stderr)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: db)), before)

@@ -32,10 +32,31 @@ public struct IngestRequest: Sendable {
 
 /// Reads any supported input and writes it through one ``Recorder``: one ingest, one transaction.
 public enum Ingest {
-    /// Ingests `request.path` into `store`. `progress(done, total)` is called after each checkpoint.
-    public static func run(_ request: IngestRequest, into store: Store, progress: ((Int, Int) -> Void)? = nil) throws -> IngestSummary {
+    /// Ingests `request.path` into the store at `storePath`, creating it when missing. The input is
+    /// opened and checked first, and a store this call created is removed again when the ingest
+    /// fails: bad input leaves no file behind.
+    public static func run(_ request: IngestRequest, storePath: String, progress: ((Int, Int) -> Void)? = nil) throws -> IngestSummary {
         let started = Date()
         let source = try open(request)
+        let existed = storePath == ":memory:" || FileManager.default.fileExists(atPath: storePath)
+        do {
+            let store = try Store(path: storePath, access: .create)
+            return try write(source, request, into: store, started: started, progress: progress)
+        } catch {
+            if !existed {
+                for suffix in ["", "-journal"] { try? FileManager.default.removeItem(atPath: storePath + suffix) }
+            }
+            throw error
+        }
+    }
+
+    /// Ingests `request.path` into `store`. `progress(done, total)` is called after each checkpoint.
+    public static func run(_ request: IngestRequest, into store: Store, progress: ((Int, Int) -> Void)? = nil) throws -> IngestSummary {
+        try write(try open(request), request, into: store, started: Date(), progress: progress)
+    }
+
+    private static func write(_ source: AttributionSource, _ request: IngestRequest, into store: Store, started: Date,
+                              progress: ((Int, Int) -> Void)?) throws -> IngestSummary {
         let axes = source.axes
         let target = IngestTarget(run: request.run, scan: request.scan ?? Scan.defaultName,
                                   metric: request.metric ?? axes.metric ?? IngestRequest.defaultMetric,

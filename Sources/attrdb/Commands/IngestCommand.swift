@@ -34,9 +34,8 @@ struct IngestCommand: ParsableCommand {
     func run() throws {
         let request = IngestRequest(path: path, run: runName, scan: scan, metric: metric, model: model, task: task,
                                     streamFormat: format, options: IngestOptions(replace: replace, allowNonFinite: allowNonFinite))
-        let opened = try store.open(.create)
         let progress = Progress(label: "ingest")
-        let summary = try Ingest.run(request, into: opened, progress: progress.update)
+        let summary = try Ingest.run(request, storePath: store.path, progress: progress.update)
         progress.finish()
         Diagnostics.note(summary.line)
     }

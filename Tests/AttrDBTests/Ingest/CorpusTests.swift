@@ -1,0 +1,21 @@
+import Foundation
+import XCTest
+@testable import AttrDB
+
+/// Tests/corpus: malformed inputs, each with the exact error it must give (manifest.tsv, `{path}`
+/// standing for the input's path), and a store left unchanged by every one of them.
+final class CorpusTests: XCTestCase {
+    func testEveryMalformedFileGivesItsExactError() throws {
+        let corpus = Repository.root.appendingPathComponent("Tests/corpus")
+        let manifest = try String(contentsOf: corpus.appendingPathComponent("manifest.tsv"), encoding: .utf8)
+        let entries = manifest.split(separator: "\n").map { $0.split(separator: "\t", maxSplits: 1).map(String.init) }
+        XCTAssertGreaterThanOrEqual(entries.count, 30)
+        let fixture = try IngestFixture()
+        try fixture.ingest(Repository.example.path, run: "existing")
+        for entry in entries {
+            let path = corpus.appendingPathComponent("files").appendingPathComponent(entry[0]).path
+            let expected = entry[1].replacingOccurrences(of: "{path}", with: path)
+            try fixture.assertRefused(expected) { try fixture.ingest(path, run: "corpus") }
+        }
+    }
+}

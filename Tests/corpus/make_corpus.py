@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""Writes the malformed-input corpus: one file (or folder) per case, each a small variation of the
+bundled example's format. `manifest.tsv` beside them (name, then the exact error attrdb must give,
+with {path} for the input's path) is checked by CorpusTests. Rerun to regenerate the files."""
+import gzip, io, json, os, shutil, zipfile
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "files")
+shutil.rmtree(OUT, ignore_errors=True)
+os.makedirs(OUT)
+
+a = (np.arange(2 * 3 * 4, dtype=np.float32).reshape(2, 3, 4) - 5) / 4
+axes = {"checkpoint_steps": [10, 20], "coefficients": [-1.0, 0.0, 1.0], "metric": "logit_diff",
+        "components": [{"label": "L0H0", "layer": 0, "kind": "attn_head", "index": 0},
+                       {"label": "L0H1", "layer": 0, "kind": "attn_head", "index": 1},
+                       {"label": "0_mlp_out", "layer": 0, "kind": "mlp", "index": None},
+                       {"label": "embed", "layer": -1, "kind": "embed", "index": None}],
+        "metadata": {"model": "toy"}}
+
+
+def npy_bytes(array, version=(1, 0)):
+    f = io.BytesIO()
+    np.lib.format.write_array(f, array, version=version)
+    return f.getvalue()
+
+
+def folder(name, array=a, axes_obj=axes, npy=None, axes_text=None):
+    path = os.path.join(OUT, name)
+    os.makedirs(path)
+    open(os.path.join(path, "attributions.npy"), "wb").write(npy if npy is not None else npy_bytes(array))
+    open(os.path.join(path, "axes.json"), "wb").write(axes_text if axes_text is not None else json.dumps(axes_obj).encode())
+
+
+def file(name, data):
+    open(os.path.join(OUT, name), "wb").write(data if isinstance(data, bytes) else data.encode())
+
+
+def with_axes(**changes):
+    d = json.loads(json.dumps(axes))
+    for key, value in changes.items():
+        if value is None:
+            del d[key]
+        else:
+            d[key] = value
+    return d
+
+
+good = npy_bytes(a)
+folder("npy-truncated", npy=good[:-10])
+folder("npy-bad-magic", npy=b"NUMPY not really an array")
+folder("npy-empty", npy=b"")
+folder("npy-version-9", npy=good[:6] + bytes([9, 0]) + good[8:])
+folder("npy-header-past-end", npy=good[:8] + (60000).to_bytes(2, "little") + good[10:40])
+folder("npy-extra-bytes", npy=good + b"\0\0\0\0")
+folder("npy-int32", array=a.astype(np.int32))
+folder("npy-uint8", array=a.astype(np.uint8))
+folder("npy-complex", array=a.astype(np.complex64))
+folder("npy-object", npy=npy_bytes(np.array([[[None]]], dtype=object)) if False else good.replace(b"'<f4'", b"'|O' "))
+folder("npy-structured", array=np.zeros((2, 3, 4), dtype=[("x", "<f4"), ("y", "<f4")]))
+folder("npy-1d", array=a.reshape(-1))
+folder("npy-4d", array=a.reshape(2, 3, 2, 2))
+folder("npy-shape-vs-axes", array=a[:, :2, :])
+folder("npy-no-shape-key", npy=good.replace(b"'shape': (2, 3, 4), ", b"'shapes': (2, 3, 4),"))
+folder("npy-bad-fortran", npy=good.replace(b"False", b"Maybe"))
+folder("axes-missing-coefficients", axes_obj=with_axes(coefficients=None))
+folder("axes-missing-steps", axes_obj=with_axes(checkpoint_steps=None))
+folder("axes-not-json", axes_text=b'{"checkpoint_steps": [10, 20],')
+folder("axes-array", axes_text=b"[1, 2, 3]")
+folder("axes-duplicate-label", axes_obj=with_axes(components=[axes["components"][0]] * 2 + axes["components"][2:]))
+folder("axes-unknown-kind", axes_obj=with_axes(components=axes["components"][:3] + [{"label": "resid", "layer": 0, "kind": "residual"}]))
+folder("axes-string-step", axes_obj=with_axes(checkpoint_steps=[10, "20"]))
+folder("axes-duplicate-step", axes_obj=with_axes(checkpoint_steps=[10, 10]))
+folder("axes-empty-components", axes_obj=with_axes(components=[]))
+folder("axes-bad-label", axes_obj=with_axes(components=["L0H0", "L0H1", "0_mlp_out", "resid_post"]))
+folder("axes-not-utf8", axes_text=json.dumps(axes).replace("L0H1", "L0H#").encode().replace(b"#", b"\xff"))
+folder("axes-nan-coefficient", axes_text=json.dumps(axes).replace("1.0]", "NaN]").encode())
+header = "checkpoint_step,coefficient,component,layer,kind,value\n"
+file("csv-missing-column.csv", "checkpoint_step,coefficient,component,layer,kind\n10,0,L0H0,0,attn_head\n")
+file("csv-ragged.csv", header + "10,0,L0H0,0,attn_head,1\n10,0,L0H1,0,attn_head\n")
+file("csv-not-number.csv", header + "10,0,L0H0,0,attn_head,one\n")
+file("csv-header-only.csv", header)
+file("csv-empty.csv", "")
+file("csv-bad-step.csv", header + "ten,0,L0H0,0,attn_head,1\n")
+file("csv-bad-kind.csv", header + "10,0,L0H0,0,head,1\n")
+file("csv-duplicate.csv", header + "10,0,L0H0,0,attn_head,1\n10,0,L0H0,0,attn_head,2\n")
+file("csv-hole.csv", header + "10,0,L0H0,0,attn_head,1\n10,1,L0H1,0,attn_head,1\n")
+file("csv-open-quote.csv", header + '10,0,"L0H0,0,attn_head,1\n')
+file("csv-not-gzip.csv.gz", b"\x1f\x8b\x08\x00" + b"\x00" * 6 + b"this is not deflate data at all")
+file("jsonl-not-json.jsonl", '{"checkpoint_step": 1, "component": "L0H0", "value": 1}\n{"checkpoint_step": 2,\n')
+file("jsonl-missing-value.jsonl", '{"checkpoint_step": 1, "component": "L0H0"}\n')
+file("jsonl-list.jsonl", "[1, 2]\n")
+file("jsonl-string-value.jsonl", '{"checkpoint_step": 1, "component": "L0H0", "value": "high"}\n')
+file("jsonl-deep.jsonl", '{"checkpoint_step": 1, "component": "L0H0", "value": ' + "[" * 600 + "]" * 600 + "}\n")
+file("npz-not-zip.npz", "just text\n")
+buffer = io.BytesIO()
+with zipfile.ZipFile(buffer, "w") as z:
+    z.writestr("attributions.npy", good)
+file("npz-no-axes.npz", buffer.getvalue())
+buffer = io.BytesIO()
+with zipfile.ZipFile(buffer, "w") as z:
+    z.writestr("attributions.npy", good[:50])
+    z.writestr("axes.npy", npy_bytes(np.array(json.dumps(axes))))
+file("npz-truncated-member.npz", buffer.getvalue())
+file("unknown-extension.xlsx", "not a format attrdb reads\n")
+print(len(os.listdir(OUT)), "corpus entries in", OUT)
