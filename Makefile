@@ -4,7 +4,7 @@ DB ?= /tmp/attrdb-demo.sqlite
 EXAMPLE := examples/tl-modadd
 BIN := .build/release/attrdb
 
-.PHONY: deps test-deps build demo test reliability bench schema clean
+.PHONY: deps test-deps build demo test reliability fuzz bench schema clean
 
 # The system SQLite headers and library, through pkg-config (Debian: libsqlite3-dev).
 deps:
@@ -41,6 +41,11 @@ test: test-deps
 reliability: build test-deps
 	python3 Tests/reliability/crash.py --attrdb $(BIN) --kills 60 --big 200
 	python3 Tests/reliability/concurrency.py --attrdb $(BIN) --runs-per-writer 3
+
+# A million mutated inputs per reader (.npy, .npz, CSV, JSON lines, axes.json); make test runs 2 000.
+fuzz: test-deps
+	$(SWIFT) build --build-tests
+	ATTRDB_FUZZ_ITERATIONS=1000000 $(SWIFT) test --skip-build --filter FuzzTests
 
 bench: build test-deps
 	@command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }

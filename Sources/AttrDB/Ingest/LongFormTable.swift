@@ -60,6 +60,24 @@ struct LongFormTable {
         values.append(record.value)
     }
 
+    /// The first (checkpoint, coefficient, component) in grid order that no record gives, found
+    /// without allocating the grid: it is among the first `cells.count + 1` cells.
+    private func missingCell(stepOrder: [Int], coefficientOrder: [Int]) -> IngestError {
+        var given = Set<Int64>()
+        given.reserveCapacity(cells.count)
+        let nc = Int64(coefficientValues.count), np = Int64(components.count)
+        var rankOfStep = [Int](repeating: 0, count: stepValues.count), rankOfCoefficient = [Int](repeating: 0, count: coefficientValues.count)
+        for (rank, index) in stepOrder.enumerated() { rankOfStep[index] = rank }
+        for (rank, index) in coefficientOrder.enumerated() { rankOfCoefficient[index] = rank }
+        for cell in cells {
+            given.insert((Int64(rankOfStep[Int(cell.step)]) * np + Int64(cell.component)) * nc + Int64(rankOfCoefficient[Int(cell.coefficient)]))
+        }
+        var key: Int64 = 0
+        while given.contains(key) { key += 1 }
+        let j = Int(key % nc), p = Int((key / nc) % np), s = Int(key / nc / np)
+        return IngestError(file: file, message: "no value for checkpoint \(stepValues[stepOrder[s]]), coefficient \(coefficientValues[coefficientOrder[j]]), component \(components[p].label): every checkpoint needs every component at every coefficient")
+    }
+
     /// The gathered axes and dense matrices, or an error naming a duplicate or a missing cell.
     func build() throws -> (axes: Axes, matrices: [[Float]]) {
         guard !values.isEmpty else { throw IngestError(file: file, expected: "at least one record", found: "none") }
@@ -77,6 +95,12 @@ struct LongFormTable {
         for (rank, index) in stepOrder.enumerated() { stepRank[index] = rank }
 
         let nCoefficients = coefficientValues.count, perCheckpoint = components.count * nCoefficients
+        // A dense grid holds exactly one record per cell. Check the count before allocating: N
+        // records naming N new steps, coefficients and components would otherwise ask for N³ cells.
+        let (grid, overflow) = perCheckpoint.multipliedReportingOverflow(by: stepValues.count)
+        if overflow || grid > cells.count {
+            throw missingCell(stepOrder: stepOrder, coefficientOrder: coefficientOrder)
+        }
         var matrices = [[Float]](repeating: [Float](repeating: 0, count: perCheckpoint), count: stepValues.count)
         var filled = [[Int32]](repeating: [Int32](repeating: 0, count: perCheckpoint), count: stepValues.count)
         for (i, cell) in cells.enumerated() {
