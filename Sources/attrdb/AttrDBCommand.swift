@@ -19,6 +19,9 @@ struct AttrDBCommand: ParsableCommand {
     /// Parses, runs, and turns an error into a message on standard error and an exit status:
     /// the only place that does so.
     static func main() {
+        // Past a file-size limit (ulimit -f) the kernel would kill the process with SIGXFSZ;
+        // ignored, the write fails with EFBIG and the ingest rolls back with a clear error.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()

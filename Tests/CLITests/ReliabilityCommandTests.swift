@@ -109,3 +109,66 @@ final class ReliabilityCommandTests: XCTestCase {
         }
     }
 }
+
+final class HostileInputCommandTests: XCTestCase {
+    /// A full disk mid-ingest: a clear error, exit 2, and the store byte for byte as it was, and usable.
+    func testFullDiskLeavesTheStoreUnchanged() throws {
+        let folder = try TemporaryFolder()
+        let db = folder.path("s.sqlite")
+        XCTAssertEqual(try CLI.run(["ingest", CLI.example.path, "--run", "modadd", "--db", db]).status, 0)
+        let big = folder.path("big")
+        _ = try CLI.python("""
+            import sys, os
+            sys.path.insert(0, os.path.join(sys.argv[2], 'Benchmarks'))
+            import bench
+            bench.make_dataset(sys.argv[1], 60, 128, 800, seed=6)
+            """, [big, CLI.repositoryRoot.path])
+        let before = try Data(contentsOf: URL(fileURLWithPath: db))
+        // ulimit -f: the file may not grow past 3 MB, as on a disk that fills up.
+        let limited = try CLI.run(["-c", "ulimit -f 3000; exec \"$0\" ingest \"$1\" --run big --db \"$2\"", CLI.binary.path, big, db],
+                                  executable: URL(fileURLWithPath: "/bin/sh"))
+        XCTAssertEqual(limited.status, 2, limited.stderr)
+        XCTAssertEqual(limited.stderr, "attrdb: \(db): the disk is full; nothing was written\n")
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: db)), before)
+        // Depending on where the write failed, a journal may be left beside the unchanged file; the
+        // next command plays it back (a no-op on these bytes) and deletes it.
+        XCTAssertEqual(try CLI.run(["check", "--db", db]).status, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: db + "-journal"))
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: db)), before)
+        XCTAssertEqual(try CLI.run(["ingest", CLI.example.path, "--run", "again", "--db", db]).status, 0, "still usable")
+
+        // A real small file system, where this machine lets us mount one.
+        let mount = folder.path("tiny")
+        try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
+        guard try CLI.run(["-c", "mount -t tmpfs -o size=4m tmpfs \"$0\"", mount], executable: URL(fileURLWithPath: "/bin/sh")).status == 0 else { return }
+        defer { _ = try? CLI.run(["-c", "umount \"$0\"", mount], executable: URL(fileURLWithPath: "/bin/sh")) }
+        let small = mount + "/s.sqlite"
+        try FileManager.default.copyItem(atPath: db, toPath: small)
+        let copy = try Data(contentsOf: URL(fileURLWithPath: small))
+        let full = try CLI.run(["ingest", big, "--run", "big", "--db", small])
+        XCTAssertEqual(full.status, 2, full.stderr)
+        XCTAssertTrue(full.stderr.contains("the disk is full"), full.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: small)), copy)
+        XCTAssertEqual(try CLI.run(["check", "--db", small]).status, 0)
+    }
+
+    /// Names with quotes, semicolons, newlines, unicode and SQL are stored and shown verbatim.
+    func testHostileNamesAreStoredAndShownVerbatim() throws {
+        let folder = try TemporaryFolder()
+        let db = folder.path("s.sqlite")
+        let run = "x'); DROP TABLE run; -- \"ünï\" 🧠;\nsecond line"
+        let label = "L0H0'; DELETE FROM component; --"
+        let csv = folder.path("h.csv")
+        try "checkpoint_step,coefficient,component,layer,kind,value\n1,0,\"\(label.replacingOccurrences(of: "\"", with: "\"\""))\",0,attn_head,1.5\n"
+            .write(toFile: csv, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try CLI.run(["ingest", csv, "--run", run, "--db", db]).status, 0)
+        XCTAssertEqual(try CLI.run(["tag", run, "note=a;b 'c' \"d\" $(rm -rf /)", "--db", db]).status, 0)
+        let json = try CLI.run(["runs", "--db", db, "--format", "json"])
+        let parsed = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]
+        XCTAssertEqual(parsed?.first?["name"] as? String, run)
+        XCTAssertEqual(parsed?.first?["tags"] as? String, "note=a;b 'c' \"d\" $(rm -rf /)")
+        let values = try CLI.run(["export", "values", "--run", run, "--db", db, "--format", "jsonl"])
+        XCTAssertEqual(values.stdout, #"{"checkpoint_step":1,"coefficient":0.0,"component":"L0H0'; DELETE FROM component; --","layer":0,"kind":"attn_head","value":1.5}"# + "\n")
+        XCTAssertEqual(try CLI.run(["check", "--db", db]).status, 0)
+    }
+}

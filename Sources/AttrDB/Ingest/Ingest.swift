@@ -43,8 +43,13 @@ public enum Ingest {
             let store = try Store(path: storePath, access: .create)
             return try write(source, request, into: store, started: started, progress: progress)
         } catch {
+            // The store is closed by now.
             if !existed {
                 for suffix in ["", "-journal"] { try? FileManager.default.removeItem(atPath: storePath + suffix) }
+            } else if FileManager.default.fileExists(atPath: storePath + "-journal") {
+                // After an I/O error (a full disk) the failed connection may leave its journal for
+                // the next one to play back: do that now, so the file is as it was when we return.
+                _ = try? Connection(path: storePath, access: .readWrite(create: false)).scalar("SELECT count(*) FROM sqlite_schema")
             }
             throw error
         }

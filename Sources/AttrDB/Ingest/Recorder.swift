@@ -185,6 +185,9 @@ public final class Recorder {
         guard isOpen else { return }
         writer = nil
         try? connection.execute("ROLLBACK")
+        // After an I/O error (a full disk) SQLite may leave the journal hot for the next reader to
+        // play back; reading now plays it back at once, so the file is as it was when we return.
+        _ = try? connection.scalar("SELECT count(*) FROM sqlite_schema")
         isOpen = false
     }
 
