@@ -149,31 +149,32 @@ public struct Axes: Equatable, Sendable {
         return (nsError.userInfo["NSDebugDescription"] as? String) ?? nsError.localizedDescription
     }
 
-    /// The offset of the first byte that is not valid UTF-8, or nil.
+    /// The offset of the first byte that starts an invalid UTF-8 sequence, or nil. Written out
+    /// (RFC 3629's table) because the standard library's decoder reads ahead and so cannot say
+    /// exactly where a sequence went wrong.
     static func invalidUTF8Offset(_ data: Data) -> Int? {
-        if String(validating: data, as: UTF8.self) != nil { return nil }
-        var iterator = ByteCounter(bytes: [UInt8](data))
-        var decoder = UTF8()
-        while true {
-            let start = iterator.position
-            switch decoder.decode(&iterator) {
-            case .scalarValue: continue
-            case .emptyInput: return nil
-            case .error: return start
+        data.withUnsafeBytes { bytes -> Int? in
+            var i = 0
+            while i < bytes.count {
+                let lead = bytes[i]
+                if lead < 0x80 { i += 1; continue }
+                let length: Int, low: UInt8, high: UInt8
+                switch lead {
+                case 0xC2...0xDF: (length, low, high) = (2, 0x80, 0xBF)
+                case 0xE0: (length, low, high) = (3, 0xA0, 0xBF)
+                case 0xE1...0xEC, 0xEE...0xEF: (length, low, high) = (3, 0x80, 0xBF)
+                case 0xED: (length, low, high) = (3, 0x80, 0x9F)
+                case 0xF0: (length, low, high) = (4, 0x90, 0xBF)
+                case 0xF1...0xF3: (length, low, high) = (4, 0x80, 0xBF)
+                case 0xF4: (length, low, high) = (4, 0x80, 0x8F)
+                default: return i
+                }
+                guard i + length <= bytes.count, (low...high).contains(bytes[i + 1]) else { return i }
+                for k in 2..<length where !(0x80...0xBF).contains(bytes[i + k]) { return i }
+                i += length
             }
+            return nil
         }
-    }
-}
-
-/// Iterates bytes, telling how many were taken.
-private struct ByteCounter: IteratorProtocol {
-    let bytes: [UInt8]
-    var position = 0
-
-    mutating func next() -> UInt8? {
-        guard position < bytes.count else { return nil }
-        defer { position += 1 }
-        return bytes[position]
     }
 }
 
