@@ -37,10 +37,12 @@ test: test-deps
 	python3 Tests/reliability/crash.py --attrdb .build/debug/attrdb --kills 20 --big 100
 	python3 Tests/reliability/concurrency.py --attrdb .build/debug/attrdb --runs-per-writer 2
 
-# Crash safety (60 SIGKILLs, with --replace ingests) and concurrency (4 writers, 2 readers), full size.
+# Crash safety (60 SIGKILLs, with --replace ingests), concurrency (4 writers, 2 readers) and memory
+# (ingest and queries on a 1 GiB input), full size.
 reliability: build test-deps
 	python3 Tests/reliability/crash.py --attrdb $(BIN) --kills 60 --big 200
 	python3 Tests/reliability/concurrency.py --attrdb $(BIN) --runs-per-writer 3
+	python3 Tests/reliability/memory.py --attrdb $(BIN)
 
 # A million mutated inputs per reader (.npy, .npz, CSV, JSON lines, axes.json); make test runs 2 000.
 fuzz: test-deps
