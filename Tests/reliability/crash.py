@@ -88,7 +88,7 @@ def main():
                 command.append("--replace")
                 replaces += 1
             proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            time.sleep(rng.uniform(0, durations[name] * 1.1))
+            time.sleep(rng.uniform(0, durations[name] * 1.6))  # some ingests finish, so later ones replace
             killed = proc.poll() is None
             if killed:
                 proc.send_signal(signal.SIGKILL)
