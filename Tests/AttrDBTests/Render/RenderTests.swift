@@ -68,6 +68,7 @@ final class RenderTests: XCTestCase {
         }
         XCTAssertNil(html.range(of: #"(src|href)\s*=\s*["']?(https?:)?//"#, options: .regularExpression), "no network references")
         XCTAssertFalse(html.contains("<link"))
+        XCTAssertTrue(html.contains("Content-Security-Policy\" content=\"default-src 'none'"), "the browser is told to load nothing")
         XCTAssertTrue(html.contains("table.sortable") && html.contains("addEventListener(\"click\""))
         XCTAssertEqual(html.components(separatedBy: "<svg ").count - 1, 5)
     }
