@@ -22,9 +22,14 @@ struct AttrDBCommand: ParsableCommand {
         // Past a file-size limit (ulimit -f) the kernel would kill the process with SIGXFSZ;
         // ignored, the write fails with EFBIG and the ingest rolls back with a clear error.
         signal(SIGXFSZ, SIG_IGN)
+        // A reader that goes away (`attrdb sql … | head`) gives EPIPE, a clean stop, not a kill.
+        signal(SIGPIPE, SIG_IGN)
+        SignalCleanup.install()
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch is ReaderClosed {
+            Foundation.exit(0)
         } catch let error as UserFacingError {
             Diagnostics.error(error.description)
             Foundation.exit(error.exitStatus)

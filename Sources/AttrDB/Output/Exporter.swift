@@ -2,6 +2,9 @@ import Foundation
 
 /// `attrdb export`: computes a table for one or more runs and writes it in any format —
 /// text to a sink, Parquet to a file or a Hive-partitioned folder, NumPy to a file.
+///
+/// Every file and folder is written beside its target and moved into place when complete (see
+/// ``AtomicFile``): a failed export leaves what was there before, and nothing beside it.
 public struct Exporter {
     public var table: ExportTable
     public var format: ExportFormat
@@ -11,6 +14,9 @@ public struct Exporter {
     public var digits: Int?
     public var caption: String?
     public var partitionBy: [String] = []
+    /// Replace a partitioned dataset's folder that has files in it, and an `axes.json` beside a
+    /// values `.npy` that holds other axes; without it both are refused.
+    public var replace = false
 
     public init(table: ExportTable, format: ExportFormat, output: String?) {
         self.table = table
@@ -35,14 +41,15 @@ public struct Exporter {
                 let scanSelection = try ScanSelection(store: store, run: run, scan: scan, metric: metric)
                 let indices = try querySelection.checkpoints.indices(in: scanSelection.checkpoints.map(\.step))
                 let axes = try ValuesTable.writeNPY(scanSelection, checkpointIndices: indices, to: sink)
-                if let output {
-                    let folder = URL(fileURLWithPath: output).deletingLastPathComponent()
-                    try Data(axes.utf8).write(to: folder.appendingPathComponent("axes.json"))
-                }
+                // Both files are complete before either replaces anything.
+                let axesSink = try output.flatMap { try axesFile(beside: $0, text: axes) }
+                try sink.finish()
+                try axesSink?.finish()
                 return
             }
             let result = try compute(store: store, run: run, scan: scan, metric: metric, selection: querySelection, checkpoints: checkpoints, parameters: parameters)
             try NumericArray.write(result, to: sink)
+            try sink.finish()
             return
         }
 
@@ -56,7 +63,7 @@ public struct Exporter {
                 // Only values stream here; their columns' types are fixed.
                 let parquetColumns = (columns.first == "run" ? [ParquetColumn("run", .string)] : []) + ValuesTable.parquetColumns
                 made = partitionBy.isEmpty ? try ParquetWriter(path: output, columns: parquetColumns)
-                    : try PartitionedParquetWriter(root: output, columns: parquetColumns, partitionBy: partitionBy)
+                    : try PartitionedParquetWriter(root: output, columns: parquetColumns, partitionBy: partitionBy, replace: replace)
             default:
                 let out = try output.map(OutputSink.file) ?? .standardOutput()
                 let text = format.textFormat ?? .csv
@@ -94,7 +101,7 @@ public struct Exporter {
             guard let output else { throw StoreError.invalidArgument("parquet export needs -o FILE (or a folder with --partition-by)") }
             let columns = try ParquetColumn.columns(for: combined)
             let writer: RowSink = partitionBy.isEmpty ? try ParquetWriter(path: output, columns: columns)
-                : try PartitionedParquetWriter(root: output, columns: columns, partitionBy: partitionBy)
+                : try PartitionedParquetWriter(root: output, columns: columns, partitionBy: partitionBy, replace: replace)
             for row in combined.rows { try writer.write(row) }
             try writer.finish()
             return
@@ -102,6 +109,24 @@ public struct Exporter {
         let target = try sinkFor(combined.columns)
         for row in combined.rows { try target.write(row) }
         try target.finish()
+    }
+
+    /// The `axes.json` beside a values `.npy`, written but not yet moved into place; nil when the
+    /// one there already holds these axes. The user named the array, not this file, so one with
+    /// other axes in it is replaced only with `replace`.
+    private func axesFile(beside array: String, text: String) throws -> OutputSink? {
+        let folder = (array as NSString).deletingLastPathComponent
+        let path = folder.isEmpty ? "axes.json" : folder + "/axes.json"
+        if (array as NSString).lastPathComponent == "axes.json" {
+            throw StoreError.invalidArgument("\(array): the axes go to axes.json beside the array; give the array another name, e.g. attributions.npy")
+        }
+        if let existing = FileManager.default.contents(atPath: path) {
+            if existing == Data(text.utf8) { return nil }
+            if !replace { throw OutputFileError.exists(path: path, why: "holds other axes; export values writes the axes beside the array") }
+        }
+        let sink = try OutputSink.file(path)
+        try sink.write(text)
+        return sink
     }
 
     private func compute(store: Store, run: String, scan: String?, metric: String?, selection: QuerySelection,

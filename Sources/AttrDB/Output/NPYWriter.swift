@@ -18,10 +18,23 @@ public final class NPYWriter {
     public let shape: [Int]
     public let dtype: DType
     private let sink: OutputSink
+    /// Whether ``finish()`` moves the file into place, or leaves that to the sink's owner.
+    private let ownsSink: Bool
     private var written = 0
 
-    public init(sink: OutputSink, dtype: DType, shape: [Int]) throws {
+    /// Writes into `sink`, which the caller finishes (so it can finish other files first).
+    public convenience init(sink: OutputSink, dtype: DType, shape: [Int]) throws {
+        try self.init(sink: sink, owned: false, dtype: dtype, shape: shape)
+    }
+
+    /// Writes the file at `path`; ``finish()`` moves it into place.
+    public convenience init(path: String, dtype: DType, shape: [Int]) throws {
+        try self.init(sink: try OutputSink.file(path), owned: true, dtype: dtype, shape: shape)
+    }
+
+    private init(sink: OutputSink, owned: Bool, dtype: DType, shape: [Int]) throws {
         self.sink = sink
+        ownsSink = owned
         self.dtype = dtype
         self.shape = shape
         let shapeText = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
@@ -33,10 +46,6 @@ public final class NPYWriter {
         bytes += [UInt8(length & 0xFF), UInt8(length >> 8)]
         bytes += Array(header.utf8)
         try sink.write(bytes)
-    }
-
-    public convenience init(path: String, dtype: DType, shape: [Int]) throws {
-        try self.init(sink: try OutputSink.file(path), dtype: dtype, shape: shape)
     }
 
     public func append(_ values: UnsafeBufferPointer<Float>) throws {
@@ -51,12 +60,12 @@ public final class NPYWriter {
         written += values.count
     }
 
-    /// Checks every value the shape promised was written, then flushes.
+    /// Checks every value the shape promised was written, then flushes (and finishes a file it owns).
     public func finish() throws {
         let expected = shape.reduce(1, *)
         guard written == expected else {
             throw StoreError.invalidArgument("npy export: wrote \(written) values for shape \(shape) (\(expected) values)")
         }
-        try sink.flush()
+        try ownsSink ? sink.finish() : sink.flush()
     }
 }

@@ -1,38 +1,39 @@
 import Foundation
 
 /// A buffered destination for text and bytes: standard output or a file.
+///
+/// A file is an ``AtomicFile``: the bytes go to a temporary file beside it, and ``finish()``
+/// moves that into place. A sink dropped before ``finish()`` (an error, half-way) removes its
+/// temporary file, and the file that was there stays as it was.
 public final class OutputSink {
     private let descriptor: Int32
-    private let ownsDescriptor: Bool
+    private let file: AtomicFile?
     private var buffer: [UInt8] = []
     private let capacity = 1 << 16
     public let path: String?
 
     /// Standard output.
-    public static func standardOutput() -> OutputSink { OutputSink(descriptor: 1, owns: false, path: nil) }
+    public static func standardOutput() -> OutputSink { OutputSink(descriptor: 1, file: nil, path: nil) }
 
-    /// A new file at `path`, replacing one that is there.
+    /// A file at `path`, replacing the one there when ``finish()`` is called.
     public static func file(_ path: String) throws -> OutputSink {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw StoreError.invalidArgument("\(path): cannot write (\(String(cString: strerror(errno))))")
-        }
-        return OutputSink(descriptor: fd, owns: true, path: path)
+        let file = try AtomicFile(target: path)
+        return OutputSink(descriptor: -1, file: file, path: path)
     }
 
-    private init(descriptor: Int32, owns: Bool, path: String?) {
+    private init(descriptor: Int32, file: AtomicFile?, path: String?) {
         self.descriptor = descriptor
-        self.ownsDescriptor = owns
+        self.file = file
         self.path = path
         buffer.reserveCapacity(capacity)
     }
 
     deinit {
-        try? flush()
-        if ownsDescriptor { close(descriptor) }
+        // Standard output gets what was written; a file not finished is abandoned.
+        if file == nil { try? flush() }
     }
 
-    public var isTerminal: Bool { isatty(descriptor) == 1 }
+    public var isTerminal: Bool { file == nil && isatty(descriptor) == 1 }
 
     public func write(_ text: String) throws {
         var text = text
@@ -58,16 +59,28 @@ public final class OutputSink {
         buffer.removeAll(keepingCapacity: true)
     }
 
+    /// Flushes; a file is then synced and moved into place, and takes no more writes.
+    public func finish() throws {
+        try flush()
+        try file?.commit()
+    }
+
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
+        if let file { return try file.write(bytes) }
         guard let base = bytes.baseAddress else { return }
         var offset = 0
         while offset < bytes.count {
             let written = Foundation.write(descriptor, base + offset, bytes.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
-                throw StoreError.invalidArgument("\(path ?? "standard output"): write failed (\(String(cString: strerror(errno))))")
+                // The reader stopped reading (`| head`): not an error, the output is simply done.
+                if errno == EPIPE { throw ReaderClosed() }
+                throw StoreError.invalidArgument("standard output: write failed (\(String(cString: strerror(errno))))")
             }
             offset += written
         }
     }
 }
+
+/// Standard output's reader went away (a closed pipe, EPIPE): the command stops, with success.
+public struct ReaderClosed: Error {}

@@ -63,7 +63,7 @@ public final class TableWriter {
         }
     }
 
-    /// Ends the table and flushes the sink.
+    /// Ends the table and finishes the sink (a file is moved into place).
     public func finish() throws {
         if !started { try start() }
         switch format {
@@ -74,7 +74,7 @@ public final class TableWriter {
             if let caption { try sink.write("\\caption{\(Escape.latex(caption))}\n\\end{table}\n") }
         default: break
         }
-        try sink.flush()
+        try sink.finish()
     }
 
     private func jsonObject(_ row: [Cell]) -> String {

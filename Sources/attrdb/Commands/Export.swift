@@ -12,8 +12,11 @@ struct Export: ParsableCommand {
         discussion: """
             TABLE: \(ExportTable.allCases.map(\.rawValue).joined(separator: ", ")). The selection options are the query commands'. \
             The format follows -o's extension (.csv .tsv .json .jsonl .md .tex .npy .parquet) unless --format says otherwise. \
-            values as npy gives back the [checkpoints, coefficients, components] float32 array bit for bit, with axes.json beside it; \
-            other numeric tables become 2-d float64 arrays. --partition-by run,checkpoint_step writes a Hive-style Parquet tree into the -o folder.
+            values as npy gives back the [checkpoints, coefficients, components] float32 array bit for bit, with axes.json beside it \
+            (so the folder can be ingested again); an axes.json there that holds other axes is refused unless --force. \
+            Other numeric tables become 2-d float64 arrays. --partition-by run,checkpoint_step writes a Hive-style Parquet tree into the -o folder; \
+            a folder with files in it is refused unless --force, which replaces it whole. \
+            Every output is written beside its target and moved into place when complete: a failed export leaves the old file or folder as it was.
             """)
 
     @OptionGroup var store: StoreOptions
@@ -32,6 +35,8 @@ struct Export: ParsableCommand {
     @Option(help: "A caption for LaTeX output.") var caption: String?
     @Option(name: .customLong("partition-by"), help: ArgumentHelp("Parquet only: columns to partition the dataset by, e.g. run,checkpoint_step.", valueName: "columns"))
     var partitionBy: String?
+    @Flag(help: "Replace a --partition-by folder that has files in it, and an axes.json beside a values .npy that holds other axes.")
+    var force = false
     @Flag(name: .customLong("no-headers"), help: "Leave out the header row.") var noHeaders = false
     @Option(help: "Significant digits for table, markdown and latex.") var digits: Int?
     @Option(name: .short, help: "K for top.") var k = 10
@@ -64,6 +69,7 @@ struct Export: ParsableCommand {
         exporter.headers = !noHeaders
         exporter.digits = digits
         exporter.caption = caption
+        exporter.replace = force
         exporter.partitionBy = partitionBy.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
         var parameters = ExportTable.Parameters()
         parameters.k = k

@@ -13,7 +13,7 @@ struct PlotCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @Argument(help: ArgumentHelp("capacity, shares, profile, clusters, norms or concentration.", valueName: "plot")) var kind: Plots.Kind
     @OptionGroup var query: QueryOptions
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The SVG file.", valueName: "file")) var output: String
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The SVG file (written beside and moved into place when complete).", valueName: "file")) var output: String
     @Option(name: .customLong("component"), help: ArgumentHelp("Profile: component labels (repeatable; default all).", valueName: "label"))
     var components: [String] = []
     @Option(name: .short, help: "Clusters: how many.") var k = 4
@@ -29,6 +29,6 @@ struct PlotCommand: ParsableCommand {
         let svg = try Plots.svg(kind, store: opened, resolved: resolved, components: components, k: k, seed: seed)
         let sink = try OutputSink.file(output)
         try sink.write(svg)
-        try sink.flush()
+        try sink.finish()
     }
 }

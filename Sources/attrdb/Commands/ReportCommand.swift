@@ -10,7 +10,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("run"), help: "The run.") var runName: String
     @Option(help: "The scan (default: the run's only scan, else 'default').") var scan: String?
     @Option(help: "The metric (default: the scan's only metric).") var metric: String?
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The HTML file.", valueName: "file")) var output: String
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The HTML file (written beside and moved into place when complete).", valueName: "file")) var output: String
     @Option(name: .short, help: "Clusters in the report.") var k = 4
     @Option(help: "The share cut-off for turnover.") var cutoff = 0.05
 
@@ -18,6 +18,6 @@ struct ReportCommand: ParsableCommand {
         let page = try Report.page(store: try store.open(.read), run: runName, scan: scan, metric: metric, k: k, cutoff: cutoff)
         let sink = try OutputSink.file(output)
         try sink.write(page)
-        try sink.flush()
+        try sink.finish()
     }
 }

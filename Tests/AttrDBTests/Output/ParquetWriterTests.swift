@@ -287,7 +287,7 @@ final class ParquetWriterTests: XCTestCase {
         let writer = try ParquetWriter(path: "/dev/full", columns: [ParquetColumn("s", .string)], rowGroupRows: 1)
         // A value larger than the sink's buffer goes straight to the device, which refuses it.
         XCTAssertThrowsError(try writer.write([.text(String(repeating: "x", count: 100_000))])) {
-            XCTAssertTrue($0 is StoreError, "\($0)")
+            XCTAssertEqual($0 as? OutputFileError, .writeFailed(path: "/dev/full", reason: "No space left on device", previous: .stream))
         }
         XCTAssertThrowsError(try writer.write([.text("more")])) {
             XCTAssertEqual($0 as? ParquetError, .closed(path: "/dev/full"))
@@ -305,7 +305,7 @@ final class ParquetWriterTests: XCTestCase {
         }
         XCTAssertThrowsError(try ParquetWriter(path: path, columns: [ParquetColumn("a", .int64)], rowGroupRows: 0))
         XCTAssertThrowsError(try ParquetWriter(path: scratch.path("missing/folder/x.parquet"), columns: [ParquetColumn("a", .int64)])) {
-            XCTAssertTrue($0 is StoreError, "\($0)")
+            XCTAssertEqual($0 as? OutputFileError, .cannotCreate(path: scratch.path("missing/folder/x.parquet"), reason: "No such file or directory"))
         }
     }
 

@@ -143,7 +143,7 @@ final class PartitionedParquetWriterTests: XCTestCase {
         }
         // A folder with files in it is refused: readers would mix the old files in.
         XCTAssertThrowsError(try PartitionedParquetWriter(root: root, columns: columns, partitionBy: ["run"])) {
-            XCTAssertEqual($0 as? ParquetError, .folderNotEmpty(path: root))
+            XCTAssertEqual($0 as? OutputFileError, .exists(path: root, why: "has files in it; readers of the dataset would mix them in"))
         }
     }
 

@@ -19,8 +19,6 @@ public enum ParquetError: UserFacingError, Equatable {
     case mixedColumn(column: String, row: Int, first: ParquetType, then: ParquetType)
     /// A row was written after `close()`.
     case closed(path: String)
-    /// The partitioned dataset's folder already holds files, which readers would mix in.
-    case folderNotEmpty(path: String)
 
     public var exitStatus: Int32 { ExitStatus.failure }
 
@@ -38,8 +36,6 @@ public enum ParquetError: UserFacingError, Equatable {
             return "column '\(column)': \(first.rawValue) values, then \(then.rawValue) at row \(row); a Parquet column holds one type"
         case .closed(let path):
             return "\(path): the Parquet writer is already closed"
-        case .folderNotEmpty(let path):
-            return "\(path): the folder is not empty; a partitioned dataset needs a new or empty folder"
         }
     }
 }

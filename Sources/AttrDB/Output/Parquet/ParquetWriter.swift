@@ -93,7 +93,7 @@ public final class ParquetWriter {
         PlainEncoding.appendLittleEndian(UInt32(clamping: footer.bytes.count), to: &length)
         try write(length, to: sink)
         try write(Self.magic, to: sink)
-        try sink.flush()
+        try sink.finish()
     }
 
     /// The value `cell` stores as in `column`, or the error that names the row and column.

@@ -12,6 +12,10 @@ import Foundation
 /// Each open file holds up to one row group in memory, so memory stays within `maxOpenFiles`
 /// row groups however many partitions there are.
 ///
+/// The dataset is written into a temporary folder beside `root` and renamed into place by
+/// ``close()`` (see ``AtomicFolder``): a failed export leaves no part files behind, and an old
+/// dataset at `root` stays whole until the new one replaces it.
+///
 /// ```swift
 /// let dataset = try PartitionedParquetWriter(root: "export", columns: [
 ///     ParquetColumn("run", .string),
@@ -27,7 +31,8 @@ public final class PartitionedParquetWriter {
     public let partitionBy: [String]
     public let rowGroupRows: Int
     public let maxOpenFiles: Int
-    /// The files written so far, in the order they were begun.
+    /// The files begun so far, in that order, by the paths they have once ``close()`` moved the
+    /// dataset into place.
     public private(set) var files: [String] = []
     /// Rows written so far.
     public private(set) var rowCount = 0
@@ -42,15 +47,17 @@ public final class PartitionedParquetWriter {
     private var lastPartition: (cells: [Cell], writer: ParquetWriter)?
     private var fileRow: [Cell] = []
     private var closed = false
+    private let folder: AtomicFolder
 
-    /// Creates `root` (which must not exist or be empty) for a dataset of `columns`, partitioned
-    /// by the columns named in `partitionBy`, in that folder order.
+    /// Begins a dataset of `columns` at `root`, partitioned by the columns named in
+    /// `partitionBy`, in that folder order. `root` must not exist or be empty, unless `replace`.
     ///
     /// - Throws: ``ParquetError/invalidSchema(_:)`` for a partition column that is not among
     ///   `columns`, named twice, or one that leaves no column for the files;
-    ///   ``ParquetError/folderNotEmpty(path:)``; ``StoreError`` when `root` cannot be created.
+    ///   ``OutputFileError/exists(path:why:)`` for a `root` with files in it and no `replace`;
+    ///   ``OutputFileError`` when the folder cannot be made.
     public init(root: String, columns: [ParquetColumn], partitionBy: [String], rowGroupRows: Int = 131_072,
-                maxOpenFiles: Int = 8) throws {
+                maxOpenFiles: Int = 8, replace: Bool = false) throws {
         try ParquetWriter.check(columns)
         guard maxOpenFiles >= 1 else {
             throw ParquetError.invalidSchema("a partitioned dataset needs at least 1 open file, not \(maxOpenFiles)")
@@ -77,7 +84,7 @@ public final class PartitionedParquetWriter {
         self.partitionIndices = partitionIndices
         self.fileIndices = fileIndices
         fileColumns = fileIndices.map { columns[$0] }
-        try Self.prepare(root: root)
+        folder = try AtomicFolder(target: root, replace: replace)
     }
 
     /// Adds a row: one cell per column of the dataset, partition columns included.
@@ -91,14 +98,17 @@ public final class PartitionedParquetWriter {
         for (column, cell) in zip(columns, row) {
             _ = try ParquetWriter.convert(cell, for: column, row: rowCount)
         }
-        let writer = try writer(for: row)
-        fileRow.removeAll(keepingCapacity: true)
-        for index in fileIndices { fileRow.append(row[index]) }
-        try writer.write(fileRow)
+        try namingTheDataset {
+            let writer = try writer(for: row)
+            fileRow.removeAll(keepingCapacity: true)
+            for index in fileIndices { fileRow.append(row[index]) }
+            try writer.write(fileRow)
+        }
         rowCount += 1
     }
 
-    /// Closes every open file. When several fail, the first error is thrown after all were tried.
+    /// Closes every open file and renames the dataset into place. When several files fail, the
+    /// first error is thrown after all were tried, and the dataset is discarded.
     public func close() throws {
         guard !closed else { return }
         closed = true
@@ -109,7 +119,23 @@ public final class PartitionedParquetWriter {
         }
         open = [:]
         recency = []
-        if let firstError { throw firstError }
+        try namingTheDataset {
+            if let firstError {
+                folder.discard()
+                throw firstError
+            }
+            try folder.commit()
+        }
+    }
+
+    /// Runs `body`, reporting a file's failure as the dataset's: the user named `root`, not a
+    /// part file in a temporary folder.
+    private func namingTheDataset(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as OutputFileError {
+            throw error.renamed(to: root, previous: folder.previous)
+        }
     }
 
     private func writer(for row: [Cell]) throws -> ParquetWriter {
@@ -142,34 +168,12 @@ public final class PartitionedParquetWriter {
         }
         let part = partsBegun[folder, default: 0]
         partsBegun[folder] = part + 1
-        let directory = folder.isEmpty ? root : root + "/" + folder
-        try Self.createDirectory(directory)
-        let path = directory + "/part-\(part).parquet"
-        let writer = try ParquetWriter(path: path, columns: fileColumns, rowGroupRows: rowGroupRows)
-        files.append(path)
+        try self.folder.makeFolder(folder)
+        let name = (folder.isEmpty ? "" : folder + "/") + "part-\(part).parquet"
+        let writer = try ParquetWriter(path: self.folder.temporaryPath + "/" + name, columns: fileColumns, rowGroupRows: rowGroupRows)
+        files.append(root + "/" + name)
         open[folder] = writer
         recency.append(folder)
         return writer
-    }
-
-    private static func prepare(root: String) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else {
-                throw StoreError.invalidArgument("\(root): is a file; a partitioned dataset needs a folder")
-            }
-            let contents = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
-            guard contents.isEmpty else { throw ParquetError.folderNotEmpty(path: root) }
-        }
-        try createDirectory(root)
-    }
-
-    private static func createDirectory(_ path: String) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            let reason = (error as NSError).localizedDescription
-            throw StoreError.invalidArgument("\(path): cannot create the folder (\(reason))")
-        }
     }
 }

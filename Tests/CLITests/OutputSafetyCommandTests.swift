@@ -1,0 +1,134 @@
+import Foundation
+import XCTest
+
+/// Every `-o` output is written beside its target and moved into place only when complete: a
+/// failed write leaves the old file (or folder) byte for byte as it was, and nothing beside it.
+final class OutputSafetyCommandTests: XCTestCase {
+    private func store(_ folder: TemporaryFolder) throws -> String {
+        let db = folder.path("s.sqlite")
+        XCTAssertEqual(try CLI.run(["ingest", CLI.example.path, "--run", "modadd", "--db", db]).status, 0)
+        return db
+    }
+
+    /// Runs attrdb with the file-size limit `blocks` (ulimit -f), as on a disk that fills up.
+    private func limited(_ blocks: Int, _ arguments: [String]) throws -> CLI.Result {
+        try CLI.run(["-c", "ulimit -f \(blocks); exec \"$@\"", "sh", CLI.binary.path] + arguments,
+                    executable: URL(fileURLWithPath: "/bin/sh"))
+    }
+
+    /// Every file under `path`, relative to it, with its bytes.
+    private func snapshot(_ path: String) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        let root = URL(fileURLWithPath: path)
+        guard let walk = FileManager.default.enumerator(atPath: path) else { return files }
+        for case let name as String in walk {
+            var isDirectory: ObjCBool = false
+            let url = root.appendingPathComponent(name)
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files[name] = try Data(contentsOf: url)
+            } else {
+                files[name + "/"] = Data()
+            }
+        }
+        return files
+    }
+
+    func testAFailedExportLeavesTheOldFileAsItWasAndNothingBeside() throws {
+        let folder = try TemporaryFolder()
+        let db = try store(folder)
+        let out = folder.path("out")
+        try FileManager.default.createDirectory(atPath: out + "/d", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: out + "/parts/run=old", withIntermediateDirectories: true)
+        let old: [String: String] = [
+            "v.csv": "old csv\n", "r.html": "<p>old report</p>\n", "c.svg": "<svg>old</svg>\n", "v.parquet": "old parquet",
+            "d/x.npy": "old npy", "d/axes.json": "{\"old\": true}\n", "parts/run=old/part-0.parquet": "old part",
+        ]
+        for (name, text) in old { try Data(text.utf8).write(to: URL(fileURLWithPath: out + "/" + name)) }
+        let before = try snapshot(out)
+        let commands: [(target: String, arguments: [String])] = [
+            ("v.csv", ["export", "values", "--run", "modadd", "-o", out + "/v.csv"]),
+            ("r.html", ["report", "--run", "modadd", "-o", out + "/r.html"]),
+            ("c.svg", ["plot", "capacity", "--run", "modadd", "-o", out + "/c.svg"]),
+            ("v.parquet", ["export", "values", "--run", "modadd", "-o", out + "/v.parquet"]),
+            ("d/x.npy", ["export", "values", "--run", "modadd", "-o", out + "/d/x.npy", "--force"]),
+            ("parts", ["export", "values", "--run", "modadd", "--partition-by", "checkpoint_step", "--format", "parquet", "-o", out + "/parts", "--force"]),
+        ]
+        for (target, arguments) in commands {
+            // 8 blocks: a few KB, less than any of these outputs.
+            let result = try limited(8, arguments + ["--db", db])
+            XCTAssertEqual(result.status, 1, "\(target): \(result.stderr)")
+            XCTAssertTrue(result.stderr.hasPrefix("attrdb: \(out)/"), "\(target): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains("File too large") && result.stderr.contains("left as it was"), "\(target): \(result.stderr)")
+            XCTAssertEqual(try snapshot(out), before, "\(target): the old output changed or something was left beside it")
+        }
+        // Without the limit, the same commands replace the old outputs.
+        for (target, arguments) in commands {
+            let result = try CLI.run(arguments + ["--db", db])
+            XCTAssertEqual(result.status, 0, "\(target): \(result.stderr)")
+        }
+        let after = try snapshot(out)
+        XCTAssertEqual(Set(after.keys.filter { !$0.hasPrefix("parts/") }), ["v.csv", "r.html", "c.svg", "v.parquet", "d/", "d/x.npy", "d/axes.json"])
+        XCTAssertFalse(after.keys.contains("parts/run=old/"), "the old folder was replaced")
+        XCTAssertTrue(after.keys.contains("parts/checkpoint_step=4000/part-0.parquet"), after.keys.sorted().joined(separator: " "))
+        for name in ["v.csv", "r.html", "c.svg", "v.parquet", "d/x.npy", "d/axes.json"] {
+            XCTAssertNotEqual(after[name], before[name], name)
+        }
+    }
+
+    /// A real small file system, where this machine lets us mount one: the disk fills up mid-export.
+    func testAFullDiskLeavesTheOldExportAsItWas() throws {
+        let folder = try TemporaryFolder()
+        let db = try store(folder)
+        let mount = folder.path("tiny")
+        try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
+        guard try CLI.run(["-c", "mount -t tmpfs -o size=256k tmpfs \"$0\"", mount], executable: URL(fileURLWithPath: "/bin/sh")).status == 0 else {
+            throw XCTSkip("cannot mount a tmpfs here")
+        }
+        defer { _ = try? CLI.run(["-c", "umount \"$0\"", mount], executable: URL(fileURLWithPath: "/bin/sh")) }
+        try Data("old csv\n".utf8).write(to: URL(fileURLWithPath: mount + "/v.csv"))
+        try Data("old parquet".utf8).write(to: URL(fileURLWithPath: mount + "/v.parquet"))
+        try FileManager.default.createDirectory(atPath: mount + "/parts", withIntermediateDirectories: true)
+        try Data("old part".utf8).write(to: URL(fileURLWithPath: mount + "/parts/part-0.parquet"))
+        let before = try snapshot(mount)
+        for arguments in [["-o", mount + "/v.csv"], ["-o", mount + "/v.parquet"], ["--partition-by", "checkpoint_step", "--format", "parquet", "-o", mount + "/parts", "--force"]] {
+            let result = try CLI.run(["export", "values", "--run", "modadd", "--db", db] + arguments)
+            XCTAssertEqual(result.status, 1, "\(arguments): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains("No space left on device") && result.stderr.contains("left as it was"), "\(arguments): \(result.stderr)")
+            XCTAssertEqual(try snapshot(mount), before, "\(arguments)")
+        }
+    }
+
+    func testNpyExportDoesNotSilentlyReplaceAnAxesFileItWasNotNamed() throws {
+        let folder = try TemporaryFolder()
+        let db = try store(folder)
+        try FileManager.default.createDirectory(atPath: folder.path("d"), withIntermediateDirectories: true)
+        let axes = folder.path("d/axes.json")
+        let theirs = Data("{\"mine\": true}\n".utf8)
+        try theirs.write(to: URL(fileURLWithPath: axes))
+        let refused = try CLI.run(["export", "values", "--run", "modadd", "-o", folder.path("d/x.npy"), "--db", db])
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        XCTAssertEqual(refused.stderr, "attrdb: \(axes): already exists and holds other axes; export values writes the axes beside the array (use --force to replace it)\n")
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: axes)), theirs)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path("d")), ["axes.json"])
+        // With --force it is replaced; the same export again needs no --force: the axes are the same.
+        XCTAssertEqual(try CLI.run(["export", "values", "--run", "modadd", "-o", folder.path("d/x.npy"), "--db", db, "--force"]).status, 0)
+        let written = try Data(contentsOf: URL(fileURLWithPath: axes))
+        XCTAssertNotEqual(written, theirs)
+        let again = try CLI.run(["export", "values", "--run", "modadd", "-o", folder.path("d/x.npy"), "--db", db])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path("d")).sorted(), ["axes.json", "x.npy"])
+    }
+
+    func testAPartitionedExportRefusesAFolderWithFilesUnlessForced() throws {
+        let folder = try TemporaryFolder()
+        let db = try store(folder)
+        let parts = folder.path("parts")
+        try FileManager.default.createDirectory(atPath: parts, withIntermediateDirectories: true)
+        try Data("keep".utf8).write(to: URL(fileURLWithPath: parts + "/notes.txt"))
+        let refused = try CLI.run(["export", "values", "--run", "modadd", "--partition-by", "checkpoint_step", "--format", "parquet", "-o", parts, "--db", db])
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("--force"), refused.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: parts), ["notes.txt"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path("")).sorted(), ["parts", "s.sqlite"])
+    }
+}
