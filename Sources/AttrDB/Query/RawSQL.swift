@@ -1,8 +1,21 @@
 /// `attrdb sql`: one statement run on a read-only connection with attrdb's SQL functions, its rows
-/// streamed to a writer.
+/// streamed to a writer, within a time and a row limit.
 public enum RawSQL {
-    /// Opens `path` read-only, refuses any statement that writes, and writes the result rows.
-    public static func run(_ sql: String, path: String, writer makeWriter: ([String]) -> TableWriter) throws {
+    /// What a run wrote.
+    public struct Outcome: Equatable, Sendable {
+        /// Rows written.
+        public var rows: Int
+        /// Whether the query had more rows than `maxRows`, which were left out.
+        public var cut: Bool
+    }
+
+    /// Opens `path` read-only, refuses any statement that writes, and writes the result rows —
+    /// at most `maxRows` of them.
+    ///
+    /// - Throws: ``QueryTimedOut`` when the statement runs longer than `timeout` seconds.
+    @discardableResult
+    public static func run(_ sql: String, path: String, timeout: Double? = nil, maxRows: Int? = nil,
+                           writer makeWriter: ([String]) -> TableWriter) throws -> Outcome {
         try Store.checkPath(path, access: .read)
         let connection: Connection
         let guardian: ReadOnlyGuard
@@ -25,10 +38,22 @@ public enum RawSQL {
         }
         let columns = (0..<statement.columnCount).map(statement.columnName)
         let writer = makeWriter(columns)
-        while try statement.step() {
-            try writer.write((0..<statement.columnCount).map { Cell(statement.value(at: $0)) })
+        let deadline = timeout.map { connection.interrupt(after: $0) }
+        var outcome = Outcome(rows: 0, cut: false)
+        do {
+            while try statement.step() {
+                if let maxRows, outcome.rows >= maxRows {
+                    outcome.cut = true
+                    break
+                }
+                try writer.write((0..<statement.columnCount).map { Cell(statement.value(at: $0)) })
+                outcome.rows += 1
+            }
+        } catch is SQLiteError where deadline?.expired == true {
+            throw QueryTimedOut(seconds: deadline?.seconds ?? 0)
         }
         try writer.finish()
+        return outcome
     }
 }
 

@@ -22,6 +22,8 @@ public final class Connection {
     public let access: Access
     /// Keeps the authorizer's context alive as long as the connection (see ``restrictToReading()``).
     var authorizerContext: AnyObject?
+    /// Keeps the progress handler's deadline alive as long as the connection (see ``interrupt(after:)``).
+    var progressContext: AnyObject?
 
     /// Opens `path`; a failed open still closes the handle.
     public init(path: String, access: Access, busyTimeoutMilliseconds: Int32 = 60_000) throws {
@@ -94,10 +96,29 @@ public final class Connection {
             throw SQLiteError(extendedCode: SQLITE_MISUSE, message: "no statement in SQL text", sql: sql)
         }
         let statement = Statement(handle: raw, connection: self, sql: sql)
-        if !trailing.allSatisfy({ $0.isWhitespace || $0 == ";" }) {
+        if !Self.isBlank(trailing) {
             throw SQLiteError(extendedCode: SQLITE_MISUSE, message: "only one statement may be given at a time", sql: sql)
         }
         return statement
+    }
+
+    /// Whether SQL text holds no statement: only whitespace, semicolons and comments (`-- …` to
+    /// the end of the line, `/* … */`, which SQLite lets run to the end of the text).
+    static func isBlank(_ text: String) -> Bool {
+        var rest = Substring(text)
+        while let first = rest.first {
+            if first.isWhitespace || first == ";" {
+                rest = rest.dropFirst()
+            } else if rest.hasPrefix("--") {
+                rest = rest.drop { $0 != "\n" }
+            } else if rest.hasPrefix("/*") {
+                rest = rest.dropFirst(2)
+                if let close = rest.range(of: "*/") { rest = rest[close.upperBound...] } else { return true }
+            } else {
+                return false
+            }
+        }
+        return true
     }
 
     /// Prepares, binds and steps through `sql`, calling `row` for every result row.
