@@ -131,4 +131,41 @@ final class OutputSafetyCommandTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: parts), ["notes.txt"])
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path("")).sorted(), ["parts", "s.sqlite"])
     }
+
+    /// SIGINT or SIGTERM mid-export: the temporary file or folder is removed, the old output stays.
+    func testAnInterruptedExportLeavesNothingBeside() throws {
+        let folder = try TemporaryFolder()
+        let db = folder.path("s.sqlite")
+        let big = folder.path("big")
+        _ = try CLI.python("""
+            import sys, os
+            sys.path.insert(0, os.path.join(sys.argv[2], 'Benchmarks'))
+            import bench
+            bench.make_dataset(sys.argv[1], 60, 128, 800, seed=6)
+            """, [big, CLI.repositoryRoot.path])
+        XCTAssertEqual(try CLI.run(["ingest", big, "--run", "big", "--db", db]).status, 0)
+        let out = folder.path("out")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try Data("old csv\n".utf8).write(to: URL(fileURLWithPath: out + "/v.csv"))
+        let before = try snapshot(out)
+        for (signal, arguments) in [(SIGINT, ["-o", out + "/v.csv"]), (SIGTERM, ["--partition-by", "checkpoint_step", "--format", "parquet", "-o", out + "/parts"])] {
+            let process = Process()
+            process.executableURL = CLI.binary
+            process.arguments = ["export", "values", "--run", "big", "--db", db] + arguments
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // Wait for the temporary output to appear beside the target, then interrupt.
+            let start = Date()
+            while process.isRunning && Date().timeIntervalSince(start) < 30,
+                  !((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).contains(where: { $0.hasSuffix(".partial") }) {
+                usleep(5_000)
+            }
+            XCTAssertTrue(process.isRunning, "the export ended before it could be interrupted")
+            kill(process.processIdentifier, signal)
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, 128 + signal)
+            XCTAssertEqual(try snapshot(out), before, "signal \(signal)")
+        }
+    }
 }
