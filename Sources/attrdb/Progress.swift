@@ -14,10 +14,10 @@ final class Progress {
         lastDraw = Date()
         drawn = true
         let width = 30, filled = total > 0 ? width * done / total : width
-        FileHandle.standardError.write(Data("\r\(label) [\(String(repeating: "█", count: filled))\(String(repeating: " ", count: width - filled))] \(done)/\(total)".utf8))
+        Diagnostics.write("\r\(label) [\(String(repeating: "█", count: filled))\(String(repeating: " ", count: width - filled))] \(done)/\(total)")
     }
 
     func finish() {
-        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if drawn { Diagnostics.write("\r\u{1B}[K") }
     }
 }

@@ -62,6 +62,14 @@ final class SQLBoundsCommandTests: XCTestCase {
                                   CLI.binary.path, Self.endless, db], executable: URL(fileURLWithPath: "/bin/bash"))
         XCTAssertEqual(result.stdout, "x\n1\n2\n3\n4\nstatus 0\n")
         XCTAssertEqual(result.stderr, "")
+        // A standard error nobody reads: the error is lost, but the exit status is the error's, not a trap's.
+        let status = try CLI.python("""
+            import os, subprocess, sys
+            r, w = os.pipe()
+            os.close(r)
+            print(subprocess.run([sys.argv[1], 'sql', 'SELEC 1', '--db', sys.argv[2]], stderr=w, stdout=subprocess.DEVNULL).returncode)
+            """, [CLI.binary.path, db])
+        XCTAssertEqual(status, "1\n")
     }
 
     func testTheGuardLetsReadsThroughAndRefusesTheRest() throws {
