@@ -110,6 +110,9 @@ final class OutputSafetyCommandTests: XCTestCase {
         XCTAssertEqual(refused.stderr, "attrdb: \(axes): already exists and holds other axes; export values writes the axes beside the array (use --force to replace it)\n")
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: axes)), theirs)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path("d")), ["axes.json"])
+        let named = try CLI.run(["export", "values", "--run", "modadd", "--format", "npy", "-o", axes, "--db", db, "--force"])
+        XCTAssertEqual(named.stderr, "attrdb: \(axes): the axes go to axes.json beside the array; give the array another name, e.g. attributions.npy\n")
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: axes)), theirs)
         // With --force it is replaced; the same export again needs no --force: the axes are the same.
         XCTAssertEqual(try CLI.run(["export", "values", "--run", "modadd", "-o", folder.path("d/x.npy"), "--db", db, "--force"]).status, 0)
         let written = try Data(contentsOf: URL(fileURLWithPath: axes))

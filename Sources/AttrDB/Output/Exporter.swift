@@ -36,6 +36,9 @@ public struct Exporter {
 
         if format == .npy {
             guard runs.count == 1, let run = runs.first else { throw StoreError.invalidArgument("npy export takes one run") }
+            if table == .values, let output, (output as NSString).lastPathComponent == "axes.json" {
+                throw StoreError.invalidArgument("\(output): the axes go to axes.json beside the array; give the array another name, e.g. attributions.npy")
+            }
             let sink = try output.map(OutputSink.file) ?? .standardOutput()
             if table == .values {
                 let scanSelection = try ScanSelection(store: store, run: run, scan: scan, metric: metric)
@@ -117,9 +120,6 @@ public struct Exporter {
     private func axesFile(beside array: String, text: String) throws -> OutputSink? {
         let folder = (array as NSString).deletingLastPathComponent
         let path = folder.isEmpty ? "axes.json" : folder + "/axes.json"
-        if (array as NSString).lastPathComponent == "axes.json" {
-            throw StoreError.invalidArgument("\(array): the axes go to axes.json beside the array; give the array another name, e.g. attributions.npy")
-        }
         if let existing = FileManager.default.contents(atPath: path) {
             if existing == Data(text.utf8) { return nil }
             if !replace { throw OutputFileError.exists(path: path, why: "holds other axes; export values writes the axes beside the array") }
