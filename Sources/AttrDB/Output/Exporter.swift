@@ -33,7 +33,7 @@ public struct Exporter {
             let sink = try output.map(OutputSink.file) ?? .standardOutput()
             if table == .values {
                 let scanSelection = try ScanSelection(store: store, run: run, scan: scan, metric: metric)
-                let indices = try querySelection.checkpoints.indices(in: scanSelection.checkpoints.map(\.step))
+                let indices = try querySelection.checkpoints.indices(in: scanSelection.checkpoints.map(\.step), run: run)
                 let axes = try ValuesTable.writeNPY(scanSelection, checkpointIndices: indices, to: sink)
                 if let output {
                     let folder = URL(fileURLWithPath: output).deletingLastPathComponent()
@@ -69,10 +69,14 @@ public struct Exporter {
 
         if table == .values {
             let columns = (withRunColumn ? ["run"] : []) + ValuesTable.columns
-            let target = try sinkFor(columns)
-            for run in runs {
+            // Every run's selection is resolved before the first row is written: a selection that
+            // cannot select is refused with nothing written, not after a header or another run's rows.
+            let resolved = try runs.map { run in
                 let scanSelection = try ScanSelection(store: store, run: run, scan: scan, metric: metric)
-                let indices = try querySelection.checkpoints.indices(in: scanSelection.checkpoints.map(\.step))
+                return (run, scanSelection, try querySelection.checkpoints.indices(in: scanSelection.checkpoints.map(\.step), run: run))
+            }
+            let target = try sinkFor(columns)
+            for (run, scanSelection, indices) in resolved {
                 let rows: RowSink = withRunColumn ? PrefixingSink(prefix: [.text(run)], target: target) : target
                 try ValuesTable.write(scanSelection, checkpointIndices: indices, to: rows)
             }

@@ -10,11 +10,11 @@ struct TurnoverCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var query: QueryOptions
     @OptionGroup var output: OutputOptions
-    @Option(help: "The share that counts as holding capacity, e.g. 0.05.") var cutoff: Double
+    @Option(parsing: .unconditional, help: "The share that counts as holding capacity, e.g. 0.05.") var cutoff: Double
     @Flag(help: "Print the first-to-last summary instead of the crossings.") var summary = false
 
     func validate() throws {
-        if !(cutoff > 0 && cutoff < 1) { throw ValidationError("--cutoff takes a share between 0 and 1, e.g. 0.05.") }
+        try NumericOption.share(cutoff, "--cutoff")
     }
 
     func run() throws {
