@@ -34,6 +34,7 @@ final class SelectionErrorTests: XCTestCase {
             (["capacity", "--layer", "0", "--layer", "7"], "--layer 7: no component of run 'm' has layer 7 (layers: -1, 0, 1, 2)"),
             (["turnover", "--cutoff", "0.1", "--kind", "neuron"], "--kind neuron: no component of run 'm' is of kind neuron (kinds: embed, pos_embed, attn_head, mlp, bias)"),
             (["capacity", "--layer", "2", "--kind", "attn_head"], "--layer 2 --kind attn_head: no component of run 'm' has both"),
+            (["turnover", "--cutoff", "0.05", "--checkpoint", "last"], "turnover compares consecutive checkpoints, and the selection takes 1 of the 33 stored in run 'm': select two or more (all, A:B or every:N)"),
             (["clusters", "-k", "1000"], "checkpoint 4000 has 13 components to cluster (after --min-mass), fewer than k = 1000; choose k ≤ 13"),
             (["report", "-k", "0", "-o", html], "-k takes a positive number"),
             (["report", "--cutoff", "1.5", "-o", html], "--cutoff takes a share between 0 and 1"),

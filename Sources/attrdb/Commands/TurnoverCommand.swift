@@ -20,6 +20,7 @@ struct TurnoverCommand: ParsableCommand {
     func run() throws {
         let opened = try store.open(.read)
         let tables = try query.resolve(in: opened, defaultCheckpoints: .all).map { resolved in
+            try Turnover.requireTwoCheckpoints(resolved)
             let masses = try ComponentMasses(resolved)
             return (resolved.scan.run, summary ? Turnover.summary(masses, cutoff: cutoff) : Turnover.events(masses, cutoff: cutoff))
         }
