@@ -45,7 +45,8 @@ final class SelectionErrorTests: XCTestCase {
             (["norms", "--checkpoint", "101:102"], "--checkpoint 101:102 selects no stored checkpoint"),
         ]
         for (command, reason) in cases {
-            let result = try CLI.run(command + ["--run", "m", "--db", db, "--format", "csv"])
+            let format = command[0] == "report" ? [] : ["--format", "csv"]
+            let result = try CLI.run(command + ["--run", "m", "--db", db] + format)
             XCTAssertEqual(result.status, 64, "\(command): \(result.stderr)")
             XCTAssertTrue(result.stderr.contains(reason), "\(command): \(result.stderr)")
             XCTAssertEqual(result.stdout, "", "\(command)")
