@@ -32,9 +32,9 @@ public struct Exporter {
             guard runs.count == 1, let run = runs.first else { throw StoreError.invalidArgument("npy export takes one run") }
             let sink = try output.map(OutputSink.file) ?? .standardOutput()
             if table == .values {
-                let scanSelection = try ScanSelection(store: store, run: run, scan: scan, metric: metric)
-                let indices = try querySelection.checkpoints.indices(in: scanSelection.checkpoints.map(\.step), run: run)
-                let axes = try ValuesTable.writeNPY(scanSelection, checkpointIndices: indices, to: sink)
+                let resolved = try ResolvedSelection(scan: ScanSelection(store: store, run: run, scan: scan, metric: metric), selection: querySelection)
+                let axes = try ValuesTable.writeNPY(resolved.scan, checkpointIndices: resolved.checkpoints, coefficients: resolved.coefficients,
+                                                    components: resolved.components, to: sink)
                 if let output {
                     let folder = URL(fileURLWithPath: output).deletingLastPathComponent()
                     try Data(axes.utf8).write(to: folder.appendingPathComponent("axes.json"))
@@ -72,13 +72,13 @@ public struct Exporter {
             // Every run's selection is resolved before the first row is written: a selection that
             // cannot select is refused with nothing written, not after a header or another run's rows.
             let resolved = try runs.map { run in
-                let scanSelection = try ScanSelection(store: store, run: run, scan: scan, metric: metric)
-                return (run, scanSelection, try querySelection.checkpoints.indices(in: scanSelection.checkpoints.map(\.step), run: run))
+                (run, try ResolvedSelection(scan: ScanSelection(store: store, run: run, scan: scan, metric: metric), selection: querySelection))
             }
             let target = try sinkFor(columns)
-            for (run, scanSelection, indices) in resolved {
+            for (run, selection) in resolved {
                 let rows: RowSink = withRunColumn ? PrefixingSink(prefix: [.text(run)], target: target) : target
-                try ValuesTable.write(scanSelection, checkpointIndices: indices, to: rows)
+                try ValuesTable.write(selection.scan, checkpointIndices: selection.checkpoints, coefficients: selection.coefficients,
+                                      components: selection.components, to: rows)
             }
             try target.finish()
             return
