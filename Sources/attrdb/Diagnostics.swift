@@ -1,15 +1,20 @@
+import AttrDB
 import Foundation
 
 /// Messages for people, on standard error.
+///
+/// Messages quote stored names and file contents; their control characters are shown escaped
+/// (``Escape/terminal(_:)``) line by line, so no name can drive the terminal, while the line
+/// breaks the message itself is made of stay line breaks.
 enum Diagnostics {
     static var isTerminal: Bool { isatty(2) == 1 }
 
     static func error(_ message: String) {
-        write("attrdb: \(message)\n")
+        write("attrdb: \(visible(message))\n")
     }
 
     static func note(_ message: String) {
-        write("\(message)\n")
+        write("\(visible(message))\n")
     }
 
     /// Writes to standard error, ignoring failure: with SIGPIPE ignored (see `AttrDBCommand`), a
@@ -26,5 +31,10 @@ enum Diagnostics {
                 offset += written
             }
         }
+    }
+
+    /// Control characters in a message (stored names are hostile input) shown escaped, line by line.
+    static func visible(_ message: String) -> String {
+        message.split(separator: "\n", omittingEmptySubsequences: false).map { Escape.terminal(String($0)) }.joined(separator: "\n")
     }
 }

@@ -33,6 +33,34 @@ final class ExportCommandTests: XCTestCase {
         XCTAssertTrue(again.stderr.contains("nothing new"), again.stderr)
     }
 
+    /// `export values` keeps what --coef, --layer and --kind select (it used to write the whole grid
+    /// whatever they said); numpy's slicing of the example is the oracle.
+    func testValuesExportKeepsTheSelectedCoefficientsAndComponents() throws {
+        let folder = try TemporaryFolder()
+        let db = try store(folder)
+        try FileManager.default.createDirectory(atPath: folder.path("out"), withIntermediateDirectories: true)
+        let npy = folder.path("out/attributions.npy"), csv = folder.path("v.csv")
+        let selection = ["--run", "modadd", "--checkpoint", "2420:", "--coef", "-1:1", "--layer", "0", "--kind", "attn_head", "--db", db]
+        XCTAssertEqual(try CLI.run(["export", "values", "-o", npy] + selection).status, 0)
+        let text = try CLI.run(["export", "values", "-o", csv] + selection)
+        XCTAssertEqual(text.status, 0, text.stderr)
+        let check = try python("""
+            import numpy as np, json, sys, csv
+            full = np.load(sys.argv[2]); axes = json.load(open(sys.argv[3]))
+            steps = np.array(axes['checkpoint_steps']); coefs = np.array(axes['coefficients'])
+            comps = [i for i, c in enumerate(axes['components']) if c['layer'] == 0 and c['kind'] == 'attn_head']
+            want = full[steps >= 2420][:, (coefs >= -1) & (coefs <= 1)][:, :, comps]
+            got = np.load(sys.argv[1]); got_axes = json.load(open(sys.argv[4]))
+            rows = list(csv.DictReader(open(sys.argv[5])))
+            from_csv = np.array([np.float32(r['value']) for r in rows], dtype=np.float32).reshape(want.shape)
+            print(got.shape, bool((got.view('u4') == want.view('u4')).all()), bool((from_csv.view('u4') == want.view('u4')).all()),
+                  got_axes['coefficients'] == coefs[(coefs >= -1) & (coefs <= 1)].tolist(),
+                  [c['label'] for c in got_axes['components']] == [axes['components'][i]['label'] for i in comps])
+            """, [npy, CLI.example.appendingPathComponent("attributions.npy").path, CLI.example.appendingPathComponent("axes.json").path,
+                  folder.path("out/axes.json"), csv])
+        XCTAssertEqual(check, "(3, 12, 4) True True True True\n")
+    }
+
     func testParquetExportsReadBackInPyarrowAndDuckDB() throws {
         let folder = try TemporaryFolder()
         let db = try store(folder)

@@ -63,16 +63,6 @@ final class QueryCommandTests: XCTestCase {
         }
     }
 
-    func testEmptySelectionPrintsTheHeaderOnly() throws {
-        let folder = try TemporaryFolder()
-        let db = try Self.exampleStore(folder)
-        for command in [["capacity", "--checkpoint", "5000:6000"], ["top", "--layer", "7"], ["concentration", "--checkpoint", "8:9"], ["turnover", "--cutoff", "0.1", "--kind", "neuron"]] {
-            let result = try CLI.run(command + ["--run", "modadd", "--db", db, "--format", "csv"])
-            XCTAssertEqual(result.status, 0, "\(command): \(result.stderr)")
-            XCTAssertEqual(result.stdout.split(separator: "\n").count, 1, "\(command): \(result.stdout)")
-        }
-    }
-
     func testSQLRefusesWritesAndLeavesTheStoreUnchanged() throws {
         let folder = try TemporaryFolder()
         let db = try Self.exampleStore(folder)

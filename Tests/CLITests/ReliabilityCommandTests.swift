@@ -171,4 +171,24 @@ final class HostileInputCommandTests: XCTestCase {
         XCTAssertEqual(values.stdout, #"{"checkpoint_step":1,"coefficient":0.0,"component":"L0H0'; DELETE FROM component; --","layer":0,"kind":"attn_head","value":1.5}"# + "\n")
         XCTAssertEqual(try CLI.run(["check", "--db", db]).status, 0)
     }
+
+    /// A damaged matrix gives every reader the same clean message, profile's incremental reads included.
+    func testADamagedMatrixGivesTheSameCleanMessageToEveryReader() throws {
+        let folder = try TemporaryFolder()
+        let db = folder.path("s.sqlite")
+        XCTAssertEqual(try CLI.run(["ingest", CLI.example.path, "--run", "modadd", "--db", db]).status, 0)
+        do {
+            let store = try Store(path: db, access: .write)
+            // Short of the last component only: a profile of the first component lies inside what is left.
+            try store.connection.execute("UPDATE attribution SET matrix = substr(matrix, 1, 6000)")
+        }
+        let message = "attrdb: stored matrix of checkpoint 4000 has 6000 bytes, expected 6656: run 'attrdb check'\n"
+        for command in [["capacity", "--checkpoint", "last", "--by", "component"], ["profile", "--component", "L0H0"], ["profile", "--component", "bias"],
+                        ["top"], ["clusters", "-k", "2"]] {
+            let result = try CLI.run(command + ["--run", "modadd", "--db", db])
+            XCTAssertEqual(result.status, 1, "\(command): \(result.stderr)")
+            XCTAssertEqual(result.stderr, message, "\(command)")
+            XCTAssertEqual(result.stdout, "", "\(command)")
+        }
+    }
 }

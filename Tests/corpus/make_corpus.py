@@ -104,4 +104,10 @@ with zipfile.ZipFile(buffer, "w") as z:
     z.writestr("axes.npy", npy_bytes(np.array(json.dumps(axes))))
 file("npz-truncated-member.npz", buffer.getvalue())
 file("unknown-extension.xlsx", "not a format attrdb reads\n")
+# A zip cut short: it begins with the zip magic but has no end-of-central-directory record, so the
+# error must say what is missing, not that the magic 'PK\x03\x04' was expected and found.
+buffer = io.BytesIO()
+with zipfile.ZipFile(buffer, "w") as z:
+    z.writestr("attributions.npy", good)
+file("npz-truncated-zip.npz", buffer.getvalue()[:60])
 print(len(os.listdir(OUT)), "corpus entries in", OUT)

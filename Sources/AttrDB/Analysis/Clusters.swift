@@ -37,7 +37,8 @@ public struct Clusters {
                 kept.append((p, mass, slice.map(Double.init)))
             }
             guard kept.count >= k else {
-                throw StoreError.invalidArgument("checkpoint \(scan.checkpoints[checkpoint].step): \(kept.count) components to cluster (after --min-mass), fewer than k = \(k)")
+                throw SelectionError("checkpoint \(scan.checkpoints[checkpoint].step) has \(kept.count) components to cluster (after --min-mass), fewer than k = \(k)"
+                    + (kept.isEmpty ? "; lower --min-mass" : "; choose k ≤ \(kept.count)"))
             }
             let normalized = kept.map { ZNormalizedProfile($0.profile).values }
             let labels: [Int]

@@ -16,7 +16,7 @@ public enum NormGrowth {
             if byStep.last?.step != step { byStep.append((step, [])) }
             byStep[byStep.count - 1].norms.append((row.int(at: 1), row.string(at: 2), row.double(at: 3)))
         }
-        let picked = try selection.indices(in: byStep.map(\.step)).map { byStep[$0] }
+        let picked = try selection.indices(in: byStep.map(\.step), run: run).map { byStep[$0] }
         let hooks = wide ? Array(Set(picked.flatMap { $0.norms.map { "\($0.hook)_\($0.layer)" } })).sorted { hookOrder($0) < hookOrder($1) } : []
         var rows: [[Cell]] = []
         for entry in picked {
@@ -51,7 +51,7 @@ public enum NormGrowth {
             byStep[byStep.count - 1].heads.append((row.int(at: 1), row.int(at: 2), row.double(at: 3)))
         }
         var rows: [[Cell]] = []
-        for entry in try selection.indices(in: byStep.map(\.step)).map({ byStep[$0] }) {
+        for entry in try selection.indices(in: byStep.map(\.step), run: run).map({ byStep[$0] }) {
             let growth = try? residualNormGrowthPercentPerLayer(layers: entry.heads.map { Double($0.layer) }, norms: entry.heads.map(\.norm))
             for head in entry.heads {
                 rows.append([.int(entry.step), .int(head.layer), .int(head.head), .double(head.norm), growth.map(Cell.double) ?? .null])

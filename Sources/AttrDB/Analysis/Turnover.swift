@@ -4,6 +4,16 @@ public enum Turnover {
     public static let columns = ["checkpoint_step", "previous_step", "component", "layer", "kind", "event", "share_before", "share_after"]
     public static let summaryColumns = ["first_step", "last_step", "cutoff", "above_at_first", "above_at_last", "priced_out", "entered", "priced_out_components", "entered_components"]
 
+    /// Turnover's events lie between consecutive selected checkpoints: a selection of fewer than two
+    /// could only print an empty table, which would read as "nothing changed". The command refuses it;
+    /// the report, which shows turnover beside everything else, does not ask.
+    public static func requireTwoCheckpoints(_ selection: ResolvedSelection) throws {
+        guard selection.checkpoints.count < 2 else { return }
+        let stored = selection.scan.checkpoints.count
+        throw SelectionError("turnover compares consecutive checkpoints, and the selection takes \(selection.checkpoints.count) of the \(stored) "
+            + "stored in run '\(Escape.terminal(selection.scan.run))': select two or more (all, A:B or every:N)")
+    }
+
     /// Shares per checkpoint: each component's mass over the checkpoint's total.
     static func shares(_ masses: ComponentMasses) -> [[Double]] {
         masses.masses.map { row in

@@ -55,10 +55,11 @@ public struct IngestSummary: Equatable, Sendable {
     public var values: Int { checkpoints * components * coefficients }
     public var valuesPerSecond: Double { seconds > 0 ? Double(values) / seconds : 0 }
 
-    /// One line: values, checkpoints, components, seconds, values/s, and what was new.
+    /// One line: values, checkpoints, components, seconds, values/s, and what was new. Names are
+    /// shown with their control characters escaped: the line goes to a terminal.
     public var line: String {
         let rate = valuesPerSecond >= 1e6 ? String(format: "%.1f M values/s", valuesPerSecond / 1e6) : String(format: "%.0f values/s", valuesPerSecond)
-        var text = "\(run)/\(scan)/\(metric): \(values) values, \(checkpoints) checkpoints × \(coefficients) coefficients × \(components) components in \(String(format: "%.3f", seconds)) s (\(rate))"
+        var text = "\(Escape.terminal(run))/\(Escape.terminal(scan))/\(Escape.terminal(metric)): \(values) values, \(checkpoints) checkpoints × \(coefficients) coefficients × \(components) components in \(String(format: "%.3f", seconds)) s (\(rate))"
         if added == 0 && replaced == 0 && statistics == 0 {
             text += "; nothing new: all already stored identically, store unchanged"
         } else {

@@ -1,11 +1,11 @@
 /// The `table` format: columns aligned by display width (wide East Asian characters and emoji
-/// take two cells), numbers right-aligned, control characters made visible.
+/// take two cells), numbers right-aligned, control characters made visible (``Escape/terminal(_:)``).
 enum AlignedTable {
     static func render(columns: [String]?, rows: [[Cell]], digits: Int?) -> String {
-        let texts = rows.map { $0.map { visible($0.roundedText(digits: digits)) } }
+        let texts = rows.map { $0.map { Escape.terminal($0.roundedText(digits: digits)) } }
         let count = columns?.count ?? rows.first?.count ?? 0
         guard count > 0 else { return "" }
-        var widths = columns?.map { width(visible($0)) } ?? Array(repeating: 0, count: count)
+        var widths = columns?.map { width(Escape.terminal($0)) } ?? Array(repeating: 0, count: count)
         for row in texts { for (i, text) in row.enumerated() { widths[i] = max(widths[i], width(text)) } }
         let numeric = (0..<count).map { i in !rows.isEmpty && rows.allSatisfy { $0[i].isNumeric || $0[i] == .null } }
         var out = ""
@@ -18,25 +18,10 @@ enum AlignedTable {
             out += parts.joined(separator: "  ") + "\n"
         }
         if let columns {
-            line(columns.map(visible), alignNumbers: true)
+            line(columns.map(Escape.terminal), alignNumbers: true)
             out += widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ") + "\n"
         }
         for row in texts { line(row, alignNumbers: true) }
-        return out
-    }
-
-    static func visible(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return text }
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F: out += "\\u{\(String(scalar.value, radix: 16))}"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
         return out
     }
 

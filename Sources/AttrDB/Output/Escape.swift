@@ -1,5 +1,24 @@
 /// Escaping of cell text for each output format.
-enum Escape {
+public enum Escape {
+    /// Text for a terminal: control characters (C0, DEL and C1, which some terminals also obey) made
+    /// visible as `\n`, `\t`, `\r` or `\u{1b}`, so a stored name cannot move the cursor, recolour
+    /// or clear the screen, or retitle the window. The `table` format and messages on standard error use it.
+    public static func terminal(_ text: String) -> String {
+        func isControl(_ scalar: Unicode.Scalar) -> Bool { scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) }
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            case _ where isControl(scalar): out += "\\u{\(String(scalar.value, radix: 16))}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
     /// RFC 4180: quote a field holding a comma, a quote or a line break, doubling its quotes.
     static func csv(_ text: String) -> String {
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return text }

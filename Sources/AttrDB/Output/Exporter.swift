@@ -41,9 +41,9 @@ public struct Exporter {
             }
             let sink = try output.map(OutputSink.file) ?? .standardOutput()
             if table == .values {
-                let scanSelection = try ScanSelection(store: store, run: run, scan: scan, metric: metric)
-                let indices = try querySelection.checkpoints.indices(in: scanSelection.checkpoints.map(\.step))
-                let axes = try ValuesTable.writeNPY(scanSelection, checkpointIndices: indices, to: sink)
+                let resolved = try ResolvedSelection(scan: ScanSelection(store: store, run: run, scan: scan, metric: metric), selection: querySelection)
+                let axes = try ValuesTable.writeNPY(resolved.scan, checkpointIndices: resolved.checkpoints, coefficients: resolved.coefficients,
+                                                    components: resolved.components, to: sink)
                 // Both files are complete before either replaces anything.
                 let axesSink = try output.flatMap { try axesFile(beside: $0, text: axes) }
                 try sink.finish()
@@ -79,12 +79,16 @@ public struct Exporter {
 
         if table == .values {
             let columns = (withRunColumn ? ["run"] : []) + ValuesTable.columns
+            // Every run's selection is resolved before the first row is written: a selection that
+            // cannot select is refused with nothing written, not after a header or another run's rows.
+            let resolved = try runs.map { run in
+                (run, try ResolvedSelection(scan: ScanSelection(store: store, run: run, scan: scan, metric: metric), selection: querySelection))
+            }
             let target = try sinkFor(columns)
-            for run in runs {
-                let scanSelection = try ScanSelection(store: store, run: run, scan: scan, metric: metric)
-                let indices = try querySelection.checkpoints.indices(in: scanSelection.checkpoints.map(\.step))
+            for (run, selection) in resolved {
                 let rows: RowSink = withRunColumn ? PrefixingSink(prefix: [.text(run)], target: target) : target
-                try ValuesTable.write(scanSelection, checkpointIndices: indices, to: rows)
+                try ValuesTable.write(selection.scan, checkpointIndices: selection.checkpoints, coefficients: selection.coefficients,
+                                      components: selection.components, to: rows)
             }
             try target.finish()
             return

@@ -23,9 +23,9 @@ public struct ResolvedSelection {
 
     public init(scan: ScanSelection, selection: QuerySelection) throws {
         self.scan = scan
-        checkpoints = try selection.checkpoints.indices(in: scan.checkpoints.map(\.step))
-        coefficients = try selection.coefficients.positions(in: scan.coefficients)
-        components = selection.components.positions(in: scan.components)
+        checkpoints = try selection.checkpoints.indices(in: scan.checkpoints.map(\.step), run: scan.run)
+        coefficients = try selection.coefficients.positions(in: scan.coefficients, run: scan.run)
+        components = try selection.components.positions(in: scan.components, run: scan.run)
     }
 
     public var steps: [Int] { checkpoints.map { scan.checkpoints[$0].step } }

@@ -82,7 +82,7 @@ public struct ScanSelection {
         guard !names.isEmpty else {
             throw StoreError.unknown(what: what, name: "(any)", suggestions: [])
         }
-        throw StoreError.invalidArgument("\(place) has several \(what)s (\(names.joined(separator: ", "))): choose one with --\(what)")
+        throw StoreError.invalidArgument("\(Escape.terminal(place)) has several \(what)s (\(names.map(Escape.terminal).joined(separator: ", "))): choose one with --\(what)")
     }
 
     /// The index of a component by label; an unknown label lists the closest ones.
@@ -107,24 +107,30 @@ public final class MatrixReader {
         self.selection = selection
     }
 
+    /// The checkpoint's matrix, checked to have its full length: a damaged one gives every reader
+    /// this one message, where a read past its end would give SQLite's bare "SQL logic error" and a
+    /// read inside it would return part of a damaged matrix as if it were whole.
     private func open(_ checkpoint: Int) throws -> BlobHandle {
         let rowid = selection.checkpoints[checkpoint].attributionID
+        let handle: BlobHandle
         if let blob {
             try blob.reopen(rowid: rowid)
-            return blob
+            handle = blob
+        } else {
+            handle = try BlobHandle(connection: selection.store.connection, table: "attribution", column: "matrix", rowid: rowid)
+            blob = handle
         }
-        let opened = try BlobHandle(connection: selection.store.connection, table: "attribution", column: "matrix", rowid: rowid)
-        blob = opened
-        return opened
+        let expected = selection.valuesPerCheckpoint * 4
+        guard handle.count == expected else {
+            throw StoreError.invalidArgument("stored matrix of checkpoint \(selection.checkpoints[checkpoint].step) has \(handle.count) bytes, expected \(expected): run 'attrdb check'")
+        }
+        return handle
     }
 
     /// Checkpoint `checkpoint` (an index into `selection.checkpoints`), component-major.
     public func read(checkpoint: Int, into buffer: UnsafeMutableBufferPointer<Float>) throws {
         precondition(buffer.count == selection.valuesPerCheckpoint)
         let blob = try open(checkpoint)
-        guard blob.count == buffer.count * 4 else {
-            throw StoreError.invalidArgument("stored matrix of checkpoint \(selection.checkpoints[checkpoint].step) has \(blob.count) bytes, expected \(buffer.count * 4): run 'attrdb check'")
-        }
         try blob.read(into: UnsafeMutableRawBufferPointer(buffer), at: 0)
     }
 

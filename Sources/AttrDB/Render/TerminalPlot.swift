@@ -22,6 +22,8 @@ public enum TerminalPlot {
     public static func heatmap(rowLabels: [String], values: [[Double]], columnLabels: (first: String, last: String)) -> String {
         let finite = values.flatMap { $0 }.filter(\.isFinite)
         let low = finite.min() ?? 0, high = finite.max() ?? 1
+        // Labels can be stored names, and this goes to a terminal: control characters shown, not obeyed.
+        let rowLabels = rowLabels.map(Escape.terminal)
         let width = rowLabels.map(\.count).max() ?? 0
         var lines: [String] = []
         for (label, row) in zip(rowLabels, values) {
@@ -58,7 +60,7 @@ public enum TerminalPlot {
             out += "\(current.key)  \(sparkline(current.values))  [\(Axis.label(finite.min() ?? 0)), \(Axis.label(finite.max() ?? 0))]\n"
         }
         for row in table.rows {
-            let key = "step \(row[0].exactText)  \(row[1].exactText)"
+            let key = "step \(row[0].exactText)  \(Escape.terminal(row[1].exactText))"
             if current?.key != key { flush(); current = (key, []) }
             current?.values.append(row[3].doubleValue ?? .nan)
         }

@@ -10,6 +10,8 @@ public enum ExitStatus {
     public static let store: Int32 = 2
     public static let notFound: Int32 = 3
     public static let conflict: Int32 = 4
+    /// A bad option or argument: sysexits.h's EX_USAGE, as swift-argument-parser gives.
+    public static let usage: Int32 = 64
 }
 
 /// Why a store could not be opened or used.
@@ -59,9 +61,9 @@ public enum StoreError: UserFacingError, Equatable {
         case .cannotOpen(let path, let reason):
             return "\(path): cannot open the store (\(reason))"
         case .unknownRun(let name, let suggestions):
-            return "no run named '\(name)'" + Suggestions.sentence(suggestions)
+            return "no run named '\(Escape.terminal(name))'" + Suggestions.sentence(suggestions)
         case .unknown(let what, let name, let suggestions):
-            return "no \(what) '\(name)'" + Suggestions.sentence(suggestions)
+            return "no \(what) '\(Escape.terminal(name))'" + Suggestions.sentence(suggestions)
         case .invalidArgument(let message):
             return message
         }

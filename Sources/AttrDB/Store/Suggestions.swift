@@ -12,7 +12,8 @@ public enum Suggestions {
 
     static func sentence(_ suggestions: [String]) -> String {
         guard !suggestions.isEmpty else { return " (there are none)" }
-        return "; closest: " + suggestions.map { "'\($0)'" }.joined(separator: ", ")
+        // Stored names go to a terminal: their control characters are shown, not obeyed.
+        return "; closest: " + suggestions.map { "'\(Escape.terminal($0))'" }.joined(separator: ", ")
     }
 
     static func editDistance(_ a: [Character], _ b: [Character]) -> Int {

@@ -13,16 +13,17 @@ struct ClustersCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var query: QueryOptions
     @OptionGroup var output: OutputOptions
-    @Option(name: .short, help: "How many clusters.") var k = 4
+    @Option(name: .short, parsing: .unconditional, help: "How many clusters.") var k = 4
     @Option(help: "kmeans or hierarchical.") var method: Clusters.Method = .kmeans
     @Option(help: "euclidean or correlation (hierarchical only; k-means on z-normalised profiles is correlation-like already).")
     var distance: ProfileDistance = .euclidean
-    @Option(help: "Seed for k-means++.") var seed: UInt64 = 0
-    @Option(name: .customLong("min-mass"), help: "Leave out components whose mass is below this.") var minMass = 0.0
+    @Option(parsing: .unconditional, help: "Seed for k-means++.", transform: NumericOption.seed) var seed: UInt64 = 0
+    @Option(name: .customLong("min-mass"), parsing: .unconditional, help: "Leave out components whose mass is below this.") var minMass = 0.0
     @Flag(help: "Print each cluster's centroid profile instead of its members.") var centroids = false
 
     func validate() throws {
-        if k < 1 { throw ValidationError("-k takes a positive number.") }
+        try NumericOption.positive(k, "-k")
+        try NumericOption.mass(minMass, "--min-mass")
     }
 
     func run() throws {

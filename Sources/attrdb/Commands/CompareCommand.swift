@@ -16,10 +16,11 @@ struct CompareCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @Option(help: "What to compare: capacity or top.") var what: What = .capacity
     @Option(help: "Checkpoints to pair: exact (steps both runs have) or nearest.") var align: Comparison.Alignment = .exact
-    @Option(name: .shortAndLong, help: "How many components with --what top.") var k = 10
+    @Option(name: .shortAndLong, parsing: .unconditional, help: "How many components with --what top.") var k = 10
 
     func validate() throws {
         if query.runs.count != 2 { throw ValidationError("compare takes exactly two runs: --run A --run B.") }
+        try NumericOption.positive(k, "-k")
     }
 
     func run() throws {

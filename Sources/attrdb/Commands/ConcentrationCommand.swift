@@ -10,10 +10,10 @@ struct ConcentrationCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var query: QueryOptions
     @OptionGroup var output: OutputOptions
-    @Option(help: "K for the top_k_share column.") var top = 10
+    @Option(parsing: .unconditional, help: "K for the top_k_share column.") var top = 10
 
     func validate() throws {
-        if top < 1 { throw ValidationError("--top takes a positive number.") }
+        try NumericOption.positive(top, "--top")
     }
 
     func run() throws {

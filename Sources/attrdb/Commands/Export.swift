@@ -24,9 +24,9 @@ struct Export: ParsableCommand {
     @Option(name: .customLong("run"), help: ArgumentHelp("The run (repeatable).", valueName: "name")) var runs: [String] = []
     @Option(help: "The scan (default: the run's only scan, else 'default').") var scan: String?
     @Option(help: "The metric (default: the scan's only metric).") var metric: String?
-    @Option(help: ArgumentHelp("Checkpoints: all, last, first, STEP, A:B or every:N.", valueName: "selection")) var checkpoint: String?
-    @Option(help: ArgumentHelp("Coefficients: a value (nearest on the grid), A:B, or all.", valueName: "selection")) var coef: String?
-    @Option(help: ArgumentHelp("Keep components of this layer (repeatable).", valueName: "layer")) var layer: [Int] = []
+    @Option(parsing: .unconditional, help: ArgumentHelp("Checkpoints: all, last, first, STEP, A:B or every:N.", valueName: "selection")) var checkpoint: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Coefficients: a value (nearest on the grid), A:B, or all; negative values as typed, e.g. --coef -5:5.", valueName: "selection")) var coef: String?
+    @Option(parsing: .unconditionalSingleValue, help: ArgumentHelp("Keep components of this layer (repeatable; -1 is the embeddings).", valueName: "layer")) var layer: [Int] = []
     @Option(help: ArgumentHelp("Keep components of this kind (repeatable).", valueName: "kind")) var kind: [ComponentKind] = []
     @Option(help: ArgumentHelp("Output format: \(ExportFormat.allCases.map(\.rawValue).joined(separator: "|")) (default: from -o, else csv).", valueName: "format"))
     var format: ExportFormat?
@@ -38,15 +38,15 @@ struct Export: ParsableCommand {
     @Flag(help: "Replace a --partition-by folder that has files in it, and an axes.json beside a values .npy that holds other axes.")
     var force = false
     @Flag(name: .customLong("no-headers"), help: "Leave out the header row.") var noHeaders = false
-    @Option(help: "Significant digits for table, markdown and latex.") var digits: Int?
-    @Option(name: .short, help: "K for top.") var k = 10
+    @Option(parsing: .unconditional, help: "Significant digits for table, markdown and latex.") var digits: Int?
+    @Option(name: .short, parsing: .unconditional, help: "K for top.") var k = 10
     @Option(help: "Group capacity by layer, kind, component or head.") var by: Capacity.Grouping = .layer
     @Option(help: "Capacity: absolute, signed or squared.") var mode: MassMode = .absolute
     @Flag(help: "Capacity and norms: one row per checkpoint.") var wide = false
-    @Option(help: "K for concentration's top_k_share.") var top = 10
-    @Option(help: "Clusters: how many.") var clusters = 4
+    @Option(parsing: .unconditional, help: "K for concentration's top_k_share.") var top = 10
+    @Option(parsing: .unconditional, help: "Clusters: how many.") var clusters = 4
     @Option(help: "Clusters: kmeans or hierarchical.") var method: Clusters.Method = .kmeans
-    @Option(help: "Clusters: seed for k-means++.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Clusters: seed for k-means++.", transform: NumericOption.seed) var seed: UInt64 = 0
     @Option(name: .customLong("component"), help: ArgumentHelp("Profiles: component labels (repeatable; default all).", valueName: "label"))
     var components: [String] = []
 
@@ -56,8 +56,12 @@ struct Export: ParsableCommand {
         if [.npy, .parquet].contains(resolvedFormat) && output == nil && resolvedFormat == .parquet {
             throw ValidationError("Parquet export needs -o FILE.")
         }
-        if let checkpoint, (try? CheckpointSelection(parsing: checkpoint)) == nil { throw ValidationError("--checkpoint '\(checkpoint)': expected all, last, first, a step, A:B or every:N.") }
-        if let coef, (try? CoefficientSelection(parsing: coef)) == nil { throw ValidationError("--coef '\(coef)': expected a number, A:B, or all.") }
+        _ = try QueryOptions.checkpoints(checkpoint)
+        _ = try QueryOptions.coefficients(coef)
+        try NumericOption.digits(digits)
+        try NumericOption.positive(k, "-k")
+        try NumericOption.positive(top, "--top")
+        try NumericOption.positive(clusters, "--clusters")
     }
 
     private var resolvedFormat: ExportFormat {
@@ -81,8 +85,8 @@ struct Export: ParsableCommand {
         parameters.clusterMethod = method
         parameters.seed = seed
         parameters.components = components
-        let selection = QuerySelection(checkpoints: try checkpoint.map(CheckpointSelection.init(parsing:)) ?? table.defaultCheckpoints,
-                                       coefficients: try coef.map(CoefficientSelection.init(parsing:)) ?? (table == .top ? .nearest(0) : .all),
+        let selection = QuerySelection(checkpoints: try QueryOptions.checkpoints(checkpoint) ?? table.defaultCheckpoints,
+                                       coefficients: try QueryOptions.coefficients(coef) ?? (table == .top ? .nearest(0) : .all),
                                        components: ComponentFilter(layers: layer, kinds: kind))
         try exporter.export(store: try store.open(.read), runs: runs, scan: scan, metric: metric, selection: selection, parameters: parameters)
     }

@@ -10,21 +10,19 @@ struct NormsCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @Option(name: .customLong("run"), parsing: .singleValue, help: ArgumentHelp("The run (repeatable).", valueName: "name"))
     var runs: [String] = []
-    @Option(help: ArgumentHelp("Checkpoints: all, last, first, STEP, A:B or every:N.", valueName: "selection")) var checkpoint: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Checkpoints: all, last, first, STEP, A:B or every:N.", valueName: "selection")) var checkpoint: String?
     @OptionGroup var output: OutputOptions
     @Flag(help: "Add each hook's norm as a column.") var wide = false
     @Flag(help: "W_OV Frobenius norms per head instead of residual norms.") var wov = false
 
     func validate() throws {
         if runs.isEmpty { throw ValidationError("Give a run with --run NAME.") }
-        if let checkpoint, (try? CheckpointSelection(parsing: checkpoint)) == nil {
-            throw ValidationError("--checkpoint '\(checkpoint)': expected all, last, first, a step, A:B or every:N.")
-        }
+        _ = try QueryOptions.checkpoints(checkpoint)
     }
 
     func run() throws {
         let opened = try store.open(.read)
-        let selection = try checkpoint.map(CheckpointSelection.init(parsing:)) ?? .all
+        let selection = try QueryOptions.checkpoints(checkpoint) ?? .all
         let tables = try runs.map { run in
             (run, wov ? try NormGrowth.wov(store: opened, run: run, checkpoints: selection)
                       : try NormGrowth.residual(store: opened, run: run, checkpoints: selection, wide: wide))

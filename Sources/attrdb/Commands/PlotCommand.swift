@@ -16,11 +16,12 @@ struct PlotCommand: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The SVG file (written beside and moved into place when complete).", valueName: "file")) var output: String
     @Option(name: .customLong("component"), help: ArgumentHelp("Profile: component labels (repeatable; default all).", valueName: "label"))
     var components: [String] = []
-    @Option(name: .short, help: "Clusters: how many.") var k = 4
-    @Option(help: "Clusters: seed for k-means++.") var seed: UInt64 = 0
+    @Option(name: .short, parsing: .unconditional, help: "Clusters: how many.") var k = 4
+    @Option(parsing: .unconditional, help: "Clusters: seed for k-means++.", transform: NumericOption.seed) var seed: UInt64 = 0
 
     func validate() throws {
         if query.runs.count != 1 { throw ValidationError("plot takes one --run.") }
+        try NumericOption.positive(k, "-k")
     }
 
     func run() throws {

@@ -11,8 +11,14 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "The scan (default: the run's only scan, else 'default').") var scan: String?
     @Option(help: "The metric (default: the scan's only metric).") var metric: String?
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The HTML file (written beside and moved into place when complete).", valueName: "file")) var output: String
-    @Option(name: .short, help: "Clusters in the report.") var k = 4
-    @Option(help: "The share cut-off for turnover.") var cutoff = 0.05
+    @Option(name: .short, parsing: .unconditional, help: "Clusters in the report.") var k = 4
+    @Option(parsing: .unconditional, help: "The share cut-off for turnover.") var cutoff = 0.05
+
+    func validate() throws {
+        // -k 0 would drop the clusters section without a word.
+        try NumericOption.positive(k, "-k")
+        try NumericOption.share(cutoff, "--cutoff")
+    }
 
     func run() throws {
         let page = try Report.page(store: try store.open(.read), run: runName, scan: scan, metric: metric, k: k, cutoff: cutoff)

@@ -10,10 +10,10 @@ struct TopCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var query: QueryOptions
     @OptionGroup var output: OutputOptions
-    @Option(name: .shortAndLong, help: "How many components.") var k = 10
+    @Option(name: .shortAndLong, parsing: .unconditional, help: "How many components.") var k = 10
 
     func validate() throws {
-        if k < 1 { throw ValidationError("-k takes a positive number.") }
+        try NumericOption.positive(k, "-k")
     }
 
     func run() throws {

@@ -10,16 +10,17 @@ struct TurnoverCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var query: QueryOptions
     @OptionGroup var output: OutputOptions
-    @Option(help: "The share that counts as holding capacity, e.g. 0.05.") var cutoff: Double
+    @Option(parsing: .unconditional, help: "The share that counts as holding capacity, e.g. 0.05.") var cutoff: Double
     @Flag(help: "Print the first-to-last summary instead of the crossings.") var summary = false
 
     func validate() throws {
-        if !(cutoff > 0 && cutoff < 1) { throw ValidationError("--cutoff takes a share between 0 and 1, e.g. 0.05.") }
+        try NumericOption.share(cutoff, "--cutoff")
     }
 
     func run() throws {
         let opened = try store.open(.read)
         let tables = try query.resolve(in: opened, defaultCheckpoints: .all).map { resolved in
+            try Turnover.requireTwoCheckpoints(resolved)
             let masses = try ComponentMasses(resolved)
             return (resolved.scan.run, summary ? Turnover.summary(masses, cutoff: cutoff) : Turnover.events(masses, cutoff: cutoff))
         }

@@ -12,11 +12,11 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: .customLong("no-headers"), help: "Leave out the header row.")
     var noHeaders = false
 
-    @Option(help: ArgumentHelp("Significant digits in table, markdown and latex output (csv, tsv and json are always exact).", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Significant digits in table, markdown and latex output (csv, tsv and json are always exact).", valueName: "n"))
     var digits: Int?
 
     func validate() throws {
-        if let digits, !(1...17).contains(digits) { throw ValidationError("--digits takes a number from 1 to 17.") }
+        try NumericOption.digits(digits)
     }
 
     func resolvedFormat(for sink: OutputSink) -> OutputFormat {

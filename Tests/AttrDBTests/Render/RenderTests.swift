@@ -91,4 +91,16 @@ final class RenderTests: XCTestCase {
         XCTAssertTrue(Axis.isLogSpaced([0, 1, 2, 3, 5, 7, 10, 20, 50, 100, 300, 1000, 4000]))
         XCTAssertFalse(Axis.isLogSpaced(Array(stride(from: 0, through: 1000, by: 100))))
     }
+
+    /// Terminal plots draw stored labels: their control characters are shown, not obeyed.
+    func testTerminalPlotsEscapeLabels() {
+        let table = ResultTable(columns: Profiles.columns, rows: [[.int(1), .text("L0H0\u{1B}[2J"), .double(-1), .double(0.5)],
+                                                                  [.int(1), .text("L0H0\u{1B}[2J"), .double(1), .double(1.5)]])
+        let drawn = TerminalPlot.profiles(table)
+        XCTAssertFalse(drawn.contains("\u{1B}"), drawn)
+        XCTAssertTrue(drawn.hasPrefix("step 1  L0H0\\u{1b}[2J  "), drawn)
+        let map = TerminalPlot.heatmap(rowLabels: ["\u{9B}31m"], values: [[0, 1]], columnLabels: ("0", "9"))
+        XCTAssertFalse(map.unicodeScalars.contains { $0.value == 0x9B }, map)
+        XCTAssertTrue(map.hasPrefix("\\u{9b}31m │"), map)
+    }
 }

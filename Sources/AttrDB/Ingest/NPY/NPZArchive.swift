@@ -18,9 +18,21 @@ public final class NPZArchive {
         do {
             archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
         } catch {
-            let head = FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 4) } ?? Data()
-            throw IngestError(file: path, location: .offset(0), expected: "a zip archive (.npz, starting 'PK\\x03\\x04')",
-                              found: head.isEmpty ? "an empty file" : "'\(NPYHeader.escaped(head))'")
+            let handle = FileHandle(forReadingAtPath: path)
+            let head = handle.flatMap { try? $0.read(upToCount: 4) } ?? Data()
+            guard head.elementsEqual([0x50, 0x4B, 0x03, 0x04]) else {
+                throw IngestError(file: path, location: .offset(0), expected: "a zip archive (.npz, starting 'PK\\x03\\x04')",
+                                  found: head.isEmpty ? "an empty file" : "'\(NPYHeader.escaped(head))'")
+            }
+            guard case Archive.ArchiveError.missingEndOfCentralDirectoryRecord = error else {
+                throw IngestError(file: path, message: "begins like a zip archive (PK\\x03\\x04) but cannot be read as one (\(error))")
+            }
+            // It starts like a zip, so saying the magic was expected would name what was found;
+            // what is missing is the record at the end, where a cut-short download or copy loses it.
+            let size = (try? handle?.seekToEnd()).map { Int($0) } ?? 0
+            throw IngestError(file: path, location: .offset(size),
+                              expected: "the end-of-central-directory record of a zip archive (PK\\x05\\x06)",
+                              found: "end of file without one: the .npz begins like a zip (PK\\x03\\x04) but is truncated or damaged")
         }
     }
 

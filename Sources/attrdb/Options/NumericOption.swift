@@ -1,0 +1,32 @@
+import ArgumentParser
+
+/// The checks shared by options that take numbers. Those options parse `.unconditional`ly (a value
+/// may start with a minus), so a negative value reaches these checks and is refused with a usage
+/// error that says what the option takes, instead of swift-argument-parser's "Missing value".
+enum NumericOption {
+    /// `-k`, `--top`, `--clusters`: a count of at least one.
+    static func positive(_ value: Int, _ option: String) throws {
+        if value < 1 { throw ValidationError("\(option) takes a positive number, found \(value).") }
+    }
+
+    /// `--cutoff`: a share strictly between 0 and 1.
+    static func share(_ value: Double, _ option: String) throws {
+        if !(value > 0 && value < 1) { throw ValidationError("\(option) takes a share between 0 and 1, e.g. 0.05; found \(value).") }
+    }
+
+    /// `--min-mass`: a sum of absolute values, so 0 or more (and finite).
+    static func mass(_ value: Double, _ option: String) throws {
+        if !(value >= 0 && value.isFinite) { throw ValidationError("\(option) takes a mass of 0 or more (a sum of |value|), found \(value).") }
+    }
+
+    /// `--digits`: significant digits a Double can hold.
+    static func digits(_ value: Int?, _ option: String = "--digits") throws {
+        if let value, !(1...17).contains(value) { throw ValidationError("\(option) takes a number from 1 to 17, found \(value).") }
+    }
+
+    /// `--seed`'s transform: a UInt64, with a message that says so (the default one says only "invalid").
+    static func seed(_ text: String) throws -> UInt64 {
+        guard let value = UInt64(text) else { throw ValidationError("--seed takes a whole number from 0 to \(UInt64.max).") }
+        return value
+    }
+}
