@@ -48,6 +48,24 @@ final class ChecksumCommandTests: XCTestCase {
         XCTAssertTrue(bad.stderr.contains("check found 1 problem"), bad.stderr)
     }
 
+    /// The read-path guard: `export values` hashes what it reads, so a damaged matrix is not exported
+    /// as numbers (NaN where the bytes were overwritten) in any format.
+    func testExportValuesRefusesADamagedMatrix() throws {
+        let folder = try TemporaryFolder()
+        let db = folder.path("s.sqlite")
+        XCTAssertEqual(try CLI.run(["ingest", CLI.example.path, "--run", "modadd", "--db", db]).status, 0)
+        XCTAssertEqual(try CLI.run(["export", "values", "--run", "modadd", "--format", "csv", "--db", db]).status, 0)
+        let step = try corruptMatrix(store: db, checkpointIndex: 7)
+        for format in ["csv", "npy"] {
+            let export = try CLI.run(["export", "values", "--run", "modadd", "--format", format, "-o", folder.path("v.\(format)"), "--db", db])
+            XCTAssertEqual(export.status, 2, format + export.stderr)
+            XCTAssertTrue(export.stderr.contains("\(db): the stored matrix of run modadd, scan default, metric logit_diff, checkpoint step \(step) is damaged: its bytes hash to "), export.stderr)
+        }
+        // Checkpoints before the damaged one still export.
+        let earlier = try CLI.run(["export", "values", "--run", "modadd", "--checkpoint", "0", "--format", "csv", "--db", db])
+        XCTAssertEqual(earlier.status, 0, earlier.stderr)
+    }
+
     func testStoredChecksumsEqualTheDocumentedPythonComputation() throws {
         let folder = try TemporaryFolder()
         let db = folder.path("s.sqlite")
