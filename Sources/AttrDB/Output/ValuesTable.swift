@@ -19,7 +19,7 @@ public enum ValuesTable {
         let kinds = selection.components.map { Cell.text($0.kind.rawValue) }
         let n = selection.coefficients.count
         for index in checkpointIndices ?? Array(selection.checkpoints.indices) {
-            try reader.read(checkpoint: index, into: buffer)
+            try reader.read(checkpoint: index, into: buffer, verifying: true)
             let step = Cell.int(selection.checkpoints[index].step)
             for j in coefficients ?? selection.coefficients.indices {
                 let c = Cell.double(selection.coefficients[j])
@@ -50,7 +50,7 @@ extension ValuesTable {
         let rows = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, m * q))
         defer { matrix.deallocate(); rows.deallocate() }
         for index in indices {
-            try reader.read(checkpoint: index, into: matrix)
+            try reader.read(checkpoint: index, into: matrix, verifying: true)
             for (j, coefficient) in keptCoefficients.enumerated() {
                 for (c, component) in keptComponents.enumerated() { rows[j * q + c] = matrix[component * n + coefficient] }
             }
