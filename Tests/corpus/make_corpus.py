@@ -105,3 +105,15 @@ with zipfile.ZipFile(buffer, "w") as z:
 file("npz-truncated-member.npz", buffer.getvalue())
 file("unknown-extension.xlsx", "not a format attrdb reads\n")
 print(len(os.listdir(OUT)), "corpus entries in", OUT)
+
+
+# Issue 9, defects 4 and 5 (helper npy): hostile .npy headers and .npz members.
+def npy_v2(header_dict, data=b""):
+    """A version 2.0 .npy (4-byte header length) with `header_dict` as its header text."""
+    text = header_dict.encode("latin-1")
+    text += b" " * ((-(12 + len(text) + 1)) % 64) + b"\n"
+    return b"\x93NUMPY\x02\x00" + len(text).to_bytes(4, "little") + text + data
+
+
+# 200 000 nested parentheses in 'shape' overflowed the stack: 64 levels are allowed.
+folder("npy-deep-shape", npy=npy_v2("{'descr': '<f4', 'fortran_order': False, 'shape': " + "(" * 200000 + ")" * 200000 + ", }"))
