@@ -15,6 +15,25 @@ final class HostileArchiveCommandTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("hostile npz: PASS"), result.stdout)
     }
 
+    /// A real TMPDIR that fills up (a 4 MB tmpfs, where this machine lets us mount one) while a
+    /// genuine 1 GiB member is spilled to it: a clear error, and the tmpfs left empty.
+    func testAFullTmpfsGivesAClearErrorAndIsLeftEmpty() throws {
+        let folder = try TemporaryFolder()
+        let script = CLI.repositoryRoot.appendingPathComponent("Tests/reliability/hostile_npz.py").path
+        XCTAssertEqual(try CLI.run([script, "--make", folder.url.path], executable: URL(fileURLWithPath: "/usr/bin/env"), prefix: ["python3"]).status, 0)
+        let mount = folder.path("tiny")
+        try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
+        guard try CLI.run(["-c", "mount -t tmpfs -o size=4m tmpfs \"$0\"", mount], executable: URL(fileURLWithPath: "/bin/sh")).status == 0 else {
+            throw XCTSkip("cannot mount a tmpfs here (hostile_npz.py covers a full TMPDIR with ulimit -f)")
+        }
+        defer { _ = try? CLI.run(["-c", "umount \"$0\"", mount], executable: URL(fileURLWithPath: "/bin/sh")) }
+        let npz = folder.path("array-1gib.npz")
+        let result = try CLI.run(["ingest", npz, "--run", "r", "--db", folder.path("s.sqlite")], environment: ["TMPDIR": mount])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(result.stderr.hasPrefix("attrdb: \(npz) (member attributions): cannot extract to a temporary file in \(mount) (No space left on device) after "), result.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: mount), [])
+    }
+
     /// A good archive is ingested through the temporary file, which is gone afterwards.
     func testAGoodArchiveLeavesTMPDIRAsItWas() throws {
         let folder = try TemporaryFolder()
