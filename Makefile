@@ -38,11 +38,15 @@ test: test-deps
 	python3 Tests/reliability/concurrency.py --attrdb .build/debug/attrdb --runs-per-writer 2
 
 # Crash safety (60 SIGKILLs, with --replace ingests), concurrency (4 writers, 2 readers) and memory
-# (ingest and queries on a 1 GiB input), full size.
+# (ingest and queries on a 1 GiB input), full size; hostile .npz archives (zip bombs, a full TMPDIR);
+# 1 000 refused re-ingests that must each exit 4 (the suite runs 200).
 reliability: build test-deps
 	python3 Tests/reliability/crash.py --attrdb $(BIN) --kills 60 --big 200
 	python3 Tests/reliability/concurrency.py --attrdb $(BIN) --runs-per-writer 3
 	python3 Tests/reliability/memory.py --attrdb $(BIN)
+	python3 Tests/reliability/hostile_npz.py --attrdb $(BIN)
+	$(SWIFT) build --build-tests
+	ATTRDB_CONFLICT_RUNS=1000 $(SWIFT) test --skip-build --filter ConflictRaceCommandTests
 
 # A million mutated inputs per reader (.npy, .npz, CSV, JSON lines, axes.json); make test runs 2 000.
 fuzz: test-deps

@@ -3,45 +3,58 @@ import Dispatch
 /// Reads checkpoints of a source one ahead, on another thread, into two alternating buffers:
 /// reading and transposing checkpoint i + 1 overlaps with writing checkpoint i. The checksum of each
 /// buffer is computed there too, right after the transpose wrote it, while it is still in this core's cache.
-final class Prefetch: @unchecked Sendable {
-    // Unchecked: each buffer is touched by one thread at a time, handed over through `ready`.
-    private let source: AttributionSource
+///
+/// A reader may be dropped while a fill is still running (an ingest refused at checkpoint i while
+/// i + 1 is being read). The fill holds what it writes into, not the reader, so the buffers are
+/// freed by whichever of the two finishes last and nothing waits in a deinit: the reader's deinit
+/// used to `queue.sync` for the fill, and when the fill's block held the last reference that deinit
+/// ran on the queue itself, where `sync` traps (SIGILL, exit 132 instead of 4).
+final class Prefetch {
+    /// What the reader and its fills share; freed when the last of them lets go.
+    private final class Shared: @unchecked Sendable {
+        // Unchecked: each buffer, its checksum and `failure` are touched by one thread at a time,
+        // handed over through `ready` (a fill signals after writing; the reader reads after waiting).
+        let source: AttributionSource
+        let buffers: [UnsafeMutableBufferPointer<Float>]
+        var checksums: [Int64] = [0, 0]
+        let ready = DispatchSemaphore(value: 0)
+        var failure: Error?
+
+        init(source: AttributionSource, valuesPerCheckpoint: Int) {
+            self.source = source
+            buffers = (0..<2).map { _ in UnsafeMutableBufferPointer<Float>.allocate(capacity: valuesPerCheckpoint) }
+        }
+
+        deinit { for buffer in buffers { buffer.deallocate() } }
+    }
+
+    private let shared: Shared
     private let count: Int
-    private let buffers: [UnsafeMutableBufferPointer<Float>]
-    private var checksums: [Int64] = [0, 0]
     private let queue = DispatchQueue(label: "attrdb.prefetch")
-    private let ready = DispatchSemaphore(value: 0)
-    private var failure: Error?
 
     init(source: AttributionSource, count: Int, valuesPerCheckpoint: Int) {
-        self.source = source
+        shared = Shared(source: source, valuesPerCheckpoint: valuesPerCheckpoint)
         self.count = count
-        buffers = (0..<2).map { _ in UnsafeMutableBufferPointer<Float>.allocate(capacity: valuesPerCheckpoint) }
         if count > 0 { load(0) }
     }
 
-    deinit {
-        // Wait for a fill still running before freeing what it writes into.
-        queue.sync {}
-        for buffer in buffers { buffer.deallocate() }
-    }
-
     private func load(_ index: Int) {
-        queue.async { [self] in
+        queue.async { [shared] in
             do {
-                try source.fill(checkpoint: index, into: buffers[index % 2])
-                checksums[index % 2] = XXHash64.storedValue(UnsafeRawBufferPointer(buffers[index % 2]))
-            } catch { failure = error }
-            ready.signal()
+                let buffer = shared.buffers[index % 2]
+                try shared.source.fill(checkpoint: index, into: buffer)
+                shared.checksums[index % 2] = XXHash64.storedValue(UnsafeRawBufferPointer(buffer))
+            } catch { shared.failure = error }
+            shared.ready.signal()
         }
     }
 
     /// Checkpoint `index` (taken in order, 0, 1, 2, …) and the checksum of its bytes, valid until the
     /// next call; starts reading the one after.
     func take(_ index: Int) throws -> (values: UnsafeBufferPointer<Float>, checksum: Int64) {
-        ready.wait()
-        if let failure { throw failure }
-        let taken = (UnsafeBufferPointer(buffers[index % 2]), checksums[index % 2])
+        shared.ready.wait()
+        if let failure = shared.failure { throw failure }
+        let taken = (UnsafeBufferPointer(shared.buffers[index % 2]), shared.checksums[index % 2])
         if index + 1 < count { load(index + 1) }
         return taken
     }
