@@ -91,6 +91,28 @@ final class GzipStreamTests: XCTestCase {
         XCTAssertEqual(members.matrices, whole.matrices)
     }
 
+    /// More than one read (1 MiB) of compressed input: the reader this replaced garbled the text
+    /// at its first chunk boundary ("line 86835: expected 4 fields as in the header, found 3").
+    func testAFileLargerThanOneReadGivesTheSameValuesAsItsText() throws {
+        let fixture = try IngestFixture()
+        let plain = fixture.folder.path("big.csv"), gz = fixture.folder.path("big.csv.gz")
+        _ = try python("""
+            import gzip, random, sys
+            random.seed(1)
+            labels = [f'L{l}H{h}' for l in range(10) for h in range(30)]
+            rows = ['checkpoint_step,coefficient,component,value']
+            rows += [f'{s},{c / 10!r},{p},{random.gauss(0, 1)!r}' for s in range(4) for c in range(100) for p in labels]
+            data = ('\\n'.join(rows) + '\\n').encode()
+            open(sys.argv[1], 'wb').write(data)
+            open(sys.argv[2], 'wb').write(gzip.compress(data, mtime=0))
+            """, arguments: [plain, gz])
+        XCTAssertGreaterThan(try FileManager.default.attributesOfItem(atPath: gz)[.size] as? Int ?? 0, ByteSource.chunkSize)
+        let a = try LongFormReader.readCSV(path: plain), b = try LongFormReader.readCSV(path: gz)
+        XCTAssertEqual(b.matrices.reduce(0) { $0 + $1.count }, 120_000)
+        XCTAssertEqual(a.axes, b.axes)
+        XCTAssertEqual(a.matrices, b.matrices)
+    }
+
     func testAWrongCRCOrLengthIsRefused() throws {
         let text = Data(tinyCSV().utf8)
         let gz = try gzip([text])
