@@ -134,4 +134,7 @@ file("tsv-float32-overflow.tsv", header.replace(",", "\t") + "10\t0\tL0H0\t0\tat
 file("jsonl-float32-overflow.jsonl", jsonl(value="3.4028236e38"))
 file("csv-double-overflow.csv", header + "10,0,L0H0,0,attn_head,1e400\n")
 folder("axes-duplicate-coefficient", axes_obj=with_axes(coefficients=[-1.0, 0.0, -1.0]))
+# Bounded memory: a field or line without end, 2 MiB unpacked from a few KiB of gzip.
+file("csv-field-too-long.csv.gz", gzip.compress((header + "10,0,L0H0,0,attn_head," + "1" * (2 << 20) + "\n").encode(), mtime=0))
+file("jsonl-line-too-long.jsonl.gz", gzip.compress(('{"checkpoint_step": 1, "component": "' + "L" * (2 << 20) + '"}\n').encode(), mtime=0))
 print(len(os.listdir(OUT)), "corpus entries in", OUT)

@@ -18,8 +18,17 @@ struct CSVParser {
         field.reserveCapacity(64)
     }
 
+    /// The longest field: a label or a number is far shorter, and a field without end (a gzip bomb
+    /// of one line) must not take all memory. Checked once a chunk, so a field may pass it by a chunk.
+    static let maxFieldBytes = 1 << 20
+
     /// Parses `bytes`, calling `emit(fields, line)` for every complete record.
     mutating func feed(_ bytes: UnsafeRawBufferPointer, _ emit: ([String], Int) throws -> Void) throws {
+        try parse(bytes, emit)
+        if field.count > Self.maxFieldBytes { throw CSVParserError.fieldTooLong(line: recordLine, field: record.count) }
+    }
+
+    private mutating func parse(_ bytes: UnsafeRawBufferPointer, _ emit: ([String], Int) throws -> Void) throws {
         for byte in bytes {
             if pendingCR {
                 pendingCR = false
@@ -95,4 +104,5 @@ enum CSVParserError: Error {
     case unterminatedQuote(line: Int)
     /// `field` counts from 0.
     case invalidUTF8(line: Int, field: Int, byte: UInt8)
+    case fieldTooLong(line: Int, field: Int)
 }

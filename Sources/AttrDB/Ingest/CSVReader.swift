@@ -85,6 +85,11 @@ struct CSVReader {
             rows += 1
             try row(Row(fields: fields, line: line, header: known, file: path))
         }
+        /// The line, and the column when the header names it.
+        func location(_ line: Int, _ field: Int) -> IngestError.Location {
+            guard let names = header?.names, field < names.count else { return .line(line) }
+            return .lineColumn(line: line, column: names[field])
+        }
         do {
             try ByteSource.read(path: path) { try parser.feed($0, emit) }
             // A file may end its last line without a line break; a stream that does was cut off by
@@ -96,8 +101,9 @@ struct CSVReader {
         } catch CSVParserError.unterminatedQuote(let line) {
             throw IngestError(file: path, location: .line(line), expected: "a closing quote", found: "end of file")
         } catch CSVParserError.invalidUTF8(let line, let field, let byte) {
-            let location: IngestError.Location = header.map { field < $0.names.count ? .lineColumn(line: line, column: $0.names[field]) : .line(line) } ?? .line(line)
-            throw IngestError(file: path, location: location, expected: "UTF-8 text", found: UTF8Validation.describe(byte))
+            throw IngestError(file: path, location: location(line, field), expected: "UTF-8 text", found: UTF8Validation.describe(byte))
+        } catch CSVParserError.fieldTooLong(let line, let field) {
+            throw IngestError(file: path, location: location(line, field), expected: "a field of at most \(CSVParser.maxFieldBytes) bytes", found: "a longer one")
         }
         guard let header else { throw IngestError(file: path, expected: "a header line", found: "an empty file") }
         if rows == 0 { throw IngestError(file: path, location: .line(2), expected: "at least one row after the header", found: "nothing") }

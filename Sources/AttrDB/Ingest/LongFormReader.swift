@@ -5,6 +5,8 @@ import Foundation
 /// with those keys — into axes and dense matrices.
 enum LongFormReader {
     static let columns = ["checkpoint_step", "coefficient", "component", "value"]
+    /// The longest JSON line: one record is a hundred bytes or so.
+    static let maxLineBytes = 1 << 20
 
     static func readCSV(path: String, delimiter: UInt8? = nil) throws -> (axes: Axes, matrices: [[Float]]) {
         var table = LongFormTable(file: path)
@@ -104,6 +106,10 @@ enum LongFormReader {
                 start = i + 1
             }
             pending.append(contentsOf: chunk[start...])
+            // A line without end (a gzip bomb of one line) must not take all memory.
+            if pending.count > maxLineBytes {
+                throw IngestError(file: path, location: .line(line + 1), expected: "a line of at most \(maxLineBytes) bytes", found: "a longer one")
+            }
         }
         // A file may end its last line without a line break; a stream that does was cut off by its
         // writer (killed mid-write).
