@@ -137,4 +137,7 @@ folder("axes-duplicate-coefficient", axes_obj=with_axes(coefficients=[-1.0, 0.0,
 # Bounded memory: a field or line without end, 2 MiB unpacked from a few KiB of gzip.
 file("csv-field-too-long.csv.gz", gzip.compress((header + "10,0,L0H0,0,attn_head," + "1" * (2 << 20) + "\n").encode(), mtime=0))
 file("jsonl-line-too-long.jsonl.gz", gzip.compress(('{"checkpoint_step": 1, "component": "' + "L" * (2 << 20) + '"}\n').encode(), mtime=0))
+file("csv-inf-coefficient.csv", header + "10,inf,L0H0,0,attn_head,1\n")
+file("tsv-nan-coefficient.tsv", header.replace(",", "\t") + "10\tnan\tL0H0\t0\tattn_head\t1\n")
+file("jsonl-string-value-overflow.jsonl", jsonl(value='"1e400"'))
 print(len(os.listdir(OUT)), "corpus entries in", OUT)

@@ -32,16 +32,12 @@ struct CSVReader {
 
         /// A float32 value: a decimal number past float32's range is an error, not ±Inf.
         func float(_ column: String) throws -> Float {
-            let value = try double(column)
-            let single = Float(value)
-            if !single.isFinite && !value.isNaN {
-                var text = self.text(column) ?? ""
-                if text.withUTF8({ DecimalText.isDecimal(DecimalText.trimmed(UnsafeRawBufferPointer($0))) }) {
-                    throw IngestError(file: file, location: .lineColumn(line: line, column: column), expected: "a finite float32 value",
-                                      found: "\(text.trimmingCharacters(in: .whitespaces).prefix(40)) (out of float32 range)")
-                }
+            let value = try double(column), text = self.text(column) ?? ""
+            if DecimalText.isOutOfFloat32Range(value, text: text) {
+                throw IngestError(file: file, location: .lineColumn(line: line, column: column), expected: "a finite float32 value",
+                                  found: "\(text.trimmingCharacters(in: .whitespaces).prefix(40)) (out of float32 range)")
             }
-            return single
+            return Float(value)
         }
 
         func optionalDouble(_ column: String) throws -> Double? {

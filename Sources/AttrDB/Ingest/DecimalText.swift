@@ -17,6 +17,14 @@ enum DecimalText {
         return UnsafeRawBufferPointer(rebasing: text[start..<end])
     }
 
+    /// True when decimal `text` parsed to `value` lies past float32's range: it would be stored as
+    /// ±Inf, which the writer did not mean (`inf` written as a word is meant and stays).
+    static func isOutOfFloat32Range(_ value: Double, text: String) -> Bool {
+        guard !Float(value).isFinite, !value.isNaN else { return false }
+        var text = text
+        return text.withUTF8 { isDecimal(trimmed(UnsafeRawBufferPointer($0))) }
+    }
+
     /// True for `0x…` or `-0X…`: worth naming in an error, since strtod-based readers accept it.
     static func looksHexadecimal(_ text: String) -> Bool {
         let body = text.trimmingCharacters(in: .whitespaces).drop { $0 == "+" || $0 == "-" }

@@ -73,7 +73,11 @@ enum LongFormReader {
                 }
                 number = v
             case .null: number = .nan
-            case .string(let text) where CSVReader.number(text) != nil: number = CSVReader.number(text) ?? .nan
+            case .string(let text) where CSVReader.number(text) != nil:
+                number = CSVReader.number(text) ?? .nan
+                if DecimalText.isOutOfFloat32Range(number, text: text) {
+                    throw IngestError(file: path, location: .lineColumn(line: line, column: "value"), expected: "a finite float32 value", found: "'\(text.prefix(40))' (out of float32 range)")
+                }
             case .string(let text) where DecimalText.looksHexadecimal(text):
                 throw IngestError(file: path, location: .lineColumn(line: line, column: "value"), expected: "a number", found: "'\(text.prefix(40))' (hexadecimal: only decimal numbers are read)")
             default: throw IngestError(file: path, location: .lineColumn(line: line, column: "value"), expected: "a number", found: raw.kindDescription)

@@ -47,6 +47,10 @@ struct LongFormTable {
             componentIndex[record.label] = component
             components.append(Component(label: record.label, layer: layer, kind: kind, index: parsed?.index))
         }
+        // axes.json refuses a non-finite coefficient; so must every reader.
+        guard record.coefficient.isFinite else {
+            throw IngestError(file: file, location: .lineColumn(line: line, column: "coefficient"), expected: "a finite coefficient", found: "\(record.coefficient)")
+        }
         let coefficient: Int32
         if let known = coefficientIndex[record.coefficient] { coefficient = known } else {
             coefficient = Int32(coefficientValues.count)
