@@ -147,6 +147,28 @@ final class GzipStreamTests: XCTestCase {
         assertError(gz + Data([0x1F]), "t.gz: byte \(gz.count + 1): expected the rest of gzip member 2, found end of file (the input is truncated)")
     }
 
+    /// Any one byte changed anywhere: either the original text comes back (a byte the format lets
+    /// vary, like the header's time stamp) or an error — the trailer check leaves no third outcome.
+    func testAChangedByteGivesTheTextOrAnErrorNeverOtherText() throws {
+        let text = Data(String(repeating: tinyCSV(), count: 4).utf8)
+        let gz = try gzip([text, text])
+        var generator = SeededGenerator(seed: 9)
+        var refused = 0
+        for _ in 0..<1500 {
+            var bad = gz
+            let index = Int.random(in: 0..<bad.count, using: &generator)
+            bad[index] ^= UInt8.random(in: 1...255, using: &generator)
+            do {
+                let out = try gunzip(bad, chunk: 97)
+                XCTAssertEqual(out, text + text, "byte \(index)")
+            } catch let error as IngestError {
+                refused += 1
+                XCTAssertEqual(error.file, "t.gz")
+            }
+        }
+        XCTAssertGreaterThan(refused, 1000)
+    }
+
     func testCorruptDeflateDataIsRefused() throws {
         var gz = try gzip([Data(String(repeating: tinyCSV(), count: 20).utf8)])
         for i in 12..<20 { gz[i] = 0xFF }
