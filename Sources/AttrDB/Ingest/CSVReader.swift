@@ -32,8 +32,8 @@ struct CSVReader {
 
         /// A float32 value: a decimal number past float32's range is an error, not ±Inf.
         func float(_ column: String) throws -> Float {
-            let value = try double(column), text = self.text(column) ?? ""
-            if DecimalText.isOutOfFloat32Range(value, text: text) {
+            let value = try double(column)
+            if !Float(value).isFinite, let text = self.text(column), DecimalText.isOutOfFloat32Range(value, text: text) {
                 throw IngestError(file: file, location: .lineColumn(line: line, column: column), expected: "a finite float32 value",
                                   found: "\(text.trimmingCharacters(in: .whitespaces).prefix(40)) (out of float32 range)")
             }
