@@ -24,9 +24,20 @@ struct CSVReader {
         func double(_ column: String) throws -> Double {
             let text = self.text(column) ?? ""
             guard let value = CSVReader.number(text) else {
-                throw IngestError(file: file, location: .lineColumn(line: line, column: column), expected: "a number", found: text.isEmpty ? "an empty field" : "'\(text.prefix(40))'")
+                let hex = DecimalText.looksHexadecimal(text) ? " (hexadecimal: only decimal numbers are read)" : ""
+                throw IngestError(file: file, location: .lineColumn(line: line, column: column), expected: "a number", found: text.isEmpty ? "an empty field" : "'\(text.prefix(40))'\(hex)")
             }
             return value
+        }
+
+        /// A float32 value: a decimal number past float32's range is an error, not ±Inf.
+        func float(_ column: String) throws -> Float {
+            let value = try double(column)
+            if !Float(value).isFinite, let text = self.text(column), DecimalText.isOutOfFloat32Range(value, text: text) {
+                throw IngestError(file: file, location: .lineColumn(line: line, column: column), expected: "a finite float32 value",
+                                  found: "\(text.trimmingCharacters(in: .whitespaces).prefix(40)) (out of float32 range)")
+            }
+            return Float(value)
         }
 
         func optionalDouble(_ column: String) throws -> Double? {
@@ -70,29 +81,35 @@ struct CSVReader {
             rows += 1
             try row(Row(fields: fields, line: line, header: known, file: path))
         }
+        /// The line, and the column when the header names it.
+        func location(_ line: Int, _ field: Int) -> IngestError.Location {
+            guard let names = header?.names, field < names.count else { return .line(line) }
+            return .lineColumn(line: line, column: names[field])
+        }
         do {
             try ByteSource.read(path: path) { try parser.feed($0, emit) }
+            // A file may end its last line without a line break; a stream that does was cut off by
+            // its writer (killed mid-write), and its last number may be cut short too.
+            if path == "-", let line = parser.partialRecordLine {
+                throw IngestError(file: path, location: .line(line), expected: "a line break ending the last record", found: "end of input (standard input stopped mid-record)")
+            }
             try parser.finish(emit)
         } catch CSVParserError.unterminatedQuote(let line) {
             throw IngestError(file: path, location: .line(line), expected: "a closing quote", found: "end of file")
+        } catch CSVParserError.invalidUTF8(let line, let field, let byte) {
+            throw IngestError(file: path, location: location(line, field), expected: "UTF-8 text", found: UTF8Validation.describe(byte))
+        } catch CSVParserError.fieldTooLong(let line, let field) {
+            throw IngestError(file: path, location: location(line, field), expected: "a field of at most \(CSVParser.maxFieldBytes) bytes", found: "a longer one")
         }
         guard let header else { throw IngestError(file: path, expected: "a header line", found: "an empty file") }
         if rows == 0 { throw IngestError(file: path, location: .line(2), expected: "at least one row after the header", found: "nothing") }
         return header
     }
 
-    /// Parses a number as Python and numpy write it (including nan, inf, -inf).
+    /// Parses a number as Python and numpy write it (including nan, inf, -inf); never hexadecimal.
     static func number(_ text: String) -> Double? {
         var text = text
-        if let value = text.withUTF8({ NumberText.parse(UnsafeRawBufferPointer($0)) }), value.isFinite { return value }
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if let value = Double(trimmed) { return value }
-        switch trimmed.lowercased() {
-        case "nan", "+nan", "-nan": return .nan
-        case "inf", "+inf", "infinity", "+infinity": return .infinity
-        case "-inf", "-infinity": return -.infinity
-        default: return nil
-        }
+        return text.withUTF8 { DecimalText.parse(UnsafeRawBufferPointer($0)) }
     }
 }
 

@@ -36,6 +36,9 @@ struct LongFormTable {
                 throw IngestError(file: file, location: .lineColumn(line: line, column: "layer"), expected: "layer \(stored.layer) for \(record.label), as on earlier lines", found: "\(layer)")
             }
         } else {
+            if let nul = LabelText.withNUL(record.label) {
+                throw IngestError(file: file, location: .lineColumn(line: line, column: "component"), expected: "a component label without NUL characters", found: nul)
+            }
             let parsed = Component.parse(label: record.label)
             guard let kind = record.kind ?? parsed?.kind, let layer = record.layer ?? parsed?.layer else {
                 throw IngestError(file: file, location: .lineColumn(line: line, column: "component"), expected: "a TransformerLens label (embed, pos_embed, L{l}H{h}, {l}_mlp_out, L{l}N{n}, bias), or layer and kind columns", found: "'\(record.label)'")
@@ -43,6 +46,10 @@ struct LongFormTable {
             component = Int32(components.count)
             componentIndex[record.label] = component
             components.append(Component(label: record.label, layer: layer, kind: kind, index: parsed?.index))
+        }
+        // axes.json refuses a non-finite coefficient; so must every reader.
+        guard record.coefficient.isFinite else {
+            throw IngestError(file: file, location: .lineColumn(line: line, column: "coefficient"), expected: "a finite coefficient", found: "\(record.coefficient)")
         }
         let coefficient: Int32
         if let known = coefficientIndex[record.coefficient] { coefficient = known } else {
