@@ -176,6 +176,7 @@ public final class Recorder {
             try connection.execute("COMMIT")
         }
         isOpen = false
+        JournalPolicy.checkpoint(connection)
         summary.seconds = Date().timeIntervalSince(started)
         return summary
     }
@@ -209,7 +210,7 @@ public final class Recorder {
 
     static func translate(_ error: Error, store: Store) -> Error {
         guard let sqlite = error as? SQLiteError else { return error }
-        return Store.translate(sqlite, path: store.path)
+        return store.translate(sqlite)
     }
 
     private func countNonFinite(step: Int, values: UnsafeBufferPointer<Float>) {
@@ -227,7 +228,10 @@ public final class Recorder {
     }
 
     private var writer: BlobHandle?
-    private lazy var writeback = Writeback(path: store.path)
+    /// Pages go to the write-ahead log until the commit: that is the file to hand to the kernel.
+    /// (Never the database file itself: closing a second descriptor of it would drop the POSIX
+    /// locks SQLite holds on it.)
+    private lazy var writeback = Writeback(path: store.path + "-wal")
     private var bytesSinceWriteback = 0
 
     private func matrixWriter(rowid: Int64) throws -> BlobHandle {
