@@ -14,6 +14,10 @@ public final class Connection {
     public enum Access: Sendable, Equatable {
         case readOnly
         case readWrite(create: Bool)
+        /// Read only, taking no locks and needing no `-shm` file (SQLite's `immutable=1`): the one way
+        /// to read a WAL-mode file in a folder this process cannot write. Safe only while nobody
+        /// writes the file.
+        case immutable
     }
 
     let handle: OpaquePointer
@@ -31,9 +35,11 @@ public final class Connection {
         switch access {
         case .readOnly: flags |= SQLITE_OPEN_READONLY
         case .readWrite(let create): flags |= SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0)
+        case .immutable: flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
         }
         var raw: OpaquePointer?
-        let code = sqlite3_open_v2(path, &raw, flags, nil)
+        let name = access == .immutable ? Connection.immutableURI(path) : path
+        let code = sqlite3_open_v2(name, &raw, flags, nil)
         guard let raw else {
             throw SQLiteError(extendedCode: code, message: String(cString: sqlite3_errstr(code)))
         }
@@ -55,6 +61,22 @@ public final class Connection {
 
     deinit {
         sqlite3_close_v2(handle)
+    }
+
+    /// `file:PATH?immutable=1`, with the characters a URI gives meaning to escaped.
+    static func immutableURI(_ path: String) -> String {
+        var escaped = ""
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "%"), UInt8(ascii: "?"), UInt8(ascii: "#"), 0..<0x20, 0x7F...:
+                escaped += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            default:
+                escaped.unicodeScalars.append(Unicode.Scalar(byte))
+            }
+        }
+        // "file://" would start an authority: a path beginning with "//" keeps one slash less.
+        if escaped.hasPrefix("//") { escaped = "/" + escaped.drop { $0 == "/" } }
+        return "file:" + escaped + "?immutable=1"
     }
 
     /// Throws the connection's current error unless `code` is one of `accepted`.
@@ -187,4 +209,8 @@ public final class Connection {
         }
         return result
     }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

@@ -81,11 +81,25 @@ public final class Store {
         case .read:
             guard path != ":memory:", (try? checkPath(path, access: .write)) != nil,
                   FileManager.default.isWritableFile(atPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent) else {
-                return try Connection(path: path, access: .readOnly, busyTimeoutMilliseconds: milliseconds)
+                return try readOnlyConnection(path: path, busyTimeoutMilliseconds: milliseconds)
             }
             let connection = try Connection(path: path, access: .readWrite(create: false), busyTimeoutMilliseconds: milliseconds)
             try connection.execute("PRAGMA query_only = 1")
             return connection
+        }
+    }
+
+    /// A read-only connection. A WAL-mode file needs its `-shm` beside it, which SQLite cannot make
+    /// in a folder this process may not write; when there is no log either (the last writer
+    /// checkpointed it away) the file alone is the whole store, and it is opened immutable.
+    static func readOnlyConnection(path: String, busyTimeoutMilliseconds: Int32) throws -> Connection {
+        do {
+            let connection = try Connection(path: path, access: .readOnly, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+            _ = try connection.scalar("PRAGMA schema_version")  // SQLite opens lazily: the first read finds out
+            return connection
+        } catch let error as SQLiteError where error.isReadOnly || error.isCannotOpen {
+            guard !FileManager.default.fileExists(atPath: path + "-wal") else { throw error }
+            return try Connection(path: path, access: .immutable, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
         }
     }
 
