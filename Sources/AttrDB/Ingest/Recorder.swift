@@ -109,7 +109,7 @@ public final class Recorder {
             summary.added += 1
             bytesSinceWriteback += bytes.count
             if bytesSinceWriteback >= 8 << 20 {
-                writeback.start()
+                writeback.start(sparing: 1 << 20)
                 bytesSinceWriteback = 0
             }
         }
@@ -186,6 +186,8 @@ public final class Recorder {
         guard isOpen else { return }
         writer = nil
         try? connection.execute("ROLLBACK")
+        // Empties the log the abandoned pages went to: after a full disk, that frees the space.
+        JournalPolicy.checkpoint(connection)
         // After an I/O error (a full disk) SQLite may leave the journal hot for the next reader to
         // play back; reading now plays it back at once, so the file is as it was when we return.
         _ = try? connection.scalar("SELECT count(*) FROM sqlite_schema")

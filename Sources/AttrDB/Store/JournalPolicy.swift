@@ -30,8 +30,8 @@ enum JournalPolicy {
     /// and empties the log when it is all copied. A checkpoint that cannot finish is no failure: the
     /// commit is durable in the log, and a later checkpoint finishes the copy.
     static func checkpoint(_ connection: Connection) {
-        guard let passive = try? connection.checkpoint(.passive), passive.logFrames > 0,
-              passive.checkpointed == passive.logFrames else { return }
+        // Truncating needs no committed frames: after a rollback the log holds only abandoned ones.
+        guard let passive = try? connection.checkpoint(.passive), passive.checkpointed == passive.logFrames else { return }
         _ = try? connection.checkpoint(.truncate, waitingMilliseconds: 0)
     }
 }
