@@ -56,6 +56,8 @@ public final class Store {
                 try JournalPolicy.apply(to: connection)
                 if version < Migration.latestVersion {
                     try Migrator.migrate(connection, path: path)
+                    // A new or upgraded store is complete in its own file before anything else runs.
+                    JournalPolicy.checkpoint(connection)
                 }
             }
         } catch let error as SQLiteError {
