@@ -117,7 +117,7 @@ public final class Recorder {
             summary.added += 1
             bytesSinceWriteback += bytes.count
             if bytesSinceWriteback >= 8 << 20 {
-                writeback.start()
+                writeback.start(sparing: 1 << 20)
                 bytesSinceWriteback = 0
             }
         }
@@ -184,6 +184,7 @@ public final class Recorder {
             try connection.execute("COMMIT")
         }
         isOpen = false
+        JournalPolicy.checkpoint(connection)
         summary.seconds = Date().timeIntervalSince(started)
         return summary
     }
@@ -193,6 +194,8 @@ public final class Recorder {
         guard isOpen else { return }
         writer = nil
         try? connection.execute("ROLLBACK")
+        // Empties the log the abandoned pages went to: after a full disk, that frees the space.
+        JournalPolicy.checkpoint(connection)
         // After an I/O error (a full disk) SQLite may leave the journal hot for the next reader to
         // play back; reading now plays it back at once, so the file is as it was when we return.
         _ = try? connection.scalar("SELECT count(*) FROM sqlite_schema")
@@ -217,7 +220,7 @@ public final class Recorder {
 
     static func translate(_ error: Error, store: Store) -> Error {
         guard let sqlite = error as? SQLiteError else { return error }
-        return Store.translate(sqlite, path: store.path)
+        return store.translate(sqlite)
     }
 
     private func countNonFinite(step: Int, values: UnsafeBufferPointer<Float>) {
@@ -235,7 +238,10 @@ public final class Recorder {
     }
 
     private var writer: BlobHandle?
-    private lazy var writeback = Writeback(path: store.path)
+    /// Pages go to the write-ahead log until the commit: that is the file to hand to the kernel.
+    /// (Never the database file itself: closing a second descriptor of it would drop the POSIX
+    /// locks SQLite holds on it.)
+    private lazy var writeback = Writeback(path: store.path + "-wal")
     private var bytesSinceWriteback = 0
 
     private func matrixWriter(rowid: Int64) throws -> BlobHandle {

@@ -20,9 +20,19 @@ final class Writeback {
         if descriptor >= 0 { close(descriptor) }
     }
 
-    /// Asks for every dirty page of the file to be written back (SYNC_FILE_RANGE_WRITE).
-    func start() {
+    /// Asks for the file's dirty pages to be written back (SYNC_FILE_RANGE_WRITE), all but the
+    /// last `sparing` bytes. A write-ahead log's frames (24 + 65 536 bytes) do not end on page
+    /// boundaries, so the next frame writes into the last page of this one: where the disk wants
+    /// stable pages, a write to a page under writeback waits for the disk.
+    func start(sparing: Int64 = 0) {
         guard descriptor >= 0, let syncFileRange else { return }
-        _ = syncFileRange(descriptor, 0, 0, 2)
+        guard sparing > 0 else {
+            _ = syncFileRange(descriptor, 0, 0, 2)
+            return
+        }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { return }
+        let end = (Int64(status.st_size) - sparing) & ~4095
+        if end > 0 { _ = syncFileRange(descriptor, 0, end, 2) }
     }
 }

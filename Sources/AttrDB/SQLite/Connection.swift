@@ -14,12 +14,18 @@ public final class Connection {
     public enum Access: Sendable, Equatable {
         case readOnly
         case readWrite(create: Bool)
+        /// Read only, taking no locks and needing no `-shm` file (SQLite's `immutable=1`): the one way
+        /// to read a WAL-mode file in a folder this process cannot write. Safe only while nobody
+        /// writes the file.
+        case immutable
     }
 
     let handle: OpaquePointer
     /// The path the connection was opened with (`:memory:` for an in-memory database).
     public let path: String
     public let access: Access
+    /// How long a statement waits for another connection's lock before it fails with `SQLITE_BUSY`.
+    public let busyTimeoutMilliseconds: Int32
     /// Keeps the authorizer's context alive as long as the connection (see ``restrictToReading()``).
     var authorizerContext: AnyObject?
     /// Keeps the progress handler's deadline alive as long as the connection (see ``interrupt(after:)``).
@@ -31,9 +37,11 @@ public final class Connection {
         switch access {
         case .readOnly: flags |= SQLITE_OPEN_READONLY
         case .readWrite(let create): flags |= SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0)
+        case .immutable: flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
         }
         var raw: OpaquePointer?
-        let code = sqlite3_open_v2(path, &raw, flags, nil)
+        let name = access == .immutable ? Connection.immutableURI(path) : path
+        let code = sqlite3_open_v2(name, &raw, flags, nil)
         guard let raw else {
             throw SQLiteError(extendedCode: code, message: String(cString: sqlite3_errstr(code)))
         }
@@ -45,6 +53,7 @@ public final class Connection {
         self.handle = raw
         self.path = path
         self.access = access
+        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         sqlite3_extended_result_codes(raw, 1)
         sqlite3_busy_timeout(raw, busyTimeoutMilliseconds)
         _ = attrdb_db_config_defensive(raw, 1)
@@ -54,6 +63,22 @@ public final class Connection {
 
     deinit {
         sqlite3_close_v2(handle)
+    }
+
+    /// `file:PATH?immutable=1`, with the characters a URI gives meaning to escaped.
+    static func immutableURI(_ path: String) -> String {
+        var escaped = ""
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "%"), UInt8(ascii: "?"), UInt8(ascii: "#"), 0..<0x20, 0x7F...:
+                escaped += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            default:
+                escaped.unicodeScalars.append(Unicode.Scalar(byte))
+            }
+        }
+        // "file://" would start an authority: a path beginning with "//" keeps one slash less.
+        if escaped.hasPrefix("//") { escaped = "/" + escaped.drop { $0 == "/" } }
+        return "file:" + escaped + "?immutable=1"
     }
 
     /// Throws the connection's current error unless `code` is one of `accepted`.
@@ -143,6 +168,26 @@ public final class Connection {
         return statement.value(at: 0)
     }
 
+    /// How a checkpoint treats readers and writers (`sqlite3_wal_checkpoint_v2`).
+    public enum CheckpointMode: Sendable {
+        /// Copies what no reader still needs; never waits.
+        case passive
+        /// Copies everything and empties the log to zero bytes; waits (busy timeout) for readers of the log.
+        case truncate
+    }
+
+    /// Copies committed pages from the write-ahead log into the database file. Returns the frames
+    /// in the log and how many of them are now in the database; `(-1, -1)` when not in WAL mode.
+    @discardableResult
+    public func checkpoint(_ mode: CheckpointMode, waitingMilliseconds: Int32? = nil) throws -> (logFrames: Int, checkpointed: Int) {
+        if let waitingMilliseconds { sqlite3_busy_timeout(handle, waitingMilliseconds) }
+        defer { if waitingMilliseconds != nil { sqlite3_busy_timeout(handle, busyTimeoutMilliseconds) } }
+        var log: Int32 = -1, done: Int32 = -1
+        let code = sqlite3_wal_checkpoint_v2(handle, nil, mode == .passive ? SQLITE_CHECKPOINT_PASSIVE : SQLITE_CHECKPOINT_TRUNCATE, &log, &done)
+        try check(code, sql: "checkpoint")
+        return (Int(log), Int(done))
+    }
+
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
     public var changes: Int { Int(sqlite3_changes64(handle)) }
     public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
@@ -185,4 +230,8 @@ public final class Connection {
         }
         return result
     }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

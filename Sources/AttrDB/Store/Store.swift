@@ -19,17 +19,25 @@ public final class Store {
 
     public let connection: Connection
     public let path: String
+    /// How long a command waits for another process's lock before it gives up (`--busy-timeout`).
+    public let busyTimeout: Double
+
+    /// The busy timeout when none is given: long enough for any ingest the benchmarks run.
+    public static let defaultBusyTimeout: Double = 60
 
     /// SQLite page size for new stores. Large pages make a packed matrix a short chain of overflow
     /// pages: schema/README.md has the measurements behind it.
     static let pageSize = 65_536
 
-    public init(path: String, access: Access) throws {
+    /// Opens the store at `path`; `busyTimeout` is how many seconds to wait for another
+    /// process's write lock.
+    public init(path: String, access: Access, busyTimeout: Double = Store.defaultBusyTimeout) throws {
         self.path = path
+        self.busyTimeout = busyTimeout
         try Store.checkPath(path, access: access)
         let isNew = !FileManager.default.fileExists(atPath: path)
         do {
-            connection = try Store.connect(path: path, access: access)
+            connection = try Store.connect(path: path, access: access, busyTimeout: busyTimeout)
             // The first read of the header tells a SQLite file from anything else, before any write.
             let version = try Migrator.version(of: connection)
             let tableCount = try connection.scalar("SELECT count(*) FROM sqlite_schema")?.int64 ?? 0
@@ -44,33 +52,56 @@ public final class Store {
                     throw StoreError.needsUpgrade(path: path, found: version, supported: Migration.latestVersion)
                 }
             case .write, .create:
+                if version == 0 { try connection.execute("PRAGMA page_size = \(Store.pageSize)") }
+                try JournalPolicy.apply(to: connection)
                 if version < Migration.latestVersion {
-                    if version == 0 { try connection.execute("PRAGMA page_size = \(Store.pageSize)") }
                     try Migrator.migrate(connection, path: path)
+                    // A new or upgraded store is complete in its own file before anything else runs.
+                    JournalPolicy.checkpoint(connection)
                 }
             }
         } catch let error as SQLiteError {
-            if isNew && access == .create { try? FileManager.default.removeItem(atPath: path) }
-            throw Store.translate(error, path: path)
+            if isNew && access == .create {
+                for suffix in Store.fileSuffixes { try? FileManager.default.removeItem(atPath: path + suffix) }
+            }
+            throw Store.translate(error, path: path, busyTimeout: busyTimeout)
         }
     }
+
+    /// The store file and the files SQLite keeps beside it: the write-ahead log and its index.
+    public static let fileSuffixes = ["", "-wal", "-shm", "-journal"]
 
     /// Opens the connection. Reads go through a read-write connection made query-only when the
     /// file can be written: a read-only connection cannot roll back the hot journal an ingest
     /// killed mid-way leaves behind, so the first query after a crash would fail instead of
     /// restoring the store.
-    static func connect(path: String, access: Access) throws -> Connection {
+    static func connect(path: String, access: Access, busyTimeout: Double = Store.defaultBusyTimeout) throws -> Connection {
+        let milliseconds = Int32(clamping: Int64((busyTimeout * 1000).rounded()))
         switch access {
         case .write, .create:
-            return try Connection(path: path, access: .readWrite(create: access == .create))
+            return try Connection(path: path, access: .readWrite(create: access == .create), busyTimeoutMilliseconds: milliseconds)
         case .read:
             guard path != ":memory:", (try? checkPath(path, access: .write)) != nil,
                   FileManager.default.isWritableFile(atPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent) else {
-                return try Connection(path: path, access: .readOnly)
+                return try readOnlyConnection(path: path, busyTimeoutMilliseconds: milliseconds)
             }
-            let connection = try Connection(path: path, access: .readWrite(create: false))
+            let connection = try Connection(path: path, access: .readWrite(create: false), busyTimeoutMilliseconds: milliseconds)
             try connection.execute("PRAGMA query_only = 1")
             return connection
+        }
+    }
+
+    /// A read-only connection. A WAL-mode file needs its `-shm` beside it, which SQLite cannot make
+    /// in a folder this process may not write; when there is no log either (the last writer
+    /// checkpointed it away) the file alone is the whole store, and it is opened immutable.
+    static func readOnlyConnection(path: String, busyTimeoutMilliseconds: Int32) throws -> Connection {
+        do {
+            let connection = try Connection(path: path, access: .readOnly, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+            _ = try connection.scalar("PRAGMA schema_version")  // SQLite opens lazily: the first read finds out
+            return connection
+        } catch let error as SQLiteError where error.isReadOnly || error.isCannotOpen {
+            guard !FileManager.default.fileExists(atPath: path + "-wal") else { throw error }
+            return try Connection(path: path, access: .immutable, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
         }
     }
 
@@ -100,8 +131,12 @@ public final class Store {
         }
     }
 
-    /// Maps SQLite's codes for an unusable file to errors that name the path.
-    static func translate(_ error: SQLiteError, path: String) -> Error {
+    /// Maps SQLite's codes for an unusable file to errors that name the path. A lock not had
+    /// within the busy timeout names the process holding it, looked up now.
+    static func translate(_ error: SQLiteError, path: String, busyTimeout: Double? = nil) -> Error {
+        if error.isBusy, let busyTimeout, path != ":memory:" {
+            return StoreError.locked(path: path, holder: LockHolder.find(databasePath: path), waitedSeconds: busyTimeout)
+        }
         if error.isNotADatabase { return StoreError.notADatabase(path: path) }
         if error.isReadOnly { return StoreError.readOnly(path: path) }
         if error.isDiskFull { return StoreError.diskFull(path: path) }
@@ -111,10 +146,18 @@ public final class Store {
 
     /// Runs `body` in one write transaction, translating SQLite's file-level errors.
     public func write<T>(_ body: () throws -> T) throws -> T {
+        let result: T
         do {
-            return try connection.transaction(.immediate, body)
+            result = try connection.transaction(.immediate, body)
         } catch let error as SQLiteError {
-            throw Store.translate(error, path: path)
+            throw translate(error)
         }
+        JournalPolicy.checkpoint(connection)
+        return result
+    }
+
+    /// ``translate(_:path:busyTimeout:)`` for this store.
+    func translate(_ error: SQLiteError) -> Error {
+        Store.translate(error, path: path, busyTimeout: busyTimeout)
     }
 }

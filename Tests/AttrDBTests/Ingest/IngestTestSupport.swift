@@ -25,8 +25,13 @@ final class IngestFixture {
         try Ingest.run(IngestRequest(path: path, run: run, metric: metric, options: options), into: store)
     }
 
-    /// The store's bytes, to check a failed ingest changed nothing.
-    func snapshot() throws -> Data { try Data(contentsOf: URL(fileURLWithPath: store.path)) }
+    /// The store's bytes and its write-ahead log's, to check a failed ingest changed nothing. Every
+    /// write is checkpointed when it commits, so the database file alone holds everything committed.
+    func snapshot() throws -> Data {
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: store.path))
+        if let log = try? Data(contentsOf: URL(fileURLWithPath: store.path + "-wal")) { bytes.append(log) }
+        return bytes
+    }
 
     /// Asserts that `body` throws an ingest error whose text is exactly `message`, and that the store is unchanged.
     func assertRefused(_ message: String, file: StaticString = #filePath, line: UInt = #line, _ body: () throws -> Void) throws {
