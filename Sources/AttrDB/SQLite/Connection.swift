@@ -23,15 +23,16 @@ public final class Connection {
     /// Keeps the authorizer's context alive as long as the connection (see ``restrictToReading()``).
     var authorizerContext: AnyObject?
 
-    /// Opens `path`; a failed open still closes the handle.
-    public init(path: String, access: Access, busyTimeoutMilliseconds: Int32 = 60_000) throws {
+    /// Opens `path`; a failed open still closes the handle. `vfs` names a registered SQLite VFS
+    /// (nil: the default one); the fault-injection tests open stores through theirs.
+    public init(path: String, access: Access, busyTimeoutMilliseconds: Int32 = 60_000, vfs: String? = nil) throws {
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         switch access {
         case .readOnly: flags |= SQLITE_OPEN_READONLY
         case .readWrite(let create): flags |= SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0)
         }
         var raw: OpaquePointer?
-        let code = sqlite3_open_v2(path, &raw, flags, nil)
+        let code = sqlite3_open_v2(path, &raw, flags, vfs)
         guard let raw else {
             throw SQLiteError(extendedCode: code, message: String(cString: sqlite3_errstr(code)))
         }

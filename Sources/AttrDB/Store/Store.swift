@@ -19,17 +19,21 @@ public final class Store {
 
     public let connection: Connection
     public let path: String
+    /// The SQLite VFS the store was opened through (nil: the default); a backup writes through it too.
+    public let vfs: String?
 
     /// SQLite page size for new stores. Large pages make a packed matrix a short chain of overflow
     /// pages: schema/README.md has the measurements behind it.
     static let pageSize = 65_536
 
-    public init(path: String, access: Access) throws {
+    /// Opens the store at `path`; `vfs` names a registered SQLite VFS (nil: the default one).
+    public init(path: String, access: Access, vfs: String? = nil) throws {
         self.path = path
+        self.vfs = vfs
         try Store.checkPath(path, access: access)
         let isNew = !FileManager.default.fileExists(atPath: path)
         do {
-            connection = try Store.connect(path: path, access: access)
+            connection = try Store.connect(path: path, access: access, vfs: vfs)
             // The first read of the header tells a SQLite file from anything else, before any write.
             let version = try Migrator.version(of: connection)
             let tableCount = try connection.scalar("SELECT count(*) FROM sqlite_schema")?.int64 ?? 0
@@ -59,16 +63,16 @@ public final class Store {
     /// file can be written: a read-only connection cannot roll back the hot journal an ingest
     /// killed mid-way leaves behind, so the first query after a crash would fail instead of
     /// restoring the store.
-    static func connect(path: String, access: Access) throws -> Connection {
+    static func connect(path: String, access: Access, vfs: String? = nil) throws -> Connection {
         switch access {
         case .write, .create:
-            return try Connection(path: path, access: .readWrite(create: access == .create))
+            return try Connection(path: path, access: .readWrite(create: access == .create), vfs: vfs)
         case .read:
             guard path != ":memory:", (try? checkPath(path, access: .write)) != nil,
                   FileManager.default.isWritableFile(atPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent) else {
-                return try Connection(path: path, access: .readOnly)
+                return try Connection(path: path, access: .readOnly, vfs: vfs)
             }
-            let connection = try Connection(path: path, access: .readWrite(create: false))
+            let connection = try Connection(path: path, access: .readWrite(create: false), vfs: vfs)
             try connection.execute("PRAGMA query_only = 1")
             return connection
         }
