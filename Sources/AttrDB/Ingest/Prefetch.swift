@@ -9,6 +9,9 @@ final class Prefetch: @unchecked Sendable {
     private let buffers: [UnsafeMutableBufferPointer<Float>]
     private let queue = DispatchQueue(label: "attrdb.prefetch")
     private let ready = DispatchSemaphore(value: 0)
+    /// The fill in flight. Not `queue.sync`: when an ingest fails mid-way, the fill's block may
+    /// hold the last reference, and deinit then runs on the queue itself.
+    private let filling = DispatchGroup()
     private var failure: Error?
 
     init(source: AttributionSource, count: Int, valuesPerCheckpoint: Int) {
@@ -20,12 +23,14 @@ final class Prefetch: @unchecked Sendable {
 
     deinit {
         // Wait for a fill still running before freeing what it writes into.
-        queue.sync {}
+        filling.wait()
         for buffer in buffers { buffer.deallocate() }
     }
 
     private func load(_ index: Int) {
+        filling.enter()
         queue.async { [self] in
+            defer { filling.leave() }
             do { try source.fill(checkpoint: index, into: buffers[index % 2]) } catch { failure = error }
             ready.signal()
         }
