@@ -74,8 +74,8 @@ public enum Ingest {
         do {
             for (index, step) in axes.checkpointSteps.enumerated() {
                 // The next checkpoint is read and transposed on another core while this one is written.
-                let values = try prefetch.take(index)
-                try recorder.append(step: step, values: values)
+                let taken = try prefetch.take(index)
+                try recorder.append(step: step, values: taken.values, checksum: taken.checksum)
                 progress?(index + 1, axes.checkpointSteps.count)
             }
             let statistics = source.statistics

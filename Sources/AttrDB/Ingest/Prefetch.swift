@@ -1,12 +1,14 @@
 import Dispatch
 
 /// Reads checkpoints of a source one ahead, on another thread, into two alternating buffers:
-/// reading and transposing checkpoint i + 1 overlaps with writing checkpoint i.
+/// reading and transposing checkpoint i + 1 overlaps with writing checkpoint i. The checksum of each
+/// buffer is computed there too, right after the transpose wrote it, while it is still in this core's cache.
 final class Prefetch: @unchecked Sendable {
     // Unchecked: each buffer is touched by one thread at a time, handed over through `ready`.
     private let source: AttributionSource
     private let count: Int
     private let buffers: [UnsafeMutableBufferPointer<Float>]
+    private var checksums: [Int64] = [0, 0]
     private let queue = DispatchQueue(label: "attrdb.prefetch")
     private let ready = DispatchSemaphore(value: 0)
     /// The fill in flight. Not `queue.sync`: when an ingest fails mid-way, the fill's block may
@@ -31,16 +33,21 @@ final class Prefetch: @unchecked Sendable {
         filling.enter()
         queue.async { [self] in
             defer { filling.leave() }
-            do { try source.fill(checkpoint: index, into: buffers[index % 2]) } catch { failure = error }
+            do {
+                try source.fill(checkpoint: index, into: buffers[index % 2])
+                checksums[index % 2] = XXHash64.storedValue(UnsafeRawBufferPointer(buffers[index % 2]))
+            } catch { failure = error }
             ready.signal()
         }
     }
 
-    /// Checkpoint `index` (taken in order, 0, 1, 2, …), valid until the next call; starts reading the one after.
-    func take(_ index: Int) throws -> UnsafeBufferPointer<Float> {
+    /// Checkpoint `index` (taken in order, 0, 1, 2, …) and the checksum of its bytes, valid until the
+    /// next call; starts reading the one after.
+    func take(_ index: Int) throws -> (values: UnsafeBufferPointer<Float>, checksum: Int64) {
         ready.wait()
         if let failure { throw failure }
+        let taken = (UnsafeBufferPointer(buffers[index % 2]), checksums[index % 2])
         if index + 1 < count { load(index + 1) }
-        return UnsafeBufferPointer(buffers[index % 2])
+        return taken
     }
 }

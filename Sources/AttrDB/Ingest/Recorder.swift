@@ -61,8 +61,8 @@ public final class Recorder {
             findCheckpoint = try connection.prepare("SELECT checkpoint_id FROM checkpoint WHERE run_id = ? AND step = ?")
             insertCheckpoint = try connection.prepare("INSERT INTO checkpoint (run_id, step) VALUES (?, ?)")
             findAttribution = try connection.prepare("SELECT attribution_id, matrix FROM attribution WHERE scan_id = ? AND metric_id = ? AND checkpoint_id = ?")
-            insertAttribution = try connection.prepare("INSERT INTO attribution (scan_id, metric_id, checkpoint_id, n_components, n_coefficients, matrix) VALUES (?, ?, ?, ?, ?, ?)")
-            updateAttribution = try connection.prepare("UPDATE attribution SET matrix = ? WHERE attribution_id = ?")
+            insertAttribution = try connection.prepare("INSERT INTO attribution (scan_id, metric_id, checkpoint_id, n_components, n_coefficients, checksum, matrix) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            updateAttribution = try connection.prepare("UPDATE attribution SET checksum = ?, matrix = ? WHERE attribution_id = ?")
         } catch {
             try? connection.execute("ROLLBACK")
             throw Recorder.translate(error, store: store)
@@ -80,6 +80,12 @@ public final class Recorder {
     /// component `p` at coefficient `j`. An identical stored checkpoint is left alone; a different
     /// one is an error unless `replace`.
     public func append(step: Int, values: UnsafeBufferPointer<Float>) throws {
+        try append(step: step, values: values, checksum: XXHash64.storedValue(UnsafeRawBufferPointer(values)))
+    }
+
+    /// Adds one checkpoint whose checksum (``XXHash64/storedValue(_:)`` of its bytes) the caller
+    /// computed already: ingest does it on the prefetch thread, while the values are in its cache.
+    func append(step: Int, values: UnsafeBufferPointer<Float>, checksum: Int64) throws {
         precondition(isOpen, "append after commit")
         guard values.count == valuesPerCheckpoint else {
             throw IngestError(file: source, message: "checkpoint \(step): expected \(valuesPerCheckpoint) values (\(components.count) components × \(coefficients.count) coefficients), found \(values.count)")
@@ -92,18 +98,20 @@ public final class Recorder {
             if !checkpoint.isNew, let existing = try storedMatrix(checkpointID: checkpoint.id, comparingTo: bytes) {
                 if existing.identical { summary.unchanged += 1; return }
                 guard options.replace else { throw conflict(step: step, stored: existing.bytes, input: values) }
-                try updateAttribution.withBorrowedBlob(bytes, at: 1) {
-                    try updateAttribution.bind(existing.id, at: 2)
+                try updateAttribution.withBorrowedBlob(bytes, at: 2) {
+                    try updateAttribution.bind(checksum, at: 1)
+                    try updateAttribution.bind(existing.id, at: 3)
                     try updateAttribution.step()
                 }
                 summary.replaced += 1
                 return
             }
             try insertAttribution.bind([.integer(scanID), .integer(metricID), .integer(checkpoint.id),
-                                        .integer(Int64(components.count)), .integer(Int64(coefficients.count)), .null])
+                                        .integer(Int64(components.count)), .integer(Int64(coefficients.count)),
+                                        .integer(checksum), .null])
             // Reserve the matrix in the file, then write it into its pages: no record of the
-            // matrix's size is ever built in memory.
-            try insertAttribution.bindZeroBlob(count: bytes.count, at: 6)
+            // matrix's size is ever built in memory (the matrix ends the record, so SQLite can).
+            try insertAttribution.bindZeroBlob(count: bytes.count, at: 7)
             try insertAttribution.step()
             try matrixWriter(rowid: connection.lastInsertRowID).write(bytes, at: 0)
             summary.added += 1

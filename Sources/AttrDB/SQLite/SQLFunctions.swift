@@ -13,6 +13,7 @@ import CSQLite
 /// | `f32_max_abs(blob [, start, count])` | largest absolute value |
 /// | `f32_slice(blob, start, count)` | the sub-vector, as a blob |
 /// | `f32_json(blob [, start, count])` | the values as a JSON array |
+/// | `xxh64(blob)` | the blob's xxHash64 (seed 0) as a signed 64-bit INTEGER: `attribution.checksum` |
 ///
 /// ```sql
 /// SELECT c.label, f32_sum_abs(a.matrix, c.position * a.n_coefficients, a.n_coefficients)
@@ -34,6 +35,9 @@ enum SQLFunctions {
             try add("f32_json", arity, f32JSON)
         }
         try add("f32_slice", 3, f32Slice)
+        // Migration 0002 computes the checksums of an older store's matrices with it, and anyone can
+        // verify one in plain SQL: `SELECT attribution_id FROM attribution WHERE xxh64(matrix) <> checksum`.
+        try add("xxh64", 1, xxh64)
     }
 }
 
@@ -114,4 +118,14 @@ private func f32JSON(_ context: OpaquePointer?, _ argc: Int32, _ argv: UnsafeMut
     }
     text += "]"
     sqlite3_result_text(context, text, -1, attrdb_sqlite_transient())
+}
+
+private func xxh64(_ context: OpaquePointer?, _ argc: Int32, _ argv: UnsafeMutablePointer<OpaquePointer?>?) {
+    guard let argv else { return }
+    let value = argv[0]
+    guard sqlite3_value_type(value) != SQLITE_NULL else { sqlite3_result_null(context); return }
+    // sqlite3_value_blob before sqlite3_value_bytes: the documented order that leaves the pointer valid.
+    let start = sqlite3_value_blob(value)
+    let bytes = UnsafeRawBufferPointer(start: start, count: Int(sqlite3_value_bytes(value)))
+    sqlite3_result_int64(context, XXHash64.storedValue(bytes))
 }

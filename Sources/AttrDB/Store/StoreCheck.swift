@@ -42,6 +42,20 @@ public enum StoreCheck {
             SELECT 'attribution ' || a.attribution_id || ': ' || length(a.matrix) || ' bytes, expected ' || (4 * a.n_components * a.n_coefficients)
             FROM attribution a WHERE length(a.matrix) <> 4 * a.n_components * a.n_coefficients
             """), ok: "every matrix holds 4 · components · coefficients bytes")
+        // Every matrix's bytes against the checksum ingest stored with them (xxHash64, schema/README.md):
+        // this finds bytes changed after the write, which SQLite's integrity check cannot see. The
+        // hashes are materialised first so each matrix is read and hashed once; outer joins so a matrix
+        // whose run or checkpoint row is lost is reported all the same.
+        record("matrix_checksum", try strings("""
+            WITH hashed AS MATERIALIZED (SELECT attribution_id, xxh64(matrix) AS found FROM attribution)
+            SELECT 'run ' || coalesce(r.name, '?') || ', scan ' || coalesce(s.name, '?') || ', metric ' || coalesce(m.name, '?') ||
+                   ', checkpoint step ' || coalesce(c.step, '?') || ' (attribution ' || a.attribution_id || '): checksum ' ||
+                   printf('%016x', a.checksum) || ' stored, the matrix hashes to ' || printf('%016x', h.found)
+            FROM hashed h JOIN attribution a USING (attribution_id)
+            LEFT JOIN scan s ON s.scan_id = a.scan_id LEFT JOIN run r ON r.run_id = s.run_id
+            LEFT JOIN metric m ON m.metric_id = a.metric_id LEFT JOIN checkpoint c ON c.checkpoint_id = a.checkpoint_id
+            WHERE h.found IS NOT a.checksum ORDER BY a.attribution_id
+            """), ok: "every matrix's bytes match the checksum stored with them")
         record("matrix_checkpoint", try strings("""
             SELECT 'attribution ' || a.attribution_id || ': checkpoint of run ' || c.run_id || ', scan of run ' || s.run_id
             FROM attribution a JOIN scan s USING (scan_id) JOIN checkpoint c USING (checkpoint_id) WHERE c.run_id <> s.run_id

@@ -28,7 +28,7 @@ final class PrefetchTests: XCTestCase {
     func testDroppedWhileReadingAheadFreesOnTheReaderThread() throws {
         let source = GatedSource()
         var prefetch: Prefetch? = Prefetch(source: source, count: 2, valuesPerCheckpoint: 1)
-        XCTAssertEqual(try prefetch?.take(0).first, 0)
+        XCTAssertEqual(try prefetch?.take(0).values.first, 0)
         source.started.wait()
         prefetch = nil
         source.gate.signal()
