@@ -74,6 +74,25 @@ final class FaultInjectionTests: XCTestCase {
         }.run()
     }
 
+    /// Migration 0002 (a checksum per matrix, the attribution table rebuilt) on a store written by
+    /// attrdb at schema version 1 (Tests/fixtures/schema1-store.sqlite.gz: two runs, five matrices).
+    func testMigratingAVersion1Store() throws {
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = ["-dc", Repository.root.appendingPathComponent("Tests/fixtures/schema1-store.sqlite.gz").path]
+        XCTAssertTrue(FileManager.default.createFile(atPath: store, contents: nil))
+        gzip.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: store))
+        try gzip.run()
+        gzip.waitUntilExit()
+        XCTAssertEqual(gzip.terminationStatus, 0)
+        let version = try Connection(path: store, access: .readOnly).scalar("PRAGMA user_version")?.int64
+        XCTAssertEqual(version, 1)
+        XCTAssertGreaterThan(Migration.latestVersion, 1)
+        try FaultSweep(name: "migration of a version-1 store", template: template, observed: ["store.sqlite"]) { trial in
+            _ = try Store(path: (trial as NSString).appendingPathComponent("store.sqlite"), access: .write, vfs: FaultVFS.name)
+        }.run()
+    }
+
     // MARK: - The shim itself
 
     /// The power-loss model undoes exactly the writes no sync covered, and a torn write keeps
