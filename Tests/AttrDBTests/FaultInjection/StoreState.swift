@@ -71,9 +71,18 @@ enum StoreState: Equatable, CustomStringConvertible {
         case .integer(let v): return "i\(v)"
         case .real(let v): return "r\(v.bitPattern)"
         case .text(let v): return "t'\(v)'"
-        case .blob(let v): return "x'" + v.map { String(format: "%02x", $0) }.joined() + "'"
+        case .blob(let v): return "x'" + hex(v) + "'"
         case .null: return "null"
         }
+    }
+
+    /// Hexadecimal digits without String(format:), which costs more than the rest of a trial.
+    private static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for byte in bytes { out += [digits[Int(byte >> 4)], digits[Int(byte & 15)]] }
+        return String(decoding: out, as: UTF8.self)
     }
 
     var description: String {
