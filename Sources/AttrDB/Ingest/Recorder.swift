@@ -235,7 +235,13 @@ public final class Recorder {
     }
 
     private var writer: BlobHandle?
-    private lazy var writeback = Writeback(path: store.path)
+    /// One per connection, closed only after it: see `Writeback`.
+    private var writeback: Writeback {
+        if let existing = connection.heldUntilClosed["writeback"] as? Writeback { return existing }
+        let opened = Writeback(path: store.path)
+        connection.heldUntilClosed["writeback"] = opened
+        return opened
+    }
     private var bytesSinceWriteback = 0
 
     private func matrixWriter(rowid: Int64) throws -> BlobHandle {

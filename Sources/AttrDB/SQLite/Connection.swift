@@ -22,6 +22,9 @@ public final class Connection {
     public let access: Access
     /// Keeps the authorizer's context alive as long as the connection (see ``restrictToReading()``).
     var authorizerContext: AnyObject?
+    /// Objects that must outlive the SQLite handle, by name: stored properties are released after
+    /// `deinit` has closed it. A descriptor of our own on the database file is one (see `Writeback`).
+    var heldUntilClosed: [String: AnyObject] = [:]
 
     /// Opens `path`; a failed open still closes the handle. `vfs` names a registered SQLite VFS
     /// (nil: the default one); the fault-injection tests open stores through theirs.
