@@ -35,17 +35,18 @@ public enum Ingest {
     /// Ingests `request.path` into the store at `storePath`, creating it when missing. The input is
     /// opened and checked first, and a store this call created is removed again when the ingest
     /// fails: bad input leaves no file behind.
-    public static func run(_ request: IngestRequest, storePath: String, progress: ((Int, Int) -> Void)? = nil) throws -> IngestSummary {
+    public static func run(_ request: IngestRequest, storePath: String, busyTimeout: Double = Store.defaultBusyTimeout,
+                           progress: ((Int, Int) -> Void)? = nil) throws -> IngestSummary {
         let started = Date()
         let source = try open(request)
         let existed = storePath == ":memory:" || FileManager.default.fileExists(atPath: storePath)
         do {
-            let store = try Store(path: storePath, access: .create)
+            let store = try Store(path: storePath, access: .create, busyTimeout: busyTimeout)
             return try write(source, request, into: store, started: started, progress: progress)
         } catch {
             // The store is closed by now.
             if !existed {
-                for suffix in ["", "-journal"] { try? FileManager.default.removeItem(atPath: storePath + suffix) }
+                for suffix in Store.fileSuffixes { try? FileManager.default.removeItem(atPath: storePath + suffix) }
             } else if FileManager.default.fileExists(atPath: storePath + "-journal") {
                 // After an I/O error (a full disk) the failed connection may leave its journal for
                 // the next one to play back: do that now, so the file is as it was when we return.

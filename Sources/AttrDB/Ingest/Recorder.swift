@@ -184,6 +184,7 @@ public final class Recorder {
             try connection.execute("COMMIT")
         }
         isOpen = false
+        JournalPolicy.checkpoint(connection)
         summary.seconds = Date().timeIntervalSince(started)
         return summary
     }
@@ -217,7 +218,7 @@ public final class Recorder {
 
     static func translate(_ error: Error, store: Store) -> Error {
         guard let sqlite = error as? SQLiteError else { return error }
-        return Store.translate(sqlite, path: store.path)
+        return store.translate(sqlite)
     }
 
     private func countNonFinite(step: Int, values: UnsafeBufferPointer<Float>) {
@@ -235,13 +236,10 @@ public final class Recorder {
     }
 
     private var writer: BlobHandle?
-    /// One per connection, closed only after it: see `Writeback`.
-    private var writeback: Writeback {
-        if let existing = connection.heldUntilClosed["writeback"] as? Writeback { return existing }
-        let opened = Writeback(path: store.path)
-        connection.heldUntilClosed["writeback"] = opened
-        return opened
-    }
+    /// Pages go to the write-ahead log until the commit: that is the file to hand to the kernel.
+    /// (Never the database file itself: closing a second descriptor of it would drop the POSIX
+    /// locks SQLite holds on it.)
+    private lazy var writeback = Writeback(path: store.path + "-wal")
     private var bytesSinceWriteback = 0
 
     private func matrixWriter(rowid: Int64) throws -> BlobHandle {

@@ -8,8 +8,7 @@ import Foundation
 /// every write no fsync covered, rightly ignores it.
 ///
 /// Closing a descriptor drops every POSIX lock the process holds on the file, SQLite's included,
-/// so this one is closed only after the connection: the recorder keeps it in
-/// `Connection.heldUntilClosed`.
+/// so ingest opens it on the write-ahead log, which SQLite never locks, not on the database file.
 final class Writeback {
     private typealias SyncFileRange = @convention(c) (Int32, Int64, Int64, UInt32) -> Int32
     private let descriptor: Int32

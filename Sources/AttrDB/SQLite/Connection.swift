@@ -20,11 +20,10 @@ public final class Connection {
     /// The path the connection was opened with (`:memory:` for an in-memory database).
     public let path: String
     public let access: Access
+    /// How long a statement waits for another connection's lock before it fails with `SQLITE_BUSY`.
+    public let busyTimeoutMilliseconds: Int32
     /// Keeps the authorizer's context alive as long as the connection (see ``restrictToReading()``).
     var authorizerContext: AnyObject?
-    /// Objects that must outlive the SQLite handle, by name: stored properties are released after
-    /// `deinit` has closed it. A descriptor of our own on the database file is one (see `Writeback`).
-    var heldUntilClosed: [String: AnyObject] = [:]
 
     /// Opens `path`; a failed open still closes the handle. `vfs` names a registered SQLite VFS
     /// (nil: the default one); the fault-injection tests open stores through theirs.
@@ -47,6 +46,7 @@ public final class Connection {
         self.handle = raw
         self.path = path
         self.access = access
+        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         sqlite3_extended_result_codes(raw, 1)
         sqlite3_busy_timeout(raw, busyTimeoutMilliseconds)
         _ = attrdb_db_config_defensive(raw, 1)
@@ -124,6 +124,26 @@ public final class Connection {
         try statement.bind(arguments)
         guard try statement.step() else { return nil }
         return statement.value(at: 0)
+    }
+
+    /// How a checkpoint treats readers and writers (`sqlite3_wal_checkpoint_v2`).
+    public enum CheckpointMode: Sendable {
+        /// Copies what no reader still needs; never waits.
+        case passive
+        /// Copies everything and empties the log to zero bytes; waits (busy timeout) for readers of the log.
+        case truncate
+    }
+
+    /// Copies committed pages from the write-ahead log into the database file. Returns the frames
+    /// in the log and how many of them are now in the database; `(-1, -1)` when not in WAL mode.
+    @discardableResult
+    public func checkpoint(_ mode: CheckpointMode, waitingMilliseconds: Int32? = nil) throws -> (logFrames: Int, checkpointed: Int) {
+        if let waitingMilliseconds { sqlite3_busy_timeout(handle, waitingMilliseconds) }
+        defer { if waitingMilliseconds != nil { sqlite3_busy_timeout(handle, busyTimeoutMilliseconds) } }
+        var log: Int32 = -1, done: Int32 = -1
+        let code = sqlite3_wal_checkpoint_v2(handle, nil, mode == .passive ? SQLITE_CHECKPOINT_PASSIVE : SQLITE_CHECKPOINT_TRUNCATE, &log, &done)
+        try check(code, sql: "checkpoint")
+        return (Int(log), Int(done))
     }
 
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }

@@ -21,19 +21,26 @@ public final class Store {
     public let path: String
     /// The SQLite VFS the store was opened through (nil: the default); a backup writes through it too.
     public let vfs: String?
+    /// How long a command waits for another process's lock before it gives up (`--busy-timeout`).
+    public let busyTimeout: Double
+
+    /// The busy timeout when none is given: long enough for any ingest the benchmarks run.
+    public static let defaultBusyTimeout: Double = 60
 
     /// SQLite page size for new stores. Large pages make a packed matrix a short chain of overflow
     /// pages: schema/README.md has the measurements behind it.
     static let pageSize = 65_536
 
-    /// Opens the store at `path`; `vfs` names a registered SQLite VFS (nil: the default one).
-    public init(path: String, access: Access, vfs: String? = nil) throws {
+    /// Opens the store at `path`; `busyTimeout` is how many seconds to wait for another
+    /// process's write lock; `vfs` names a registered SQLite VFS (nil: the default one).
+    public init(path: String, access: Access, busyTimeout: Double = Store.defaultBusyTimeout, vfs: String? = nil) throws {
         self.path = path
+        self.busyTimeout = busyTimeout
         self.vfs = vfs
         try Store.checkPath(path, access: access)
         let isNew = !FileManager.default.fileExists(atPath: path)
         do {
-            connection = try Store.connect(path: path, access: access, vfs: vfs)
+            connection = try Store.connect(path: path, access: access, busyTimeout: busyTimeout, vfs: vfs)
             // The first read of the header tells a SQLite file from anything else, before any write.
             let version = try Migrator.version(of: connection)
             let tableCount = try connection.scalar("SELECT count(*) FROM sqlite_schema")?.int64 ?? 0
@@ -48,31 +55,38 @@ public final class Store {
                     throw StoreError.needsUpgrade(path: path, found: version, supported: Migration.latestVersion)
                 }
             case .write, .create:
+                if version == 0 { try connection.execute("PRAGMA page_size = \(Store.pageSize)") }
+                try JournalPolicy.apply(to: connection)
                 if version < Migration.latestVersion {
-                    if version == 0 { try connection.execute("PRAGMA page_size = \(Store.pageSize)") }
                     try Migrator.migrate(connection, path: path)
                 }
             }
         } catch let error as SQLiteError {
-            if isNew && access == .create { try? FileManager.default.removeItem(atPath: path) }
-            throw Store.translate(error, path: path)
+            if isNew && access == .create {
+                for suffix in Store.fileSuffixes { try? FileManager.default.removeItem(atPath: path + suffix) }
+            }
+            throw Store.translate(error, path: path, busyTimeout: busyTimeout)
         }
     }
+
+    /// The store file and the files SQLite keeps beside it: the write-ahead log and its index.
+    public static let fileSuffixes = ["", "-wal", "-shm", "-journal"]
 
     /// Opens the connection. Reads go through a read-write connection made query-only when the
     /// file can be written: a read-only connection cannot roll back the hot journal an ingest
     /// killed mid-way leaves behind, so the first query after a crash would fail instead of
     /// restoring the store.
-    static func connect(path: String, access: Access, vfs: String? = nil) throws -> Connection {
+    static func connect(path: String, access: Access, busyTimeout: Double = Store.defaultBusyTimeout, vfs: String? = nil) throws -> Connection {
+        let milliseconds = Int32(clamping: Int64((busyTimeout * 1000).rounded()))
         switch access {
         case .write, .create:
-            return try Connection(path: path, access: .readWrite(create: access == .create), vfs: vfs)
+            return try Connection(path: path, access: .readWrite(create: access == .create), busyTimeoutMilliseconds: milliseconds, vfs: vfs)
         case .read:
             guard path != ":memory:", (try? checkPath(path, access: .write)) != nil,
                   FileManager.default.isWritableFile(atPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent) else {
-                return try Connection(path: path, access: .readOnly, vfs: vfs)
+                return try Connection(path: path, access: .readOnly, busyTimeoutMilliseconds: milliseconds, vfs: vfs)
             }
-            let connection = try Connection(path: path, access: .readWrite(create: false), vfs: vfs)
+            let connection = try Connection(path: path, access: .readWrite(create: false), busyTimeoutMilliseconds: milliseconds, vfs: vfs)
             try connection.execute("PRAGMA query_only = 1")
             return connection
         }
@@ -104,8 +118,12 @@ public final class Store {
         }
     }
 
-    /// Maps SQLite's codes for an unusable file to errors that name the path.
-    static func translate(_ error: SQLiteError, path: String) -> Error {
+    /// Maps SQLite's codes for an unusable file to errors that name the path. A lock not had
+    /// within the busy timeout names the process holding it, looked up now.
+    static func translate(_ error: SQLiteError, path: String, busyTimeout: Double? = nil) -> Error {
+        if error.isBusy, let busyTimeout, path != ":memory:" {
+            return StoreError.locked(path: path, holder: LockHolder.find(databasePath: path), waitedSeconds: busyTimeout)
+        }
         if error.isNotADatabase { return StoreError.notADatabase(path: path) }
         if error.isReadOnly { return StoreError.readOnly(path: path) }
         if error.isDiskFull { return StoreError.diskFull(path: path) }
@@ -115,10 +133,18 @@ public final class Store {
 
     /// Runs `body` in one write transaction, translating SQLite's file-level errors.
     public func write<T>(_ body: () throws -> T) throws -> T {
+        let result: T
         do {
-            return try connection.transaction(.immediate, body)
+            result = try connection.transaction(.immediate, body)
         } catch let error as SQLiteError {
-            throw Store.translate(error, path: path)
+            throw translate(error)
         }
+        JournalPolicy.checkpoint(connection)
+        return result
+    }
+
+    /// ``translate(_:path:busyTimeout:)`` for this store.
+    func translate(_ error: SQLiteError) -> Error {
+        Store.translate(error, path: path, busyTimeout: busyTimeout)
     }
 }

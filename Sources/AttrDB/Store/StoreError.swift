@@ -24,6 +24,8 @@ public enum StoreError: UserFacingError, Equatable {
     case needsUpgrade(path: String, found: Int, supported: Int)
     case diskFull(path: String)
     case cannotOpen(path: String, reason: String)
+    /// Another process kept the lock this command needs for longer than the busy timeout.
+    case locked(path: String, holder: LockHolder?, waitedSeconds: Double)
     case unknownRun(name: String, suggestions: [String])
     case unknown(what: String, name: String, suggestions: [String])
     case invalidArgument(String)
@@ -58,6 +60,15 @@ public enum StoreError: UserFacingError, Equatable {
             return "\(path): the disk is full; nothing was written"
         case .cannotOpen(let path, let reason):
             return "\(path): cannot open the store (\(reason))"
+        case .locked(let path, let holder, let waited):
+            var who = "another process holds a lock on the store"
+            if let holder {
+                switch holder.role {
+                case .writing: who = "another process (\(holder)) is writing to the store"
+                case .reading: who = "another process (\(holder)) is reading the store, which still uses a rollback journal (made by an older attrdb)"
+                }
+            }
+            return "\(path): \(who); gave up after waiting \(Self.seconds(waited)). Let it finish (or stop it) and run this again, or wait longer with --busy-timeout SECONDS"
         case .unknownRun(let name, let suggestions):
             return "no run named '\(name)'" + Suggestions.sentence(suggestions)
         case .unknown(let what, let name, let suggestions):
@@ -65,5 +76,9 @@ public enum StoreError: UserFacingError, Equatable {
         case .invalidArgument(let message):
             return message
         }
+    }
+
+    private static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
     }
 }

@@ -35,7 +35,7 @@ struct IngestCommand: ParsableCommand {
         let request = IngestRequest(path: path, run: runName, scan: scan, metric: metric, model: model, task: task,
                                     streamFormat: format, options: IngestOptions(replace: replace, allowNonFinite: allowNonFinite))
         let progress = Progress(label: "ingest")
-        let summary = try Ingest.run(request, storePath: store.path, progress: progress.update)
+        let summary = try Ingest.run(request, storePath: store.path, busyTimeout: store.busyTimeoutSeconds, progress: progress.update)
         progress.finish()
         Diagnostics.note(summary.line)
     }

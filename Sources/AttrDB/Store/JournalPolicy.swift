@@ -1,0 +1,37 @@
+/// How a store journals its writes and when the write-ahead log is copied back: the store's
+/// concurrency model. schema/README.md has the measurements behind it.
+///
+/// - **WAL**, so a reader never blocks a writer and a writer never blocks a reader: a reader keeps
+///   the snapshot it began with (a notebook holding `BEGIN; SELECT …` for an hour included) while
+///   ingests commit beside it. Writers still take turns: `BEGIN IMMEDIATE` waits up to the busy
+///   timeout for the write lock, then fails naming the process that holds it.
+/// - **`synchronous = FULL`**: the commit fsyncs the log, so what an ingest reported is on disk
+///   when the command exits, whether or not its checkpoint could finish.
+/// - **Explicit checkpoints after every write**, never in the middle of one: a passive checkpoint
+///   copies what no reader still needs without waiting for anybody; when it copied everything the
+///   log is truncated to zero bytes, again without waiting. A reader holding an old snapshot leaves
+///   the log in place (one ingest's worth of pages); the next write's checkpoint — or SQLite's own,
+///   when the last connection closes — copies it back.
+enum JournalPolicy {
+    /// Caps the log file SQLite keeps for reuse after a checkpoint resets it.
+    static let journalSizeLimit = 64 << 20
+
+    /// Puts a connection that writes into WAL mode (persistent in the file: a store made by an
+    /// older attrdb is converted the first time it is opened to write) with durable commits.
+    static func apply(to connection: Connection) throws {
+        try connection.execute("PRAGMA journal_mode = WAL")
+        try connection.execute("PRAGMA synchronous = FULL")
+        // Checkpoints are ours (below): SQLite's automatic one would run inside a commit and wait.
+        try connection.execute("PRAGMA wal_autocheckpoint = 0")
+        try connection.execute("PRAGMA journal_size_limit = \(journalSizeLimit)")
+    }
+
+    /// Copies the log back into the database as far as readers allow, without waiting for them,
+    /// and empties the log when it is all copied. A checkpoint that cannot finish is no failure: the
+    /// commit is durable in the log, and a later checkpoint finishes the copy.
+    static func checkpoint(_ connection: Connection) {
+        guard let passive = try? connection.checkpoint(.passive), passive.logFrames > 0,
+              passive.checkpointed == passive.logFrames else { return }
+        _ = try? connection.checkpoint(.truncate, waitingMilliseconds: 0)
+    }
+}
