@@ -24,11 +24,13 @@ struct FaultSweep {
     struct Tally: CustomStringConvertible {
         var states = 0
         var reportedFailureOld = 0
-        var reportedFailureNew = 0
+        /// Where the failures that left the new state were injected: "operation 57 (sync)".
+        var reportedFailureNew: [String] = []
         var succeeded = 0
 
         var description: String {
-            "\(states) states: \(reportedFailureOld) failed and left the old state, \(reportedFailureNew) failed after the new state was durable, \(succeeded) succeeded"
+            let late = reportedFailureNew.isEmpty ? "" : " (at \(reportedFailureNew.joined(separator: ", ")))"
+            return "\(states) states: \(reportedFailureOld) failed and left the old state, \(reportedFailureNew.count) failed after the new state was durable\(late), \(succeeded) succeeded"
         }
     }
 
@@ -68,7 +70,7 @@ struct FaultSweep {
                 vfs.arm(plan(n))
                 var failure: Error?
                 do { try operation(trial) } catch { failure = error }
-                let (reached, _) = vfs.disarm()
+                let (reached, _, hit) = vfs.disarm()
                 let state: [StoreState]
                 do { state = try states(in: trial) } catch {
                     XCTFail("\(name), \(kind) at operation \(n) of \(total): the store does not pass its checks: \(error)", file: file, line: line)
@@ -86,7 +88,7 @@ struct FaultSweep {
                     if state == before {
                         tally.reportedFailureOld += 1
                     } else if state == after {
-                        tally.reportedFailureNew += 1
+                        tally.reportedFailureNew.append("operation \(n) (\(hit.map { "\($0)" } ?? "?"))")
                     } else {
                         XCTFail("\(context): neither the old nor the new state (\(state)) after: \(failure)", file: file, line: line)
                     }

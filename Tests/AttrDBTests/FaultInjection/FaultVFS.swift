@@ -33,6 +33,8 @@ final class FaultVFS: @unchecked Sendable {
     private var counted = 0
     /// The fault happened: the disk is dead or the power is cut.
     private var tripped = false
+    /// The operation the fault hit.
+    private var trippedOn: Operation?
     private var files: [Int: FileRecord] = [:]
     private var nextSlot = 1
     private let durability = UnsyncedWrites()
@@ -47,21 +49,23 @@ final class FaultVFS: @unchecked Sendable {
             self.plan = plan
             counted = 0
             tripped = false
+            trippedOn = nil
         }
     }
 
     /// Ends a trial: applies the power loss when one happened and forgets the trial's files.
     /// Call it with every connection of the trial closed. Returns whether the fault was reached.
     @discardableResult
-    func disarm() -> (reached: Bool, operations: Int) {
+    func disarm() -> (reached: Bool, operations: Int, on: Operation?) {
         lock.withLock {
             if case .powerLoss(_, let torn) = plan, tripped { durability.cutPower(torn: torn) }
             durability.forget()
             files = [:]
-            let result = (tripped, counted)
+            let result = (tripped, counted, trippedOn)
             plan = .count
             counted = 0
             tripped = false
+            trippedOn = nil
             return result
         }
     }
@@ -93,12 +97,12 @@ final class FaultVFS: @unchecked Sendable {
             case .ioError(let n):
                 if tripped { return operation == .read }
                 counted += 1
-                if counted == n { tripped = true; return false }
+                if counted == n { tripped = true; trippedOn = operation; return false }
                 return true
             case .powerLoss(let n, _):
                 if tripped { return false }
                 counted += 1
-                if counted == n { tripped = true }
+                if counted == n { tripped = true; trippedOn = operation }
                 return true
             }
         }
