@@ -7,22 +7,23 @@ import XCTest
 /// is afterwards exactly the old or the new state and passes `attrdb check`. Each test prints how
 /// many states it tried; ATTRDB_FAULT_SCALE enlarges the data (make reliability).
 final class FaultInjectionTests: XCTestCase {
-    private var folder: TemporaryFolder!
-    private var template: String { folder.path("template") }
-    private var store: String { (template as NSString).appendingPathComponent("store.sqlite") }
+    /// A scenario's folder: the template the sweep copies for every trial, and the inputs beside it.
+    private struct Setup {
+        let folder: TemporaryFolder
+        var template: String { folder.path("template") }
+        var store: String { (template as NSString).appendingPathComponent("store.sqlite") }
 
-    override func setUpWithError() throws {
-        folder = try TemporaryFolder()
-        try FileManager.default.createDirectory(atPath: template, withIntermediateDirectories: true)
-    }
+        init() throws {
+            folder = try TemporaryFolder()
+            try FileManager.default.createDirectory(atPath: template, withIntermediateDirectories: true)
+        }
 
-    override func tearDown() { folder = nil }
-
-    /// Writes a dataset folder outside the template and returns its path.
-    private func dataset(_ name: String, steps: [Int], scale: Float = 1) throws -> String {
-        let path = folder.path(name)
-        try SmallDataset.scaled(steps: steps, scale: scale).write(to: path)
-        return path
+        /// Writes a dataset folder outside the template and returns its path.
+        func dataset(_ name: String, steps: [Int], scale: Float = 1) throws -> String {
+            let path = folder.path(name)
+            try SmallDataset.scaled(steps: steps, scale: scale).write(to: path)
+            return path
+        }
     }
 
     /// Ingests with the default VFS, to build the template.
@@ -40,27 +41,31 @@ final class FaultInjectionTests: XCTestCase {
     }
 
     func testIngestIntoAnEmptyStore() throws {
-        _ = try Store(path: store, access: .create)
-        let input = try dataset("input", steps: [10, 20, 30])
-        try FaultSweep(name: "ingest into an empty store", template: template, observed: ["store.sqlite"], operation: faultyIngest(input)).run()
+        let setup = try Setup()
+        _ = try Store(path: setup.store, access: .create)
+        let input = try setup.dataset("input", steps: [10, 20, 30])
+        try FaultSweep(name: "ingest into an empty store", template: setup.template, observed: ["store.sqlite"], operation: faultyIngest(input)).run()
     }
 
     func testAppendingACheckpointToARun() throws {
-        try ingest(try dataset("first", steps: [10, 20]), into: store)
-        let input = try dataset("input", steps: [10, 20, 30])
-        try FaultSweep(name: "append a checkpoint", template: template, observed: ["store.sqlite"], operation: faultyIngest(input)).run()
+        let setup = try Setup()
+        try ingest(try setup.dataset("first", steps: [10, 20]), into: setup.store)
+        let input = try setup.dataset("input", steps: [10, 20, 30])
+        try FaultSweep(name: "append a checkpoint", template: setup.template, observed: ["store.sqlite"], operation: faultyIngest(input)).run()
     }
 
     func testReplacingIngest() throws {
-        try ingest(try dataset("first", steps: [10, 20, 30]), into: store)
-        let input = try dataset("input", steps: [10, 20, 30], scale: 2)
-        try FaultSweep(name: "--replace ingest", template: template, observed: ["store.sqlite"], operation: faultyIngest(input, replace: true)).run()
+        let setup = try Setup()
+        try ingest(try setup.dataset("first", steps: [10, 20, 30]), into: setup.store)
+        let input = try setup.dataset("input", steps: [10, 20, 30], scale: 2)
+        try FaultSweep(name: "--replace ingest", template: setup.template, observed: ["store.sqlite"], operation: faultyIngest(input, replace: true)).run()
     }
 
     /// The destination is absent or a whole copy; the source is unchanged in every case.
     func testBackup() throws {
-        try ingest(try dataset("first", steps: [10, 20, 30]), into: store)
-        try FaultSweep(name: "backup", template: template, observed: ["store.sqlite", "backup.sqlite"]) { trial in
+        let setup = try Setup()
+        try ingest(try setup.dataset("first", steps: [10, 20, 30]), into: setup.store)
+        try FaultSweep(name: "backup", template: setup.template, observed: ["store.sqlite", "backup.sqlite"]) { trial in
             let source = try Store(path: (trial as NSString).appendingPathComponent("store.sqlite"), access: .read, vfs: FaultVFS.name)
             try source.backup(to: (trial as NSString).appendingPathComponent("backup.sqlite"))
         }.run()
@@ -68,8 +73,9 @@ final class FaultInjectionTests: XCTestCase {
 
     /// Every migration from an empty file being initialised to the newest schema.
     func testMigratingAnEmptyStore() throws {
-        XCTAssertTrue(FileManager.default.createFile(atPath: store, contents: Data()))
-        try FaultSweep(name: "migration from an empty file", template: template, observed: ["store.sqlite"]) { trial in
+        let setup = try Setup()
+        XCTAssertTrue(FileManager.default.createFile(atPath: setup.store, contents: Data()))
+        try FaultSweep(name: "migration from an empty file", template: setup.template, observed: ["store.sqlite"]) { trial in
             _ = try Store(path: (trial as NSString).appendingPathComponent("store.sqlite"), access: .write, vfs: FaultVFS.name)
         }.run()
     }
@@ -77,18 +83,19 @@ final class FaultInjectionTests: XCTestCase {
     /// Migration 0002 (a checksum per matrix, the attribution table rebuilt) on a store written by
     /// attrdb at schema version 1 (Tests/fixtures/schema1-store.sqlite.gz: two runs, five matrices).
     func testMigratingAVersion1Store() throws {
+        let setup = try Setup()
         let gzip = Process()
         gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
         gzip.arguments = ["-dc", Repository.root.appendingPathComponent("Tests/fixtures/schema1-store.sqlite.gz").path]
-        XCTAssertTrue(FileManager.default.createFile(atPath: store, contents: nil))
-        gzip.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: store))
+        XCTAssertTrue(FileManager.default.createFile(atPath: setup.store, contents: nil))
+        gzip.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: setup.store))
         try gzip.run()
         gzip.waitUntilExit()
         XCTAssertEqual(gzip.terminationStatus, 0)
-        let version = try Connection(path: store, access: .readOnly).scalar("PRAGMA user_version")?.int64
+        let version = try Connection(path: setup.store, access: .readOnly).scalar("PRAGMA user_version")?.int64
         XCTAssertEqual(version, 1)
         XCTAssertGreaterThan(Migration.latestVersion, 1)
-        try FaultSweep(name: "migration of a version-1 store", template: template, observed: ["store.sqlite"]) { trial in
+        try FaultSweep(name: "migration of a version-1 store", template: setup.template, observed: ["store.sqlite"]) { trial in
             _ = try Store(path: (trial as NSString).appendingPathComponent("store.sqlite"), access: .write, vfs: FaultVFS.name)
         }.run()
     }
@@ -98,6 +105,7 @@ final class FaultInjectionTests: XCTestCase {
     /// The power-loss model undoes exactly the writes no sync covered, and a torn write keeps
     /// whole sectors.
     func testPowerLossUndoesUnsyncedWritesOnly() throws {
+        let folder = try TemporaryFolder()
         let path = folder.path("plain")
         XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(repeating: 1, count: 2048)))
         let writes = UnsyncedWrites()
@@ -125,6 +133,7 @@ final class FaultInjectionTests: XCTestCase {
     /// Counting sees the journal too: a write transaction reads, writes and syncs the database
     /// and its journal, and deletes the journal.
     func testTheShimCountsAWriteTransaction() throws {
+        let folder = try TemporaryFolder()
         let path = folder.path("counted.sqlite")
         _ = try Store(path: path, access: .create)
         FaultVFS.shared.arm(.count)
