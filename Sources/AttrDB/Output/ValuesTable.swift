@@ -17,7 +17,7 @@ public enum ValuesTable {
         let kinds = selection.components.map { Cell.text($0.kind.rawValue) }
         let n = selection.coefficients.count
         for index in checkpointIndices ?? Array(selection.checkpoints.indices) {
-            try reader.read(checkpoint: index, into: buffer)
+            try reader.read(checkpoint: index, into: buffer, verifying: true)
             let step = Cell.int(selection.checkpoints[index].step)
             for (j, coefficient) in selection.coefficients.enumerated() {
                 let c = Cell.double(coefficient)
@@ -43,7 +43,7 @@ extension ValuesTable {
         let rows = UnsafeMutableBufferPointer<Float>.allocate(capacity: n * p)
         defer { matrix.deallocate(); rows.deallocate() }
         for index in indices {
-            try reader.read(checkpoint: index, into: matrix)
+            try reader.read(checkpoint: index, into: matrix, verifying: true)
             for j in 0..<n { for c in 0..<p { rows[j * p + c] = matrix[c * n + j] } }
             try writer.append(UnsafeBufferPointer(rows))
         }

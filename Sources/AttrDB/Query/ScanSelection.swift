@@ -10,6 +10,8 @@ public struct ScanSelection {
     public struct StoredCheckpoint: Equatable, Sendable {
         public var step: Int
         public var attributionID: Int64
+        /// `attribution.checksum`: the xxHash64 of the matrix's bytes as ingest wrote them.
+        public var checksum: Int64
     }
 
     public let store: Store
@@ -62,10 +64,10 @@ public struct ScanSelection {
         self.coefficients = coefficients
         var checkpoints: [StoredCheckpoint] = []
         try connection.forEachRow("""
-            SELECT c.step, a.attribution_id FROM attribution a JOIN checkpoint c USING (checkpoint_id)
+            SELECT c.step, a.attribution_id, a.checksum FROM attribution a JOIN checkpoint c USING (checkpoint_id)
             WHERE a.scan_id = ? AND a.metric_id = ? ORDER BY c.step
             """, [.integer(scanID), .integer(metricID)]) {
-            checkpoints.append(StoredCheckpoint(step: $0.int(at: 0), attributionID: $0.int64(at: 1)))
+            checkpoints.append(StoredCheckpoint(step: $0.int(at: 0), attributionID: $0.int64(at: 1), checksum: $0.int64(at: 2)))
         }
         self.checkpoints = checkpoints
     }
@@ -118,14 +120,24 @@ public final class MatrixReader {
         return opened
     }
 
-    /// Checkpoint `checkpoint` (an index into `selection.checkpoints`), component-major.
-    public func read(checkpoint: Int, into buffer: UnsafeMutableBufferPointer<Float>) throws {
+    /// Checkpoint `checkpoint` (an index into `selection.checkpoints`), component-major. With
+    /// `verifying`, the bytes read must hash to the checksum stored with them: exports use it, so a
+    /// damaged matrix never leaves the store as numbers (the hash runs at several GB/s, far beyond
+    /// what formatting the values costs); analyses, which must scan at memory speed, do not.
+    public func read(checkpoint: Int, into buffer: UnsafeMutableBufferPointer<Float>, verifying: Bool = false) throws {
         precondition(buffer.count == selection.valuesPerCheckpoint)
         let blob = try open(checkpoint)
         guard blob.count == buffer.count * 4 else {
             throw StoreError.invalidArgument("stored matrix of checkpoint \(selection.checkpoints[checkpoint].step) has \(blob.count) bytes, expected \(buffer.count * 4): run 'attrdb check'")
         }
         try blob.read(into: UnsafeMutableRawBufferPointer(buffer), at: 0)
+        guard verifying else { return }
+        let stored = selection.checkpoints[checkpoint]
+        let found = XXHash64.storedValue(UnsafeRawBufferPointer(buffer))
+        if found != stored.checksum {
+            throw StoreError.corruptMatrix(path: selection.store.path, run: selection.run, scan: selection.scan, metric: selection.metric,
+                                           step: stored.step, stored: stored.checksum, found: found)
+        }
     }
 
     /// One component's values over the coefficient grid (`count` coefficients from `first`).

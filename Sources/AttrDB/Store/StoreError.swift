@@ -29,6 +29,8 @@ public enum StoreError: UserFacingError, Equatable {
     case unknownRun(name: String, suggestions: [String])
     case unknown(what: String, name: String, suggestions: [String])
     case invalidArgument(String)
+    /// A matrix's bytes do not hash to the checksum stored with them (checksums are signed 64-bit, as SQLite keeps them).
+    case corruptMatrix(path: String, run: String, scan: String, metric: String, step: Int, stored: Int64, found: Int64)
 
     public var exitStatus: Int32 {
         switch self {
@@ -58,6 +60,12 @@ public enum StoreError: UserFacingError, Equatable {
             return "\(path): schema version \(found) is older than this attrdb's \(supported); run 'attrdb init' to upgrade it"
         case .diskFull(let path):
             return "\(path): the disk is full; nothing was written"
+        case .corruptMatrix(let path, let run, let scan, let metric, let step, let stored, let found):
+            let hex = { (value: Int64) in
+                let digits = String(UInt64(bitPattern: value), radix: 16)
+                return String(repeating: "0", count: 16 - digits.count) + digits
+            }
+            return "\(path): the stored matrix of run \(run), scan \(scan), metric \(metric), checkpoint step \(step) is damaged: its bytes hash to \(hex(found)), the checksum stored with them is \(hex(stored)); the export stopped there. Run 'attrdb check' to list every damaged matrix"
         case .cannotOpen(let path, let reason):
             return "\(path): cannot open the store (\(reason))"
         case .locked(let path, let holder, let waited):
