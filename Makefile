@@ -42,7 +42,7 @@ test: test-deps
 # (4 writers, 2 readers) and memory (ingest and queries on a 1 GiB input), full size.
 reliability: build test-deps
 	$(SWIFT) build --build-tests
-	ATTRDB_FAULT_SCALE=16 $(SWIFT) test --skip-build --filter FaultInjectionTests
+	ATTRDB_FAULT_SCALE=64 $(SWIFT) test --skip-build --filter FaultInjectionTests
 	python3 Tests/reliability/crash.py --attrdb $(BIN) --kills 60 --big 200
 	python3 Tests/reliability/concurrency.py --attrdb $(BIN) --runs-per-writer 3
 	python3 Tests/reliability/memory.py --attrdb $(BIN)

@@ -21,7 +21,7 @@ struct SmallDataset {
     }
 
     /// The size of the sweep's data from the environment: ATTRDB_FAULT_SCALE=N multiplies the
-    /// coefficients and layers (make reliability uses a larger one than make test).
+    /// coefficients and layers (make reliability uses 64: matrices of several 64 KiB pages).
     static func scaled(steps: [Int], scale: Float = 1) -> SmallDataset {
         let factor = max(1, Int(ProcessInfo.processInfo.environment["ATTRDB_FAULT_SCALE"] ?? "") ?? 1)
         let count = 4 * factor
