@@ -37,10 +37,13 @@ test: test-deps
 	python3 Tests/reliability/crash.py --attrdb .build/debug/attrdb --kills 20 --big 100
 	python3 Tests/reliability/concurrency.py --attrdb .build/debug/attrdb --runs-per-writer 2
 
-# Crash safety (60 SIGKILLs, with --replace ingests), concurrency (4 writers, 2 readers) and memory
-# (ingest and queries on a 1 GiB input), full size; hostile .npz archives (zip bombs, a full TMPDIR);
-# 1 000 refused re-ingests that must each exit 4 (the suite runs 200).
+# Fault injection below SQLite on larger stores (every I/O error, power loss and torn write of an
+# ingest, a backup and the migrations), crash safety (60 SIGKILLs, with --replace ingests), concurrency
+# (4 writers, 2 readers) and memory (ingest and queries on a 1 GiB input), full size; hostile .npz
+# archives (zip bombs, a full TMPDIR); 1 000 refused re-ingests that must each exit 4 (the suite runs 200).
 reliability: build test-deps
+	$(SWIFT) build --build-tests
+	ATTRDB_FAULT_SCALE=64 $(SWIFT) test --skip-build --filter FaultInjectionTests
 	python3 Tests/reliability/crash.py --attrdb $(BIN) --kills 60 --big 200
 	python3 Tests/reliability/concurrency.py --attrdb $(BIN) --runs-per-writer 3
 	python3 Tests/reliability/memory.py --attrdb $(BIN)

@@ -43,7 +43,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "AttrDBTests", dependencies: ["AttrDB"]),
+        .testTarget(name: "AttrDBTests", dependencies: ["AttrDB", "CSQLite"]),
         .testTarget(name: "CLITests", dependencies: ["AttrDB", "attrdb"]),
     ],
     swiftLanguageModes: [.v6]

@@ -6,8 +6,9 @@ import XCTest
 final class TemporaryFolder {
     let url: URL
 
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("attrdb-test-\(UUID().uuidString)")
+    /// A folder under `base` (the system's temporary folder when nil).
+    init(base: URL? = nil) throws {
+        url = (base ?? FileManager.default.temporaryDirectory).appendingPathComponent("attrdb-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 

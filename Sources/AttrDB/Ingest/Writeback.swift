@@ -3,7 +3,12 @@ import Foundation
 /// Starts the kernel writing a file's dirty pages to disk without waiting for it, so the fsync
 /// of a large commit finds most of the work done: ingest computes the next checkpoints while the
 /// disk writes the last ones. Safe for SQLite: pages are only ever written back earlier than
-/// they would be anyway; the journal's ordering does not depend on when that happens.
+/// they would be anyway; the journal's ordering does not depend on when that happens. It makes
+/// nothing durable (only fsync does), so the fault-injection tests' power-loss model, which undoes
+/// every write no fsync covered, rightly ignores it.
+///
+/// Closing a descriptor drops every POSIX lock the process holds on the file, SQLite's included,
+/// so ingest opens it on the write-ahead log, which SQLite never locks, not on the database file.
 final class Writeback {
     private typealias SyncFileRange = @convention(c) (Int32, Int64, Int64, UInt32) -> Int32
     private let descriptor: Int32

@@ -31,8 +31,9 @@ public final class Connection {
     /// Keeps the progress handler's deadline alive as long as the connection (see ``interrupt(after:)``).
     var progressContext: AnyObject?
 
-    /// Opens `path`; a failed open still closes the handle.
-    public init(path: String, access: Access, busyTimeoutMilliseconds: Int32 = 60_000) throws {
+    /// Opens `path`; a failed open still closes the handle. `vfs` names a registered SQLite VFS
+    /// (nil: the default one); the fault-injection tests open stores through theirs.
+    public init(path: String, access: Access, busyTimeoutMilliseconds: Int32 = 60_000, vfs: String? = nil) throws {
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         switch access {
         case .readOnly: flags |= SQLITE_OPEN_READONLY
@@ -41,7 +42,7 @@ public final class Connection {
         }
         var raw: OpaquePointer?
         let name = access == .immutable ? Connection.immutableURI(path) : path
-        let code = sqlite3_open_v2(name, &raw, flags, nil)
+        let code = sqlite3_open_v2(name, &raw, flags, vfs)
         guard let raw else {
             throw SQLiteError(extendedCode: code, message: String(cString: sqlite3_errstr(code)))
         }

@@ -19,6 +19,8 @@ public final class Store {
 
     public let connection: Connection
     public let path: String
+    /// The SQLite VFS the store was opened through (nil: the default); a backup writes through it too.
+    public let vfs: String?
     /// How long a command waits for another process's lock before it gives up (`--busy-timeout`).
     public let busyTimeout: Double
 
@@ -30,14 +32,15 @@ public final class Store {
     static let pageSize = 65_536
 
     /// Opens the store at `path`; `busyTimeout` is how many seconds to wait for another
-    /// process's write lock.
-    public init(path: String, access: Access, busyTimeout: Double = Store.defaultBusyTimeout) throws {
+    /// process's write lock; `vfs` names a registered SQLite VFS (nil: the default one).
+    public init(path: String, access: Access, busyTimeout: Double = Store.defaultBusyTimeout, vfs: String? = nil) throws {
         self.path = path
         self.busyTimeout = busyTimeout
+        self.vfs = vfs
         try Store.checkPath(path, access: access)
         let isNew = !FileManager.default.fileExists(atPath: path)
         do {
-            connection = try Store.connect(path: path, access: access, busyTimeout: busyTimeout)
+            connection = try Store.connect(path: path, access: access, busyTimeout: busyTimeout, vfs: vfs)
             // The first read of the header tells a SQLite file from anything else, before any write.
             let version = try Migrator.version(of: connection)
             let tableCount = try connection.scalar("SELECT count(*) FROM sqlite_schema")?.int64 ?? 0
@@ -75,17 +78,17 @@ public final class Store {
     /// file can be written: a read-only connection cannot roll back the hot journal an ingest
     /// killed mid-way leaves behind, so the first query after a crash would fail instead of
     /// restoring the store.
-    static func connect(path: String, access: Access, busyTimeout: Double = Store.defaultBusyTimeout) throws -> Connection {
+    static func connect(path: String, access: Access, busyTimeout: Double = Store.defaultBusyTimeout, vfs: String? = nil) throws -> Connection {
         let milliseconds = Int32(clamping: Int64((busyTimeout * 1000).rounded()))
         switch access {
         case .write, .create:
-            return try Connection(path: path, access: .readWrite(create: access == .create), busyTimeoutMilliseconds: milliseconds)
+            return try Connection(path: path, access: .readWrite(create: access == .create), busyTimeoutMilliseconds: milliseconds, vfs: vfs)
         case .read:
             guard path != ":memory:", (try? checkPath(path, access: .write)) != nil,
                   FileManager.default.isWritableFile(atPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent) else {
-                return try readOnlyConnection(path: path, busyTimeoutMilliseconds: milliseconds)
+                return try readOnlyConnection(path: path, busyTimeoutMilliseconds: milliseconds, vfs: vfs)
             }
-            let connection = try Connection(path: path, access: .readWrite(create: false), busyTimeoutMilliseconds: milliseconds)
+            let connection = try Connection(path: path, access: .readWrite(create: false), busyTimeoutMilliseconds: milliseconds, vfs: vfs)
             try connection.execute("PRAGMA query_only = 1")
             return connection
         }
@@ -94,14 +97,14 @@ public final class Store {
     /// A read-only connection. A WAL-mode file needs its `-shm` beside it, which SQLite cannot make
     /// in a folder this process may not write; when there is no log either (the last writer
     /// checkpointed it away) the file alone is the whole store, and it is opened immutable.
-    static func readOnlyConnection(path: String, busyTimeoutMilliseconds: Int32) throws -> Connection {
+    static func readOnlyConnection(path: String, busyTimeoutMilliseconds: Int32, vfs: String? = nil) throws -> Connection {
         do {
-            let connection = try Connection(path: path, access: .readOnly, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+            let connection = try Connection(path: path, access: .readOnly, busyTimeoutMilliseconds: busyTimeoutMilliseconds, vfs: vfs)
             _ = try connection.scalar("PRAGMA schema_version")  // SQLite opens lazily: the first read finds out
             return connection
         } catch let error as SQLiteError where error.isReadOnly || error.isCannotOpen {
             guard !FileManager.default.fileExists(atPath: path + "-wal") else { throw error }
-            return try Connection(path: path, access: .immutable, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+            return try Connection(path: path, access: .immutable, busyTimeoutMilliseconds: busyTimeoutMilliseconds, vfs: vfs)
         }
     }
 

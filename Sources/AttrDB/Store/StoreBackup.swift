@@ -14,7 +14,7 @@ extension Store {
         let partial = destination + ".partial-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: partial) }
         do {
-            let target = try Connection(path: partial, access: .readWrite(create: true))
+            let target = try Connection(path: partial, access: .readWrite(create: true), vfs: vfs)
             try connection.backup(to: target)
         } catch let error as SQLiteError {
             throw Store.translate(error, path: destination)
