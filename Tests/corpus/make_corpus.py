@@ -2,7 +2,7 @@
 """Writes the malformed-input corpus: one file (or folder) per case, each a small variation of the
 bundled example's format. `manifest.tsv` beside them (name, then the exact error attrdb must give,
 with {path} for the input's path) is checked by CorpusTests. Rerun to regenerate the files."""
-import gzip, io, json, os, shutil, zipfile
+import gzip, io, json, os, shutil, zipfile, zlib
 
 import numpy as np
 
@@ -105,3 +105,43 @@ with zipfile.ZipFile(buffer, "w") as z:
 file("npz-truncated-member.npz", buffer.getvalue())
 file("unknown-extension.xlsx", "not a format attrdb reads\n")
 print(len(os.listdir(OUT)), "corpus entries in", OUT)
+
+
+# Issue 9, defects 4 and 5 (helper npy): hostile .npy headers and .npz members.
+def npy_v2(header_dict, data=b""):
+    """A version 2.0 .npy (4-byte header length) with `header_dict` as its header text."""
+    text = header_dict.encode("latin-1")
+    text += b" " * ((-(12 + len(text) + 1)) % 64) + b"\n"
+    return b"\x93NUMPY\x02\x00" + len(text).to_bytes(4, "little") + text + data
+
+
+# 200 000 nested parentheses in 'shape' overflowed the stack: 64 levels are allowed.
+folder("npy-deep-shape", npy=npy_v2("{'descr': '<f4', 'fortran_order': False, 'shape': " + "(" * 200000 + ")" * 200000 + ", }"))
+# .npz members are checked from their npy header before they are inflated (hostile_npz.py has the
+# 1 GiB versions of these and measures memory).
+import sys
+sys.path.insert(0, os.path.join(HERE, "..", "reliability"))
+from hostile_npz import Member, npy_header, zip_archive
+
+axes_member = Member.stored("axes.npy", npy_bytes(np.array(json.dumps(axes))))
+array_member = Member.stored("attributions.npy", good)
+# An axes string of 1 GiB, declared and deflated from 1 MB: refused at its header.
+file("npz-axes-huge-string.npz", zip_archive([Member.deflated("axes.npy", npy_header("<U268435456", ()) + bytes(1 << 20)), array_member]))
+# One of 4 GiB.
+file("npz-axes-4gib.npz", zip_archive([Member.deflated("axes.npy", npy_header("<U1073741824", ()) + bytes(1 << 16)), array_member]))
+# An axes member that is not text.
+file("npz-axes-floats.npz", zip_archive([Member.stored("axes.npy", npy_bytes(np.zeros(3, np.float32))), array_member]))
+# An array header of 10^15 elements: refused against the axes before anything is inflated.
+file("npz-array-huge-shape.npz", zip_archive([axes_member, Member.deflated("attributions.npy", npy_header("<f4", (100000, 100000, 100000)) + bytes(1 << 16))]))
+# An entry declaring more than the header's shape needs.
+file("npz-array-declares-more.npz", zip_archive([axes_member, Member.stored("attributions.npy", good, declared_size=len(good) + (1 << 30))]))
+# An entry that declares the right size and inflates to 1 MB.
+file("npz-array-inflates-more.npz", zip_archive([axes_member, Member.deflated("attributions.npy", good + bytes(1 << 20), declared_size=len(good))]))
+# An entry whose data stops short of what it declares.
+file("npz-array-inflates-less.npz", zip_archive([axes_member, Member.deflated("attributions.npy", good[:-8], declared_size=len(good))]))
+# A CRC-32 that does not match the data.
+file("npz-array-bad-crc.npz", zip_archive([axes_member, Member.stored("attributions.npy", good, crc=zlib.crc32(good) ^ 1)]))
+# A header length of 4 GiB - 1 in a version 2.0 member.
+file("npz-array-header-4gib.npz", zip_archive([axes_member, Member.stored("attributions.npy", b"\x93NUMPY\x02\x00\xff\xff\xff\xff{}")]))
+# The nested header inside an archive.
+file("npz-deep-shape.npz", zip_archive([axes_member, Member.deflated("attributions.npy", npy_v2("{'descr': '<f4', 'fortran_order': False, 'shape': " + "(" * 200000 + ")" * 200000 + ", }"))]))

@@ -59,8 +59,10 @@ struct NPZSource: AttributionSource {
             }
             axes = try Axes.parse(data, file: beside)
         }
-        let array = try archive.array(named: arrayName)
-        try check(array, against: axes, arrayName: "\(path) (member \(arrayName))", axesName: "axes")
+        // The shape is checked against the axes from the member's header, before its data is inflated.
+        let array = try archive.array(named: arrayName) { header in
+            try check(shape: header.shape, against: axes, arrayName: "\(path) (member \(arrayName))", axesName: "axes")
+        }
         return NPZSource(axes: axes, array: array, archive: archive)
     }
 
@@ -70,10 +72,14 @@ struct NPZSource: AttributionSource {
 
     /// The array's shape must be [checkpoints, coefficients, components] as the axes list them.
     static func check(_ array: NPYArray, against axes: Axes, arrayName: String, axesName: String) throws {
+        try check(shape: array.shape, against: axes, arrayName: arrayName, axesName: axesName)
+    }
+
+    static func check(shape: [Int], against axes: Axes, arrayName: String, axesName: String) throws {
         let expected = [axes.checkpointSteps.count, axes.coefficients.count, axes.components.count]
-        let found = array.shape.count == 2 ? [array.shape[0], 1, array.shape[1]] : array.shape
+        let found = shape.count == 2 ? [shape[0], 1, shape[1]] : shape
         guard found == expected else {
-            throw IngestError(file: arrayName, expected: "shape (\(expected.map(String.init).joined(separator: ", "))) = (checkpoints, coefficients, components) from \(axesName)", found: "shape (\(array.shape.map(String.init).joined(separator: ", ")))")
+            throw IngestError(file: arrayName, expected: "shape (\(expected.map(String.init).joined(separator: ", "))) = (checkpoints, coefficients, components) from \(axesName)", found: "shape (\(shape.map(String.init).joined(separator: ", ")))")
         }
     }
 }

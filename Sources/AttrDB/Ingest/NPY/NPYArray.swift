@@ -27,11 +27,17 @@ public final class NPYArray {
     /// The shape as stored in the file.
     public var shape: [Int] { header.shape }
 
-    public init(path: String) throws {
-        self.path = path
+    public convenience init(path: String) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw IngestError(file: path, message: "cannot open for reading (\(String(cString: strerror(errno))))") }
         defer { close(fd) }
+        try self.init(descriptor: fd, path: path)
+    }
+
+    /// Maps the open file `fd` (which the caller still owns and may close: the mapping outlives it);
+    /// `path` names it in errors.
+    init(descriptor fd: Int32, path: String) throws {
+        self.path = path
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw IngestError(file: path, message: "cannot read its size (\(String(cString: strerror(errno))))") }
         let size = Int(info.st_size)

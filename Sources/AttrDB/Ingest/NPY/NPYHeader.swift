@@ -281,6 +281,11 @@ struct PythonLiteralParser {
     private let file: String
     private let utf8: Bool
     private var position: Int
+    /// How many tuples, lists and dicts enclose the current position, the header dict included.
+    private var depth = 0
+    /// Real headers nest a few levels (a structured dtype's fields); the limit keeps a hostile one
+    /// from recursing until the stack overflows, as 200 000 '(' did.
+    static let maxDepth = 64
 
     init(bytes: UnsafeRawBufferPointer, range: Range<Int>, file: String, utf8: Bool) {
         self.bytes = bytes
@@ -426,7 +431,18 @@ struct PythonLiteralParser {
         return negative ? -value : value
     }
 
+    /// Enters a tuple, list or dict at `position`, refusing one nested too deep.
+    private mutating func nest() throws {
+        guard depth < Self.maxDepth else {
+            throw IngestError(file: file, location: .offset(position),
+                              expected: "values nested at most \(Self.maxDepth) levels deep", found: "a \(Self.maxDepth + 1)th level")
+        }
+        depth += 1
+    }
+
     private mutating func parseSequence(closing: Character) throws -> [Parsed] {
+        try nest()
+        defer { depth -= 1 }
         position += 1
         var items: [Parsed] = []
         while true {
@@ -448,6 +464,8 @@ struct PythonLiteralParser {
     }
 
     private mutating func parseDict() throws -> Value {
+        try nest()
+        defer { depth -= 1 }
         position += 1
         var entries: [(key: String, value: Parsed)] = []
         while true {
