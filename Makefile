@@ -49,23 +49,25 @@ reliability: build test-deps
 # Fuzzing/corpus; a crash leaves its input in .build-fuzz/crashes/ and fails the target. Then a
 # million seeded mutations per reader (.npy, .npz, CSV, JSON lines, axes.json); make test runs 2 000.
 # The harnesses are a package of their own so no fuzzer flag reaches the library's targets; lld
-# (shipped with the toolchain) links them, as gold fails on libFuzzer's archive.
+# (shipped with the toolchain) links them, as gold fails on libFuzzer's archive; a debug build (so
+# -enable-testing and every runtime check) optimized with -O runs about twice as many inputs.
 FUZZ_SECONDS ?= 60
 fuzz: test-deps
-	$(SWIFT) build --package-path Fuzzing --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing -Xswiftc -use-ld=lld
+	$(SWIFT) build --package-path Fuzzing --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing -Xswiftc -use-ld=lld -Xswiftc -O
 	python3 Fuzzing/seeds.py .build-fuzz/seeds
 	Fuzzing/run.sh $(FUZZ_SECONDS)
 	$(SWIFT) build --build-tests
 	ATTRDB_FUZZ_ITERATIONS=1000000 $(SWIFT) test --skip-build --filter FuzzTests
 
-# The test suite under the address sanitizer, then under the thread sanitizer, each in its own
-# scratch path so neither instrumented build replaces the plain one. Clean = no sanitizer report
-# (a report fails the test that triggered it; halt_on_error makes sure of it).
+# The test suite under the address sanitizer (with LeakSanitizer), then under the thread
+# sanitizer, each in its own scratch path so neither instrumented build replaces the plain one.
+# Clean = no report: any report fails the target (ASan stops at the first; TSan reports them all,
+# then exits nonzero). Leak suppressions (Tests/sanitizers/lsan.supp) are the toolchain's only.
 sanitize: test-deps
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
-	ASAN_OPTIONS=halt_on_error=1:detect_leaks=0 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/sanitizers/lsan.supp:print_suppressions=0 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
-	TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
 
 bench: build test-deps
 	@command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }

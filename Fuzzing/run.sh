@@ -13,6 +13,10 @@ declare -A binary=([npy-header]=FuzzNPYHeader [npy]=FuzzNPY [npz]=FuzzNPZ [csv]=
                    [json]=FuzzJSON [axes]=FuzzAxes [gzip]=FuzzGzip)
 # Inputs large enough for every seed; larger ones only slow each run without reaching new code.
 declare -A maxlen=([npy-header]=4096 [npy]=8192 [npz]=8192 [csv]=4096 [jsonl]=4096 [json]=4096 [axes]=8192 [gzip]=4096)
+# ZIPFoundation's Archive(url:), which NPZArchive opens every archive with, leaks the C string of the
+# path (FileManager.fileSystemRepresentation, never freed: about 40 bytes an archive). Until that is
+# fixed, leak detection would stop the npz harness at its first input and fuzz nothing.
+declare -A extra=([npz]=-detect_leaks=0)
 harnesses=("$@")
 [ ${#harnesses[@]} -eq 0 ] && harnesses=(npy-header npy npz csv jsonl json axes gzip)
 mkdir -p .build-fuzz/crashes .build-fuzz/logs
@@ -22,7 +26,7 @@ for h in "${harnesses[@]}"; do
     log=".build-fuzz/logs/$h.log"
     "$bin/${binary[$h]}" ".build-fuzz/corpus/$h" ".build-fuzz/seeds/$h" \
         -max_total_time="$seconds" -max_len="${maxlen[$h]}" -timeout=10 -rss_limit_mb=2048 \
-        -use_value_profile=1 -print_final_stats=1 -artifact_prefix=".build-fuzz/crashes/$h-" >"$log" 2>&1
+        -use_value_profile=1 -print_final_stats=1 ${extra[$h]:-} -artifact_prefix=".build-fuzz/crashes/$h-" >"$log" 2>&1
     status=$?
     # The last status line: executions, coverage (cov: edges, ft: features), corpus size.
     last=$(grep -E '^#[0-9]+' "$log" | tail -1)
