@@ -6,11 +6,11 @@ BIN := .build/release/attrdb
 
 .PHONY: deps test-deps build demo test reliability fuzz sanitize bench schema clean
 
-# The system SQLite headers and library, through pkg-config (Debian: libsqlite3-dev).
+# The system SQLite and zlib headers and libraries, through pkg-config (Debian: libsqlite3-dev, zlib1g-dev).
 deps:
-	@pkg-config --exists sqlite3 2>/dev/null || { \
-	  echo "installing libsqlite3-dev"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsqlite3-dev pkg-config; }
+	@pkg-config --exists sqlite3 zlib 2>/dev/null || { \
+	  echo "installing libsqlite3-dev zlib1g-dev"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsqlite3-dev zlib1g-dev pkg-config; }
 
 # Independent oracles for the tests: numpy, scipy, pyarrow and duckdb from PyPI; librsvg and Chromium
 # to render the plots and the report.

@@ -20,10 +20,18 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // The system zlib (Debian: zlib1g-dev): gzip members, their CRC-32 and length trailers. Not
+        // "CZlib": ZIPFoundation defines a module of that name on Linux.
+        .systemLibrary(
+            name: "CSystemZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(
             name: "AttrDB",
             dependencies: [
                 "CSQLite",
+                "CSystemZlib",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]

@@ -104,6 +104,36 @@ with zipfile.ZipFile(buffer, "w") as z:
     z.writestr("axes.npy", npy_bytes(np.array(json.dumps(axes))))
 file("npz-truncated-member.npz", buffer.getvalue())
 file("unknown-extension.xlsx", "not a format attrdb reads\n")
+# gzip: a cut member, a wrong CRC-32 or length trailer, bytes after the last member, a cut second member.
+tiny = (header + "".join(f"{s},{c},{p},0,attn_head,{s * c + i / 8}\n" for s in (10, 20) for c in (-1.0, 1.0)
+                         for i, p in enumerate(("L0H0", "L0H1")))).encode()
+gz = gzip.compress(tiny, mtime=0)
+file("gzip-truncated.csv.gz", gz[:len(gz) // 2])
+file("gzip-bad-crc.csv.gz", gz[:-8] + bytes([gz[-8] ^ 1]) + gz[-7:])
+file("gzip-bad-length.csv.gz", gz[:-4] + bytes([gz[-4] ^ 1]) + gz[-3:])
+file("gzip-trailing-garbage.csv.gz", gz + b"garbage")
+rows = tiny.splitlines(keepends=True)
+file("gzip-second-member-truncated.csv.gz", gzip.compress(b"".join(rows[:5]), mtime=0) + gzip.compress(b"".join(rows[5:]), mtime=0)[:-3])
+file("gzip-header-only.csv.gz", gz[:10])
+# Text that is not what it seems: invalid UTF-8 and NUL in labels, hexadecimal numbers, values past
+# float32's range, duplicate coefficients in axes.json.
+def jsonl(label="L0H0", value="1.5"):
+    return '{"checkpoint_step": 1, "component": "%s", "value": %s}\n' % (label, value)
+file("csv-not-utf8-label.csv", header.encode() + b"10,0,L0H\xff,0,attn_head,1\n")
+file("tsv-not-utf8-label.tsv", header.replace(",", "\t").encode() + b"10\t0\tL0H\xff\t0\tattn_head\t1\n")
+file("jsonl-not-utf8-label.jsonl", jsonl().encode().replace(b"L0H0", b"L0H\xc3"))
+file("csv-nul-label.csv", header + "10,0,L0\0H0,0,attn_head,1\n")
+file("tsv-nul-label.tsv", header.replace(",", "\t") + "10\t0\tL0\0H0\t0\tattn_head\t1\n")
+file("jsonl-nul-label.jsonl", jsonl(label="L0\\u0000H0"))
+folder("axes-nul-label", axes_obj=with_axes(components=axes["components"][:1] + [dict(axes["components"][1], label="L0\0H1")] + axes["components"][2:]))
+file("csv-hex-value.csv", header + "10,0,L0H0,0,attn_head,0x10\n")
+file("tsv-hex-coefficient.tsv", header.replace(",", "\t") + "10\t0x1p3\tL0H0\t0\tattn_head\t1\n")
+file("jsonl-hex-string-value.jsonl", jsonl(value='"0x10"'))
+file("csv-float32-overflow.csv", header + "10,0,L0H0,0,attn_head,3.4028236e38\n")
+file("tsv-float32-overflow.tsv", header.replace(",", "\t") + "10\t0\tL0H0\t0\tattn_head\t-1e39\n")
+file("jsonl-float32-overflow.jsonl", jsonl(value="3.4028236e38"))
+file("csv-double-overflow.csv", header + "10,0,L0H0,0,attn_head,1e400\n")
+folder("axes-duplicate-coefficient", axes_obj=with_axes(coefficients=[-1.0, 0.0, -1.0]))
 print(len(os.listdir(OUT)), "corpus entries in", OUT)
 
 

@@ -69,8 +69,19 @@ public struct Axes: Equatable, Sendable {
         if let bad = coefficients.firstIndex(where: { !$0.isFinite }) {
             throw IngestError(file: file, location: .key("coefficients[\(bad)]"), expected: "a finite coefficient", found: "\(coefficients[bad])")
         }
+        // A second equal coefficient could never be selected: `--coefficient` finds the first.
+        var seenCoefficients: [Double: Int] = [:]
+        for (index, coefficient) in coefficients.enumerated() {
+            if let first = seenCoefficients[coefficient] {
+                throw IngestError(file: file, location: .key("coefficients[\(index)]"), expected: "distinct coefficients", found: "\(coefficient) again (first at index \(first))")
+            }
+            seenCoefficients[coefficient] = index
+        }
         var seenLabels: [String: Int] = [:]
         for (index, component) in components.enumerated() {
+            if let nul = LabelText.withNUL(component.label) {
+                throw IngestError(file: file, location: .key("components[\(index)].label"), expected: "a component label without NUL characters", found: nul)
+            }
             if let first = seenLabels.updateValue(index, forKey: component.label) {
                 throw IngestError(file: file, location: .key("components[\(index)].label"), expected: "distinct component labels", found: "'\(component.label)' again (first at index \(first))")
             }
@@ -149,32 +160,9 @@ public struct Axes: Equatable, Sendable {
         return (nsError.userInfo["NSDebugDescription"] as? String) ?? nsError.localizedDescription
     }
 
-    /// The offset of the first byte that starts an invalid UTF-8 sequence, or nil. Written out
-    /// (RFC 3629's table) because the standard library's decoder reads ahead and so cannot say
-    /// exactly where a sequence went wrong.
+    /// The offset of the first byte that starts an invalid UTF-8 sequence, or nil.
     static func invalidUTF8Offset(_ data: Data) -> Int? {
-        data.withUnsafeBytes { bytes -> Int? in
-            var i = 0
-            while i < bytes.count {
-                let lead = bytes[i]
-                if lead < 0x80 { i += 1; continue }
-                let length: Int, low: UInt8, high: UInt8
-                switch lead {
-                case 0xC2...0xDF: (length, low, high) = (2, 0x80, 0xBF)
-                case 0xE0: (length, low, high) = (3, 0xA0, 0xBF)
-                case 0xE1...0xEC, 0xEE...0xEF: (length, low, high) = (3, 0x80, 0xBF)
-                case 0xED: (length, low, high) = (3, 0x80, 0x9F)
-                case 0xF0: (length, low, high) = (4, 0x90, 0xBF)
-                case 0xF1...0xF3: (length, low, high) = (4, 0x80, 0xBF)
-                case 0xF4: (length, low, high) = (4, 0x80, 0x8F)
-                default: return i
-                }
-                guard i + length <= bytes.count, (low...high).contains(bytes[i + 1]) else { return i }
-                for k in 2..<length where !(0x80...0xBF).contains(bytes[i + k]) { return i }
-                i += length
-            }
-            return nil
-        }
+        data.withUnsafeBytes { UTF8Validation.invalidOffset($0) }
     }
 }
 

@@ -1,81 +1,72 @@
 import Foundation
-import ZIPFoundation
 
-/// Bytes from a file or standard input, in chunks, gunzipped when they start with gzip's magic.
+/// Bytes from a file or standard input, in chunks, gunzipped (every member, trailers checked) when
+/// they start with gzip's magic or the file is named `.gz`.
 enum ByteSource {
     static let chunkSize = 1 << 20
 
     /// Calls `consume` with successive chunks of `path` ("-" for standard input).
     static func read(path: String, _ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
-        let handle: FileHandle
+        let descriptor: Int32
         if path == "-" {
-            handle = FileHandle.standardInput
+            descriptor = STDIN_FILENO
         } else {
-            guard let opened = FileHandle(forReadingAtPath: path) else {
+            descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else {
                 throw IngestError(file: path, message: "cannot open for reading (\(String(cString: strerror(errno))))")
             }
-            handle = opened
         }
-        defer { if path != "-" { try? handle.close() } }
-        var first = try handle.read(upToCount: chunkSize) ?? Data()
-        if first.count >= 2 && first[first.startIndex] == 0x1F && first[first.startIndex + 1] == 0x8B {
-            try gunzip(path: path, first: first, handle: handle, consume)
+        defer { if path != "-" { close(descriptor) } }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer { buffer.deallocate() }
+        var offset = 0
+        /// The next chunk (empty at end of input), read with one reused buffer.
+        func next() throws -> UnsafeRawBufferPointer {
+            while true {
+                let count = Foundation.read(descriptor, buffer.baseAddress, chunkSize)
+                if count >= 0 {
+                    offset += count
+                    return UnsafeRawBufferPointer(rebasing: buffer[..<count])
+                }
+                if errno == EINTR { continue }
+                throw IngestError(file: path, location: .offset(offset), message: "cannot read (\(String(cString: strerror(errno))))")
+            }
+        }
+        var chunk = try next()
+        // A file named .gz must be gzip: anything else (even a lone 0x1f) is refused by the reader.
+        if path.lowercased().hasSuffix(".gz") {
+            try gunzip(try GzipStream(file: path), first: chunk, next: next, consume)
             return
         }
-        while !first.isEmpty {
-            try first.withUnsafeBytes(consume)
-            first = try handle.read(upToCount: chunkSize) ?? Data()
+        // A one-byte first read cannot show the magic: read on until two bytes are known.
+        if chunk.count == 1 {
+            let first = chunk[0]
+            let second = try next()
+            if first == 0x1F && second.first == 0x8B {
+                let gzip = try GzipStream(file: path)
+                try withUnsafeBytes(of: first) { try gzip.feed($0, consume) }
+                try gunzip(gzip, first: second, next: next, consume)
+                return
+            }
+            try withUnsafeBytes(of: first) { try consume($0) }
+            chunk = second
+        } else if chunk.count >= 2 && chunk[0] == 0x1F && chunk[1] == 0x8B {
+            try gunzip(try GzipStream(file: path), first: chunk, next: next, consume)
+            return
+        }
+        while !chunk.isEmpty {
+            try consume(chunk)
+            chunk = try next()
         }
     }
 
-    /// Inflates a gzip stream (RFC 1952): a header, raw deflate data, then CRC-32 and length.
-    private static func gunzip(path: String, first: Data, handle: FileHandle, _ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
-        var pending = first
-        func need(_ count: Int) throws {
-            while pending.count < count {
-                guard let more = try handle.read(upToCount: chunkSize), !more.isEmpty else {
-                    throw IngestError(file: path, location: .offset(pending.count), expected: "a complete gzip header", found: "end of file")
-                }
-                pending.append(more)
-            }
+    private static func gunzip(_ gzip: GzipStream, first: UnsafeRawBufferPointer, next: () throws -> UnsafeRawBufferPointer,
+                               _ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
+        var chunk = first
+        while !chunk.isEmpty {
+            try gzip.feed(chunk, consume)
+            chunk = try next()
         }
-        try need(10)
-        let bytes = [UInt8](pending.prefix(10))
-        guard bytes[2] == 8 else {
-            throw IngestError(file: path, location: .offset(2), expected: "gzip compression method 8 (deflate)", found: "\(bytes[2])")
-        }
-        let flags = bytes[3]
-        var offset = 10
-        if flags & 0x04 != 0 {
-            try need(offset + 2)
-            let extra = Int(pending[pending.startIndex + offset]) | Int(pending[pending.startIndex + offset + 1]) << 8
-            offset += 2 + extra
-        }
-        for flag: UInt8 in [0x08, 0x10] where flags & flag != 0 {  // file name, comment: NUL-terminated
-            while true {
-                try need(offset + 1)
-                offset += 1
-                if pending[pending.startIndex + offset - 1] == 0 { break }
-            }
-        }
-        if flags & 0x02 != 0 { offset += 2 }
-        try need(offset)
-        var buffer = Data(pending.dropFirst(offset))
-        var consumed: Int64 = 0
-        do {
-            _ = try Data.decompress(size: Int64.max, bufferSize: chunkSize, skipCRC32: true, provider: { _, size in
-                if buffer.isEmpty { buffer = try handle.read(upToCount: max(size, chunkSize)) ?? Data() }
-                let chunk = buffer.prefix(size)
-                buffer = Data(buffer.dropFirst(chunk.count))
-                consumed += Int64(chunk.count)
-                return Data(chunk)
-            }, consumer: { data in
-                try data.withUnsafeBytes(consume)
-            })
-        } catch let error as IngestError {
-            throw error
-        } catch {
-            throw IngestError(file: path, location: .offset(offset + Int(consumed)), expected: "valid gzip (deflate) data", found: "a corrupt or truncated stream (\(error))")
-        }
+        try gzip.finish()
     }
 }

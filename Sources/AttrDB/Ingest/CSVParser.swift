@@ -1,6 +1,7 @@
 /// A push parser of RFC 4180 records: feed it bytes in chunks of any size, get records of fields
 /// with the line each record started on. Quoted fields may hold delimiters, quotes (doubled) and
-/// line breaks. CRLF and LF both end a record.
+/// line breaks. CRLF and LF both end a record. Fields must be UTF-8: invalid bytes are an error,
+/// never replaced.
 struct CSVParser {
     let delimiter: UInt8
     private(set) var line = 1
@@ -40,9 +41,9 @@ struct CSVParser {
                 else if !fieldStarted { inQuotes = true; fieldStarted = true }
                 else { field.append(byte) }
             case delimiter:
-                endField()
+                try endField()
             case 0x0A, 0x0D:
-                endField()
+                try endField()
                 try endRecord(emit)
                 line += 1
                 recordLine = line
@@ -55,16 +56,27 @@ struct CSVParser {
         }
     }
 
+    /// The line of a record begun but not ended by a line break, or nil: where input that stopped
+    /// mid-record stopped.
+    var partialRecordLine: Int? {
+        inQuotes || fieldStarted || !field.isEmpty || !record.isEmpty ? recordLine : nil
+    }
+
     /// Ends the input: emits a last record that had no final line break.
     mutating func finish(_ emit: ([String], Int) throws -> Void) throws {
         if inQuotes { throw CSVParserError.unterminatedQuote(line: recordLine) }
         if fieldStarted || !field.isEmpty || !record.isEmpty {
-            endField()
+            try endField()
             try endRecord(emit)
         }
     }
 
-    private mutating func endField() {
+    private mutating func endField() throws {
+        // Most fields are ASCII: only those with a high byte need the full check.
+        if field.contains(where: { $0 >= 0x80 }),
+           let bad = field.withUnsafeBytes({ UTF8Validation.invalidOffset($0) }) {
+            throw CSVParserError.invalidUTF8(line: recordLine, field: record.count, byte: field[bad])
+        }
         record.append(String(decoding: field, as: UTF8.self))
         field.removeAll(keepingCapacity: true)
         fieldStarted = false
@@ -81,4 +93,6 @@ struct CSVParser {
 
 enum CSVParserError: Error {
     case unterminatedQuote(line: Int)
+    /// `field` counts from 0.
+    case invalidUTF8(line: Int, field: Int, byte: UInt8)
 }

@@ -24,9 +24,24 @@ struct CSVReader {
         func double(_ column: String) throws -> Double {
             let text = self.text(column) ?? ""
             guard let value = CSVReader.number(text) else {
-                throw IngestError(file: file, location: .lineColumn(line: line, column: column), expected: "a number", found: text.isEmpty ? "an empty field" : "'\(text.prefix(40))'")
+                let hex = DecimalText.looksHexadecimal(text) ? " (hexadecimal: only decimal numbers are read)" : ""
+                throw IngestError(file: file, location: .lineColumn(line: line, column: column), expected: "a number", found: text.isEmpty ? "an empty field" : "'\(text.prefix(40))'\(hex)")
             }
             return value
+        }
+
+        /// A float32 value: a decimal number past float32's range is an error, not ±Inf.
+        func float(_ column: String) throws -> Float {
+            let value = try double(column)
+            let single = Float(value)
+            if !single.isFinite && !value.isNaN {
+                var text = self.text(column) ?? ""
+                if text.withUTF8({ DecimalText.isDecimal(DecimalText.trimmed(UnsafeRawBufferPointer($0))) }) {
+                    throw IngestError(file: file, location: .lineColumn(line: line, column: column), expected: "a finite float32 value",
+                                      found: "\(text.trimmingCharacters(in: .whitespaces).prefix(40)) (out of float32 range)")
+                }
+            }
+            return single
         }
 
         func optionalDouble(_ column: String) throws -> Double? {
@@ -72,27 +87,27 @@ struct CSVReader {
         }
         do {
             try ByteSource.read(path: path) { try parser.feed($0, emit) }
+            // A file may end its last line without a line break; a stream that does was cut off by
+            // its writer (killed mid-write), and its last number may be cut short too.
+            if path == "-", let line = parser.partialRecordLine {
+                throw IngestError(file: path, location: .line(line), expected: "a line break ending the last record", found: "end of input (standard input stopped mid-record)")
+            }
             try parser.finish(emit)
         } catch CSVParserError.unterminatedQuote(let line) {
             throw IngestError(file: path, location: .line(line), expected: "a closing quote", found: "end of file")
+        } catch CSVParserError.invalidUTF8(let line, let field, let byte) {
+            let location: IngestError.Location = header.map { field < $0.names.count ? .lineColumn(line: line, column: $0.names[field]) : .line(line) } ?? .line(line)
+            throw IngestError(file: path, location: location, expected: "UTF-8 text", found: UTF8Validation.describe(byte))
         }
         guard let header else { throw IngestError(file: path, expected: "a header line", found: "an empty file") }
         if rows == 0 { throw IngestError(file: path, location: .line(2), expected: "at least one row after the header", found: "nothing") }
         return header
     }
 
-    /// Parses a number as Python and numpy write it (including nan, inf, -inf).
+    /// Parses a number as Python and numpy write it (including nan, inf, -inf); never hexadecimal.
     static func number(_ text: String) -> Double? {
         var text = text
-        if let value = text.withUTF8({ NumberText.parse(UnsafeRawBufferPointer($0)) }), value.isFinite { return value }
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if let value = Double(trimmed) { return value }
-        switch trimmed.lowercased() {
-        case "nan", "+nan", "-nan": return .nan
-        case "inf", "+inf", "infinity", "+infinity": return .infinity
-        case "-inf", "-infinity": return -.infinity
-        default: return nil
-        }
+        return text.withUTF8 { DecimalText.parse(UnsafeRawBufferPointer($0)) }
     }
 }
 

@@ -23,7 +23,7 @@ enum LongFormReader {
                 throw IngestError(file: path, location: .lineColumn(line: row.line, column: "component"), expected: "a component label", found: "an empty field")
             }
             try table.add(.init(step: try row.int("checkpoint_step"), coefficient: try row.double("coefficient"), label: label,
-                                layer: layerText.isEmpty ? nil : try row.int("layer"), kind: kind, value: Float(try row.double("value"))),
+                                layer: layerText.isEmpty ? nil : try row.int("layer"), kind: kind, value: try row.float("value")),
                           line: row.line)
         }
         return try table.build()
@@ -38,6 +38,10 @@ enum LongFormReader {
         func handle(_ bytes: ArraySlice<UInt8>) throws {
             line += 1
             guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
+            if let bad = bytes.withUnsafeBytes({ UTF8Validation.invalidOffset($0) }) {
+                throw IngestError(file: path, location: .line(line), expected: "UTF-8 text",
+                                  found: UTF8Validation.describe(bytes[bytes.startIndex + bad]) + " (byte \(bad + 1) of the line)")
+            }
             let value: JSONValue
             do { value = try bytes.withUnsafeBytes { try JSONParser.parse($0) } } catch {
                 throw IngestError(file: path, location: .line(line), expected: "a JSON object", found: "text that is not JSON (\(Axes.describe(error)))")
@@ -60,9 +64,16 @@ enum LongFormReader {
             let raw = try field("value")
             let number: Double
             switch raw {
-            case .number(let v): number = v
+            case .number(let v):
+                // A JSON number is always decimal text: past float32's range it is an error, not ±Inf.
+                guard Float(v).isFinite else {
+                    throw IngestError(file: path, location: .lineColumn(line: line, column: "value"), expected: "a finite float32 value", found: "\(v) (out of float32 range)")
+                }
+                number = v
             case .null: number = .nan
             case .string(let text) where CSVReader.number(text) != nil: number = CSVReader.number(text) ?? .nan
+            case .string(let text) where DecimalText.looksHexadecimal(text):
+                throw IngestError(file: path, location: .lineColumn(line: line, column: "value"), expected: "a number", found: "'\(text.prefix(40))' (hexadecimal: only decimal numbers are read)")
             default: throw IngestError(file: path, location: .lineColumn(line: line, column: "value"), expected: "a number", found: raw.kindDescription)
             }
             var coefficient = 0.0
@@ -93,6 +104,11 @@ enum LongFormReader {
                 start = i + 1
             }
             pending.append(contentsOf: chunk[start...])
+        }
+        // A file may end its last line without a line break; a stream that does was cut off by its
+        // writer (killed mid-write).
+        if path == "-" && pending.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) {
+            throw IngestError(file: path, location: .line(line + 1), expected: "a line break ending the last record", found: "end of input (standard input stopped mid-record)")
         }
         if !pending.isEmpty { try handle(pending[...]) }
         return try table.build()

@@ -36,6 +36,9 @@ struct LongFormTable {
                 throw IngestError(file: file, location: .lineColumn(line: line, column: "layer"), expected: "layer \(stored.layer) for \(record.label), as on earlier lines", found: "\(layer)")
             }
         } else {
+            if let nul = LabelText.withNUL(record.label) {
+                throw IngestError(file: file, location: .lineColumn(line: line, column: "component"), expected: "a component label without NUL characters", found: nul)
+            }
             let parsed = Component.parse(label: record.label)
             guard let kind = record.kind ?? parsed?.kind, let layer = record.layer ?? parsed?.layer else {
                 throw IngestError(file: file, location: .lineColumn(line: line, column: "component"), expected: "a TransformerLens label (embed, pos_embed, L{l}H{h}, {l}_mlp_out, L{l}N{n}, bias), or layer and kind columns", found: "'\(record.label)'")
