@@ -17,6 +17,7 @@ declare -A maxlen=([npy-header]=4096 [npy]=8192 [npz]=8192 [csv]=4096 [jsonl]=40
 # path (FileManager.fileSystemRepresentation, never freed: about 40 bytes an archive). Until that is
 # fixed, leak detection would stop the npz harness at its first input and fuzz nothing.
 declare -A extra=([npz]=-detect_leaks=0)
+declare -A asan=([npz]=detect_leaks=0)
 harnesses=("$@")
 [ ${#harnesses[@]} -eq 0 ] && harnesses=(npy-header npy npz csv jsonl json axes gzip)
 mkdir -p .build-fuzz/crashes .build-fuzz/logs
@@ -24,13 +25,13 @@ failed=0
 for h in "${harnesses[@]}"; do
     mkdir -p ".build-fuzz/corpus/$h"
     log=".build-fuzz/logs/$h.log"
-    "$bin/${binary[$h]}" ".build-fuzz/corpus/$h" ".build-fuzz/seeds/$h" \
+    ASAN_OPTIONS="${asan[$h]:-}" "$bin/${binary[$h]}" ".build-fuzz/corpus/$h" ".build-fuzz/seeds/$h" \
         -max_total_time="$seconds" -max_len="${maxlen[$h]}" -timeout=10 -rss_limit_mb=2048 \
         -use_value_profile=1 -print_final_stats=1 ${extra[$h]:-} -artifact_prefix=".build-fuzz/crashes/$h-" >"$log" 2>&1
     status=$?
     # The last status line: executions, coverage (cov: edges, ft: features), corpus size.
     last=$(grep -E '^#[0-9]+' "$log" | tail -1)
-    runs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}')
+    runs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}' | head -1)
     echo "fuzz $h: exit $status, $runs runs in ${seconds} s; last: $last"
     if [ $status -ne 0 ]; then
         failed=1
