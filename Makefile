@@ -4,7 +4,7 @@ DB ?= /tmp/attrdb-demo.sqlite
 EXAMPLE := examples/tl-modadd
 BIN := .build/release/attrdb
 
-.PHONY: deps test-deps build demo test reliability fuzz bench schema clean
+.PHONY: deps test-deps build demo test reliability fuzz sanitize bench schema clean
 
 # The system SQLite and zlib headers and libraries, through pkg-config (Debian: libsqlite3-dev, zlib1g-dev).
 deps:
@@ -51,10 +51,30 @@ reliability: build test-deps
 	$(SWIFT) build --build-tests
 	ATTRDB_CONFLICT_RUNS=1000 $(SWIFT) test --skip-build --filter ConflictRaceCommandTests
 
-# A million mutated inputs per reader (.npy, .npz, CSV, JSON lines, axes.json); make test runs 2 000.
+# Coverage-guided fuzzing: each libFuzzer harness in Fuzzing/ (npy header, npy, npz, CSV, JSON lines,
+# JSON, axes.json, gzip) for FUZZ_SECONDS, under the address sanitizer, seeded from Tests/corpus and
+# Fuzzing/corpus; a crash leaves its input in .build-fuzz/crashes/ and fails the target. Then a
+# million seeded mutations per reader (.npy, .npz, CSV, JSON lines, axes.json); make test runs 2 000.
+# The harnesses are a package of their own so no fuzzer flag reaches the library's targets; lld
+# (shipped with the toolchain) links them, as gold fails on libFuzzer's archive; a debug build (so
+# -enable-testing and every runtime check) optimized with -O: 2–3× the inputs a second of -Onone.
+FUZZ_SECONDS ?= 60
 fuzz: test-deps
+	$(SWIFT) build --package-path Fuzzing --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing -Xswiftc -use-ld=lld -Xswiftc -O
+	python3 Fuzzing/seeds.py .build-fuzz/seeds
+	Fuzzing/run.sh $(FUZZ_SECONDS)
 	$(SWIFT) build --build-tests
 	ATTRDB_FUZZ_ITERATIONS=1000000 $(SWIFT) test --skip-build --filter FuzzTests
+
+# The test suite under the address sanitizer (with LeakSanitizer), then under the thread
+# sanitizer, each in its own scratch path so neither instrumented build replaces the plain one.
+# Clean = no report: any report fails the target (ASan stops at the first; TSan reports them all,
+# then exits nonzero). Leak suppressions (Tests/sanitizers/lsan.supp) are the toolchain's only.
+sanitize: test-deps
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/sanitizers/lsan.supp:print_suppressions=0 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
 
 bench: build test-deps
 	@command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }

@@ -25,16 +25,32 @@ struct AttrDBCommand: ParsableCommand {
         // A reader that goes away (`attrdb sql … | head`) gives EPIPE, a clean stop, not a kill.
         signal(SIGPIPE, SIG_IGN)
         SignalCleanup.install()
+        Foundation.exit(runReportingErrors())
+    }
+
+    /// The exit status, after any message. It returns rather than exits so that nothing of the
+    /// parse is live when the process exits: ArgumentParser's `exit(withError:)` exits from inside
+    /// the catch, and LeakSanitizer (make sanitize) reported the parser's tables as leaked on every
+    /// usage error, turning exit status 64 into 1.
+    private static func runReportingErrors() -> Int32 {
         do {
             var command = try parseAsRoot()
             try command.run()
+            return 0
         } catch is ReaderClosed {
-            Foundation.exit(0)
+            return 0
         } catch let error as UserFacingError {
             Diagnostics.error(error.description)
-            Foundation.exit(error.exitStatus)
+            return error.exitStatus
         } catch {
-            exit(withError: error)
+            // As ArgumentParser's exit(withError:) does: help and --version on standard output with
+            // status 0, anything else on standard error.
+            let status = exitCode(for: error)
+            let text = fullMessage(for: error)
+            if !text.isEmpty {
+                if status == .success { print(text) } else { Diagnostics.write(Diagnostics.visible(text) + "\n") }
+            }
+            return status.rawValue
         }
     }
 }

@@ -187,4 +187,13 @@ file("npz-array-header-4gib.npz", zip_archive([axes_member, Member.stored("attri
 # The nested header inside an archive.
 file("npz-deep-shape.npz", zip_archive([axes_member, Member.deflated("attributions.npy", npy_v2("{'descr': '<f4', 'fortran_order': False, 'shape': " + "(" * 200000 + ")" * 200000 + ", }"))]))
 
+# Found by libFuzzer (make fuzz, the CSV harness) in the old gzip reader (ZIPFoundation's inflate): a
+# deflate stream cut short made zlib read out of bounds (SIGSEGV). The zlib reader decodes what is
+# there, and the CSV reader refuses its second line before the cut is reached.
+file("gzip-fuzz-segv.csv.gz", bytes.fromhex(
+    "1f8b0800000000000200758e4d0ac2301085f79e652c49a9e8115c78871093290dcd1f3a15bcbde92241a775f778dfe3"
+    "e39909cd9c938ba49e84194cc27174c661a492434e714d5ebff101b38b165eda2f7890028eb2000000000000000000000000"
+    "00000000000000000000000000000000000000000000000000137013570102345154136abbb6437f399ddb42a8e0b34a0b95"
+    "5949db01863b5a801fb0ab669c8b19aeda5af77f1ff75de172688bcd633e688fb8c0ae9a712e66b86a6bfd0142c5a97b9b010000"))
+
 print(len(os.listdir(OUT)), "corpus entries in", OUT)
