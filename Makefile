@@ -25,7 +25,7 @@ build: deps
 # The main job on the bundled example: a fresh store, the example ingested, then the runs, the top
 # components and the capacity table (checkpoint × layer) printed.
 demo: build
-	@rm -f $(DB) $(DB)-journal
+	@rm -f $(DB) $(DB)-journal $(DB)-wal $(DB)-shm
 	$(BIN) --db $(DB) ingest $(EXAMPLE) --run modadd
 	$(BIN) --db $(DB) runs --format table
 	$(BIN) --db $(DB) top --run modadd -k 5 --format table
@@ -69,7 +69,8 @@ fuzz: test-deps
 # The test suite under the address sanitizer (with LeakSanitizer), then under the thread
 # sanitizer, each in its own scratch path so neither instrumented build replaces the plain one.
 # Clean = no report: any report fails the target (ASan stops at the first; TSan reports them all,
-# then exits nonzero). Leak suppressions (Tests/sanitizers/lsan.supp) are the toolchain's only.
+# then exits nonzero). Leak suppressions (Tests/sanitizers/lsan.supp): the toolchain's own code and one
+# known leak in ZIPFoundation, each with its reason.
 sanitize: test-deps
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
 	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/sanitizers/lsan.supp:print_suppressions=0 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan

@@ -17,6 +17,14 @@ struct CLI {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let example = repositoryRoot.appendingPathComponent("examples/tl-modadd")
 
+    /// A store in `folder` holding the bundled example as run `run`.
+    static func exampleStore(in folder: TemporaryFolder, run: String = "modadd") throws -> String {
+        let db = folder.path("s.sqlite")
+        let result = try CLI.run(["ingest", example.path, "--run", run, "--db", db])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        return db
+    }
+
     /// Runs python3 with `script`; skips the test when a module it imports is missing.
     static func python(_ script: String, _ arguments: [String]) throws -> String {
         let result = try run(["-c", script] + arguments, executable: URL(fileURLWithPath: "/usr/bin/env"), prefix: ["python3"])

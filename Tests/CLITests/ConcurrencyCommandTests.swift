@@ -3,58 +3,6 @@ import XCTest
 
 /// Readers never make a writer fail; a writer that cannot get the write lock says who holds it.
 final class ConcurrencyCommandTests: XCTestCase {
-    /// A store holding the bundled example as run `modadd`.
-    private func exampleStore(_ folder: TemporaryFolder) throws -> String {
-        let db = folder.path("s.sqlite")
-        let result = try CLI.run(["ingest", CLI.example.path, "--run", "modadd", "--db", db])
-        XCTAssertEqual(result.status, 0, result.stderr)
-        return db
-    }
-
-    /// A python3 process running `script` with the store path; its standard input and output are
-    /// pipes the test speaks through, a line at a time.
-    private final class PythonPeer {
-        let process = Process()
-        private let input = Pipe(), output = Pipe(), errors = Pipe()
-        private var buffer = Data()
-
-        init(_ script: String, store: String) throws {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-c", script, store]
-            process.standardInput = input
-            process.standardOutput = output
-            process.standardError = errors
-            try process.run()
-        }
-
-        /// The next line the script prints (blocks until it does).
-        func line() -> String {
-            let handle = output.fileHandleForReading
-            while !buffer.contains(UInt8(ascii: "\n")) {
-                let chunk = handle.availableData
-                if chunk.isEmpty { break }
-                buffer.append(chunk)
-            }
-            guard let end = buffer.firstIndex(of: UInt8(ascii: "\n")) else {
-                let rest = String(decoding: buffer, as: UTF8.self)
-                buffer.removeAll()
-                return rest + " [stderr: " + String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) + "]"
-            }
-            let text = String(decoding: buffer[buffer.startIndex..<end], as: UTF8.self)
-            buffer.removeSubrange(buffer.startIndex...end)
-            return text
-        }
-
-        func send(_ text: String) {
-            input.fileHandleForWriting.write(Data((text + "\n").utf8))
-        }
-
-        deinit {
-            if process.isRunning { process.terminate() }
-            process.waitUntilExit()
-        }
-    }
-
     /// Holds a read transaction open — a notebook's `BEGIN; SELECT …`, then thinking — and
     /// prints the checkpoint count it sees before and after the test says "go", and after it ends
     /// the transaction.
@@ -72,7 +20,7 @@ final class ConcurrencyCommandTests: XCTestCase {
     func testAnIngestSucceedsBesideANotebookHoldingAReadTransaction() throws {
         try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "python3 needed")
         let folder = try TemporaryFolder()
-        let db = try exampleStore(folder)
+        let db = try CLI.exampleStore(in: folder)
         let reader = try PythonPeer(Self.notebook, store: db)
         let before = reader.line()
         let checkpoints = try XCTUnwrap(Int(before), before)
@@ -92,7 +40,7 @@ final class ConcurrencyCommandTests: XCTestCase {
 
     func testAnIngestSucceedsWhileALongSQLQueryRuns() throws {
         let folder = try TemporaryFolder()
-        let db = try exampleStore(folder)
+        let db = try CLI.exampleStore(in: folder)
         let checkpoints = try CLI.run(["sql", "SELECT count(*) FROM checkpoint", "--db", db, "--format", "csv", "--no-headers"]).stdout
         // Reads a table, then counts without end: a query that holds its read transaction until killed.
         let query = Process()
@@ -130,7 +78,7 @@ final class ConcurrencyCommandTests: XCTestCase {
     func testAWriterThatCannotGetTheLockNamesItsHolderAndExits2() throws {
         try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "python3 needed")
         let folder = try TemporaryFolder()
-        let db = try exampleStore(folder)
+        let db = try CLI.exampleStore(in: folder)
         let before = try Data(contentsOf: URL(fileURLWithPath: db))
         let holder = try PythonPeer(Self.writer, store: db)
         let pid = holder.line()
@@ -157,7 +105,7 @@ final class ConcurrencyCommandTests: XCTestCase {
 
     func testABadBusyTimeoutIsAUsageError() throws {
         let folder = try TemporaryFolder()
-        let db = try exampleStore(folder)
+        let db = try CLI.exampleStore(in: folder)
         for value in ["-1", "nan", "1e9"] {
             let result = try CLI.run(["runs", "--db", db, "--busy-timeout=\(value)"])
             XCTAssertEqual(result.status, 64, value)

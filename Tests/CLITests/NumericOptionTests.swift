@@ -4,16 +4,9 @@ import XCTest
 /// Options that take numbers take negative numbers as typed (`--coef -0.5`, not only `--coef=-0.5`),
 /// and refuse, with a usage error that says why, the negative values that mean nothing.
 final class NumericOptionTests: XCTestCase {
-    private static func exampleStore(_ folder: TemporaryFolder) throws -> String {
-        let db = folder.path("s.sqlite")
-        let result = try CLI.run(["ingest", CLI.example.path, "--run", "m", "--db", db])
-        XCTAssertEqual(result.status, 0, result.stderr)
-        return db
-    }
-
     func testNegativeValuesAreTakenAsSeparateArguments() throws {
         let folder = try TemporaryFolder()
-        let db = try Self.exampleStore(folder)
+        let db = try CLI.exampleStore(in: folder, run: "m")
         let pairs: [([String], [String])] = [
             (["top", "--coef", "-0.5"], ["top", "--coef=-0.5"]),
             (["capacity", "--coef", "-5:5"], ["capacity", "--coef=-5:5"]),
@@ -44,7 +37,7 @@ final class NumericOptionTests: XCTestCase {
 
     func testNegativeValuesThatMeanNothingAreUsageErrorsThatSayWhy() throws {
         let folder = try TemporaryFolder()
-        let db = try Self.exampleStore(folder)
+        let db = try CLI.exampleStore(in: folder, run: "m")
         let svg = folder.path("p.svg"), html = folder.path("r.html")
         let cases: [([String], String)] = [
             (["top", "-k", "-3"], "-k takes a positive number"),

@@ -2,16 +2,9 @@ import Foundation
 import XCTest
 
 final class QueryCommandTests: XCTestCase {
-    private static func exampleStore(_ folder: TemporaryFolder) throws -> String {
-        let db = folder.path("s.sqlite")
-        let result = try CLI.run(["ingest", CLI.example.path, "--run", "modadd", "--db", db])
-        XCTAssertEqual(result.status, 0, result.stderr)
-        return db
-    }
-
     func testEveryQueryCommandPrintsItsColumns() throws {
         let folder = try TemporaryFolder()
-        let db = try Self.exampleStore(folder)
+        let db = try CLI.exampleStore(in: folder)
         let cases: [([String], String)] = [
             (["capacity"], "checkpoint_step,layer,mass,share"),
             (["capacity", "--by", "kind"], "checkpoint_step,kind,mass,share"),
@@ -48,7 +41,7 @@ final class QueryCommandTests: XCTestCase {
 
     func testUnknownNamesListTheClosest() throws {
         let folder = try TemporaryFolder()
-        let db = try Self.exampleStore(folder)
+        let db = try CLI.exampleStore(in: folder)
         let cases: [([String], String)] = [
             (["capacity", "--run", "modad"], "attrdb: no run named 'modad'; closest: 'modadd'\n"),
             (["capacity", "--run", "modadd", "--scan", "defualt"], "attrdb: no scan 'defualt'; closest: 'default'\n"),
@@ -65,7 +58,7 @@ final class QueryCommandTests: XCTestCase {
 
     func testSQLRefusesWritesAndLeavesTheStoreUnchanged() throws {
         let folder = try TemporaryFolder()
-        let db = try Self.exampleStore(folder)
+        let db = try CLI.exampleStore(in: folder)
         let before = try Data(contentsOf: URL(fileURLWithPath: db))
         for statement in ["INSERT INTO metric (name) VALUES ('x')", "UPDATE run SET name = 'x'", "DELETE FROM attribution",
                           "DROP TABLE run", "ATTACH '\(folder.path("other.db"))' AS other", "PRAGMA user_version = 7",

@@ -3,12 +3,6 @@ import Foundation
 import XCTest
 
 final class ReliabilityCommandTests: XCTestCase {
-    private func exampleStore(_ folder: TemporaryFolder) throws -> String {
-        let db = folder.path("s.sqlite")
-        XCTAssertEqual(try CLI.run(["ingest", CLI.example.path, "--run", "modadd", "--db", db]).status, 0)
-        return db
-    }
-
     /// A generated scan large enough that an ingest takes a while.
     private func bigScan(_ folder: TemporaryFolder) throws -> String {
         let path = folder.path("big")
@@ -23,7 +17,7 @@ final class ReliabilityCommandTests: XCTestCase {
 
     func testCheckPassesOnAGoodStoreAndListsProblemsOnABadOne() throws {
         let folder = try TemporaryFolder()
-        let db = try exampleStore(folder)
+        let db = try CLI.exampleStore(in: folder)
         let good = try CLI.run(["check", "--db", db, "--format", "csv"])
         XCTAssertEqual(good.status, 0, good.stdout + good.stderr)
         XCTAssertTrue(good.stdout.split(separator: "\n").dropFirst().allSatisfy { $0.contains(",ok,") }, good.stdout)
@@ -43,7 +37,7 @@ final class ReliabilityCommandTests: XCTestCase {
 
     func testBackupIsConsistentEvenDuringAnIngest() throws {
         let folder = try TemporaryFolder()
-        let db = try exampleStore(folder)
+        let db = try CLI.exampleStore(in: folder)
         let big = try bigScan(folder)
         let writer = Process()
         writer.executableURL = CLI.binary
@@ -67,7 +61,7 @@ final class ReliabilityCommandTests: XCTestCase {
 
     func testAKilledIngestIsRolledBackByTheNextCommand() throws {
         let folder = try TemporaryFolder()
-        let db = try exampleStore(folder)
+        let db = try CLI.exampleStore(in: folder)
         let big = try bigScan(folder)
         let before = try CLI.run(["export", "values", "--run", "modadd", "--db", db, "--format", "csv"]).stdout
         let writer = Process()
@@ -88,7 +82,7 @@ final class ReliabilityCommandTests: XCTestCase {
 
     func testCorruptedStoresGiveAClearErrorNotACrash() throws {
         let folder = try TemporaryFolder()
-        let db = try exampleStore(folder)
+        let db = try CLI.exampleStore(in: folder)
         let bytes = try Data(contentsOf: URL(fileURLWithPath: db))
         let flippedHeader = folder.path("header.sqlite"), truncated = folder.path("truncated.sqlite"), flippedPage = folder.path("page.sqlite")
         var header = bytes

@@ -4,16 +4,9 @@ import XCTest
 /// A selection that cannot select — reversed, empty, not a finite number — is a usage error (64)
 /// that says why, never a header over no rows (or rows of NaN shares) with exit 0.
 final class SelectionErrorTests: XCTestCase {
-    private static func exampleStore(_ folder: TemporaryFolder) throws -> String {
-        let db = folder.path("s.sqlite")
-        let result = try CLI.run(["ingest", CLI.example.path, "--run", "m", "--db", db])
-        XCTAssertEqual(result.status, 0, result.stderr)
-        return db
-    }
-
     func testSelectionsThatCannotSelectAreUsageErrors() throws {
         let folder = try TemporaryFolder()
-        let db = try Self.exampleStore(folder)
+        let db = try CLI.exampleStore(in: folder, run: "m")
         let html = folder.path("r.html")
         let cases: [([String], String)] = [
             (["capacity", "--checkpoint", "200:100"], "--checkpoint '200:100': the range is reversed (200 > 100); write the lower step first: 100:200"),
@@ -57,7 +50,7 @@ final class SelectionErrorTests: XCTestCase {
     /// A value far outside the grid takes the grid's nearest end, not the far one.
     func testAFarCoefficientTakesTheNearestEndOfTheGrid() throws {
         let folder = try TemporaryFolder()
-        let db = try Self.exampleStore(folder)
+        let db = try CLI.exampleStore(in: folder, run: "m")
         for (typed, selected) in [("1e20", "10.0"), ("-1e20", "-10.0"), ("1e300", "10.0"), ("11", "10.0"), ("-0.0787", "-0.07874015748031482")] {
             let result = try CLI.run(["top", "-k", "1", "--coef", typed, "--run", "m", "--db", db, "--format", "csv", "--no-headers"])
             XCTAssertEqual(result.status, 0, result.stderr)
