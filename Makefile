@@ -71,11 +71,15 @@ fuzz: test-deps
 # Clean = no report: any report fails the target (ASan stops at the first; TSan reports them all,
 # then exits nonzero). Leak suppressions (Tests/sanitizers/lsan.supp): the toolchain's own code and one
 # known leak in ZIPFoundation, each with its reason.
+# ThreadSanitizer's runtime cannot start under a file-size limit of a few KB (even `attrdb --help`
+# dies with SIGBUS reading its own mappings), so the one test that runs attrdb under `ulimit -f 8`
+# is left out of the TSan run; it runs in make test and under ASan.
+TSAN_SKIP := OutputSafetyCommandTests.testAFailedExportLeavesTheOldFileAsItWasAndNothingBeside
 sanitize: test-deps
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
 	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/sanitizers/lsan.supp:print_suppressions=0 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
-	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --skip $(TSAN_SKIP)
 
 bench: build test-deps
 	@command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }
