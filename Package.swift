@@ -33,8 +33,9 @@ let package = Package(
                 "CSQLite",
                 "CSystemZlib",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-            ],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            ]
+            // No unsafe flags (they would make the package unusable as a versioned dependency): the
+            // release build is plain -O; the hot loops avoid bounds checks through unsafe buffers.
         ),
         .executableTarget(
             name: "attrdb",
