@@ -19,7 +19,7 @@ let package = Package(
         // libFuzzer's driver, called from each harness's main (SwiftPM gives executables a main of
         // their own, so libFuzzer's cannot be the one).
         .systemLibrary(name: "CLibFuzzer", path: "Sources/CLibFuzzer"),
-        .target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], path: "Sources/FuzzSupport"),
+        .target(name: "FuzzSupport", dependencies: ["CLibFuzzer", .product(name: "AttrDB", package: library.lastPathComponent.lowercased())], path: "Sources/FuzzSupport"),
     ] + harnesses.map { name in
         .executableTarget(name: name, dependencies: ["FuzzSupport", .product(name: "AttrDB", package: library.lastPathComponent.lowercased())], path: "Sources/\(name)")
     },
