@@ -11,15 +11,23 @@ extension Store {
         if !folder.isEmpty && !FileManager.default.fileExists(atPath: folder) {
             throw StoreError.missingFolder(path: destination, folder: folder)
         }
-        let partial = destination + ".partial-\(getpid())"
-        defer { try? FileManager.default.removeItem(atPath: partial) }
+        // Written beside its target as every output is (AtomicFile's naming, removed on SIGINT/SIGTERM
+        // too), then renamed over it: the destination is the old file or the whole copy, never a part.
+        let partial = AtomicFile.temporaryName(beside: destination)
+        PendingOutputs.add(partial)
+        defer {
+            unlink(partial)
+            PendingOutputs.remove(partial)
+        }
         do {
             let target = try Connection(path: partial, access: .readWrite(create: true), vfs: vfs)
             try connection.backup(to: target)
         } catch let error as SQLiteError {
             throw Store.translate(error, path: destination)
         }
-        if replace { try? FileManager.default.removeItem(atPath: destination) }
-        try FileManager.default.moveItem(atPath: partial, toPath: destination)
+        guard rename(partial, destination) == 0 else {
+            throw OutputFileError.writeFailed(path: destination, reason: OutputFileError.reason(errno), previous: FileManager.default.fileExists(atPath: destination) ? .file : .nothing)
+        }
+        AtomicFile.syncFolder(of: destination)
     }
 }
