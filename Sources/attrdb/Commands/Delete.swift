@@ -19,7 +19,7 @@ struct Delete: ParsableCommand {
             guard isatty(0) == 1 else {
                 throw ValidationError("Not deleting '\(name)' without --yes when standard input is not a terminal.")
             }
-            FileHandle.standardError.write(Data("Delete run '\(name)' (\(summary.checkpoints) checkpoints, \(summary.values) values)? [y/N] ".utf8))
+            Diagnostics.write("Delete run '\(name)' (\(summary.checkpoints) checkpoints, \(summary.values) values)? [y/N] ")
             guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
                 Diagnostics.note("Nothing deleted.")
                 return
