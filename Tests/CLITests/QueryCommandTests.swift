@@ -9,7 +9,7 @@ final class QueryCommandTests: XCTestCase {
             (["capacity"], "checkpoint_step,layer,mass,share"),
             (["capacity", "--by", "kind"], "checkpoint_step,kind,mass,share"),
             (["capacity", "--by", "component"], "checkpoint_step,component,layer,kind,mass,share"),
-            (["capacity", "--wide"], "checkpoint_step,layer_-1,layer_0,layer_1,layer_2"),
+            (["capacity", "--wide"], "checkpoint_step,embed,layer 0,layer 1,bias"),
             (["top", "-k", "3"], "checkpoint_step,coefficient,rank,component,layer,kind,value,share,rank_change"),
             (["profile", "--component", "L0H0"], "checkpoint_step,component,coefficient,value"),
             (["profile", "--component", "L0H0", "--summary"], "checkpoint_step,component,slope_at_0,min,max,range,saturation_negative,saturation_positive,saturation"),

@@ -2,54 +2,59 @@
 /// carries, and its share of the checkpoint's total.
 ///
 /// ```swift
-/// let table = try Capacity.table(ComponentMasses(resolved), by: .layer)
-/// // checkpoint_step,layer,mass,share
+/// let capacity = Capacity(try ComponentMasses(resolved), by: .layer)
+/// capacity.rows[0].share   // checkpoint_step,layer,mass,share
 /// ```
-public enum Capacity {
+public struct Capacity: TabularResult {
     public enum Grouping: String, Sendable, CaseIterable {
         case layer, kind, component, head
     }
 
-    public static func columns(by grouping: Grouping) -> [String] {
+    public var grouping: Grouping
+    /// One row per checkpoint and group, groups in layer order (kinds in the order of
+    /// ``ComponentKind``, components in run order).
+    public var rows: [CapacityRow]
+
+    public var columns: [ResultColumn] {
+        let mass = CapacityRow.mass, share = CapacityRow.share
         switch grouping {
-        case .layer: return ["checkpoint_step", "layer", "mass", "share"]
-        case .kind: return ["checkpoint_step", "kind", "mass", "share"]
-        case .component, .head: return ["checkpoint_step", "component", "layer", "kind", "mass", "share"]
+        case .layer: return [.checkpointStep, .layer, mass, share]
+        case .kind: return [.checkpointStep, .kind, mass, share]
+        case .component, .head: return [.checkpointStep, .component, .layer, .kind, mass, share]
         }
     }
 
-    /// One row per checkpoint and group, groups in layer order (kinds in the order of
-    /// ``ComponentKind``, components in run order). The share's denominator is the total over
-    /// every selected component, so `--by head` shows heads' share of all capacity.
-    public static func table(_ masses: ComponentMasses, by grouping: Grouping) -> ResultTable {
-        let groups = groupsOf(masses.components, by: grouping)
-        var rows: [[Cell]] = []
+    public init(grouping: Grouping, rows: [CapacityRow]) {
+        self.grouping = grouping
+        self.rows = rows
+    }
+
+    /// The share's denominator is the total over every selected component, so `--by head` shows
+    /// heads' share of all capacity.
+    public init(_ masses: ComponentMasses, by grouping: Grouping) {
+        let groups = Capacity.groupsOf(masses.components, by: grouping)
+        var rows: [CapacityRow] = []
         for (c, step) in masses.steps.enumerated() {
             let total = masses.masses[c].reduce(0, +)
             for group in groups {
                 let mass = group.members.reduce(0.0) { $0 + masses.masses[c][$1] }
-                rows.append([.int(step)] + group.key + [.double(mass), .double(total != 0 ? mass / total : .nan)])
+                rows.append(CapacityRow(step: step, group: group.key, mass: mass, share: total != 0 ? mass / total : .nan))
             }
         }
-        return ResultTable(columns: columns(by: grouping), rows: rows)
+        self.init(grouping: grouping, rows: rows)
     }
 
-    /// The shares pivoted: one row per checkpoint, one column per group.
-    public static func wideTable(_ masses: ComponentMasses, by grouping: Grouping) -> ResultTable {
-        let groups = groupsOf(masses.components, by: grouping)
-        var rows: [[Cell]] = []
-        for (c, step) in masses.steps.enumerated() {
-            let total = masses.masses[c].reduce(0, +)
-            rows.append([.int(step)] + groups.map { group in
-                let mass = group.members.reduce(0.0) { $0 + masses.masses[c][$1] }
-                return .double(total != 0 ? mass / total : .nan)
-            })
-        }
-        return ResultTable(columns: ["checkpoint_step"] + groups.map(\.name), rows: rows)
+    /// A layer's name as the tables and plots show it: `embed` for the embeddings' layer, `bias`
+    /// for the bias's, else `layer N`.
+    public static func layerName(_ layer: Int, in components: [Component]) -> String {
+        let kinds = Set(components.filter { $0.layer == layer }.map(\.kind))
+        if kinds == [.bias] { return "bias" }
+        if kinds.isSubset(of: [.embed, .posEmbed]) { return "embed" }
+        return "layer \(layer)"
     }
 
     struct Group {
-        var key: [Cell]
+        var key: CapacityGroup
         var name: String
         var members: [Int]
     }
@@ -57,20 +62,94 @@ public enum Capacity {
     static func groupsOf(_ components: [Component], by grouping: Grouping) -> [Group] {
         switch grouping {
         case .layer:
-            return Set(components.map(\.layer)).sorted().map { layer in
-                Group(key: [.int(layer)], name: "layer_\(layer)", members: components.indices.filter { components[$0].layer == layer })
+            let layers = Set(components.map(\.layer)).sorted()
+            var names = layers.map { layerName($0, in: components) }
+            // Column names must be unique: two layers that would both read `embed` keep their numbers.
+            let repeated = Dictionary(grouping: names, by: { $0 }).filter { $0.value.count > 1 }.keys
+            for i in names.indices where repeated.contains(names[i]) { names[i] = "layer \(layers[i])" }
+            return zip(layers, names).map { layer, name in
+                Group(key: .layer(layer), name: name, members: components.indices.filter { components[$0].layer == layer })
             }
         case .kind:
             return ComponentKind.allCases.compactMap { kind in
                 let members = components.indices.filter { components[$0].kind == kind }
-                return members.isEmpty ? nil : Group(key: [.text(kind.rawValue)], name: kind.rawValue, members: members)
+                return members.isEmpty ? nil : Group(key: .kind(kind), name: kind.rawValue, members: members)
             }
         case .component, .head:
             return components.indices.compactMap { i in
                 let component = components[i]
                 if grouping == .head && component.kind != .attnHead { return nil }
-                return Group(key: [.text(component.label), .int(component.layer), .text(component.kind.rawValue)], name: component.label, members: [i])
+                return Group(key: .component(component), name: component.label, members: [i])
             }
         }
+    }
+}
+
+/// What a capacity row adds up: a layer, a kind, or one component.
+public enum CapacityGroup: Hashable, Sendable {
+    case layer(Int)
+    case kind(ComponentKind)
+    case component(Component)
+}
+
+/// One checkpoint and group of ``Capacity``.
+public struct CapacityRow: ResultRow, Equatable {
+    public var step: Int
+    public var group: CapacityGroup
+    public var mass: Double
+    public var share: Double
+
+    public init(step: Int, group: CapacityGroup, mass: Double, share: Double) {
+        self.step = step
+        self.group = group
+        self.mass = mass
+        self.share = share
+    }
+
+    /// The layer of a layer or a component; nil for a kind.
+    public var layer: Int? {
+        switch group {
+        case .layer(let layer): return layer
+        case .component(let component): return component.layer
+        case .kind: return nil
+        }
+    }
+
+    /// The kind of a kind or a component; nil for a layer.
+    public var kind: ComponentKind? {
+        switch group {
+        case .kind(let kind): return kind
+        case .component(let component): return component.kind
+        case .layer: return nil
+        }
+    }
+
+    /// The component's label; nil for a layer or a kind.
+    public var component: String? {
+        if case .component(let component) = group { return component.label }
+        return nil
+    }
+
+    static let mass = ResultColumn("mass", .double, unit: "the metric's units (squared with --squared)",
+                                   meaning: "sum of |value| over the group's components and the selected coefficients (--signed: sum of the values; --squared: sum of their squares)")
+    static let share = ResultColumn("share", .double, unit: "fraction of the checkpoint's mass",
+                                    meaning: "the group's mass / the total mass of every selected component at the checkpoint; a checkpoint's shares sum to 1 (with --by head, heads' share of all capacity; nan when the total is 0)")
+
+    public static let documentedColumns: [ResultColumn] = [
+        .checkpointStep,
+        ResultColumn.component.withMeaning("--by component or head: " + ResultColumn.component.meaning),
+        ResultColumn.layer.withMeaning("--by layer, component or head: " + ResultColumn.layer.meaning),
+        ResultColumn.kind.withMeaning("--by kind, component or head: " + ResultColumn.kind.meaning),
+        mass, share,
+    ]
+
+    public var cells: [Cell] {
+        let key: [Cell]
+        switch group {
+        case .layer(let layer): key = [.int(layer)]
+        case .kind(let kind): key = [.text(kind.rawValue)]
+        case .component(let component): key = [.text(component.label), .int(component.layer), .text(component.kind.rawValue)]
+        }
+        return [.int(step)] + key + [.double(mass), .double(share)]
     }
 }

@@ -1,14 +1,16 @@
 /// Components grouped by the shape of their profile against the injection coefficient.
-public struct Clusters {
+///
+/// ```swift
+/// let clusters = try Clusters(resolved, k: 4, method: .kmeans, distance: .euclidean, seed: 0, minMass: 0)
+/// clusters.members.clusterOf["L0H1"]   // its cluster at the last selected checkpoint
+/// ```
+public struct Clusters: Sendable {
     public enum Method: String, Sendable, CaseIterable { case kmeans, hierarchical }
 
-    public static let memberColumns = ["checkpoint_step", "cluster", "size", "component", "layer", "kind", "mass"]
-    public static let centroidColumns = ["checkpoint_step", "cluster", "size", "coefficient", "centroid"]
-
     /// One row per clustered component.
-    public var members: ResultTable
+    public var members: ClusterMembers
     /// One row per cluster and coefficient: the mean z-normalised profile of its members.
-    public var centroids: ResultTable
+    public var centroids: ClusterCentroids
     /// Components left out because their mass was below the minimum, per checkpoint.
     public var leftOut: Int
 
@@ -24,11 +26,11 @@ public struct Clusters {
         let reader = try scan.matrixReader()
         let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: scan.valuesPerCheckpoint)
         defer { buffer.deallocate() }
-        var memberRows: [[Cell]] = [], centroidRows: [[Cell]] = []
+        var memberRows: [ClusterMemberRow] = [], centroidRows: [ClusterCentroidRow] = []
         var leftOut = 0
         for checkpoint in selection.checkpoints {
             try reader.read(checkpoint: checkpoint, into: buffer)
-            let step = Cell.int(scan.checkpoints[checkpoint].step)
+            let step = scan.checkpoints[checkpoint].step
             var kept: [(position: Int, mass: Double, profile: [Double])] = []
             for p in selection.components {
                 let slice = UnsafeBufferPointer(rebasing: buffer[(p * n + range.lowerBound)..<(p * n + range.upperBound)])
@@ -52,19 +54,18 @@ public struct Clusters {
             for i in kept.indices.sorted(by: { (labels[$0], $0) < (labels[$1], $1) }) {
                 let member = kept[i]
                 let component = scan.components[member.position]
-                memberRows.append([step, .int(labels[i]), .int(sizes[labels[i]]), .text(component.label), .int(component.layer),
-                                   .text(component.kind.rawValue), .double(member.mass)])
+                memberRows.append(ClusterMemberRow(step: step, cluster: labels[i], size: sizes[labels[i]], component: component, mass: member.mass))
             }
             for cluster in 0..<k where sizes[cluster] > 0 {
                 let members = normalized.indices.filter { labels[$0] == cluster }
                 for (offset, j) in range.enumerated() {
                     let mean = members.reduce(0.0) { $0 + normalized[$1][offset] } / Double(members.count)
-                    centroidRows.append([step, .int(cluster), .int(sizes[cluster]), .double(scan.coefficients[j]), .double(mean)])
+                    centroidRows.append(ClusterCentroidRow(step: step, cluster: cluster, size: sizes[cluster], coefficient: scan.coefficients[j], centroid: mean))
                 }
             }
         }
-        members = ResultTable(columns: Clusters.memberColumns, rows: memberRows)
-        centroids = ResultTable(columns: Clusters.centroidColumns, rows: centroidRows)
+        members = ClusterMembers(rows: memberRows)
+        centroids = ClusterCentroids(rows: centroidRows)
         self.leftOut = leftOut
     }
 }

@@ -8,9 +8,6 @@ public enum Comparison {
         case nearest
     }
 
-    public static let capacityColumns = ["checkpoint_step_a", "checkpoint_step_b", "layer", "share_a", "share_b", "difference"]
-    public static let topColumns = ["checkpoint_step_a", "checkpoint_step_b", "rank", "component_a", "value_a", "component_b", "value_b", "same"]
-
     /// Pairs of checkpoint indices (into each selection's checkpoint list) to compare.
     public static func pairs(_ a: [Int], _ b: [Int], alignment: Alignment) -> [(Int, Int)] {
         switch alignment {
@@ -24,17 +21,16 @@ public enum Comparison {
     }
 
     /// Layer shares of run A and run B and their difference (B − A), layers of either run.
-    public static func capacity(_ a: ComponentMasses, _ b: ComponentMasses, alignment: Alignment) -> ResultTable {
+    public static func capacity(_ a: ComponentMasses, _ b: ComponentMasses, alignment: Alignment) -> CapacityComparison {
         let sharesA = layerShares(a), sharesB = layerShares(b)
         let layers = Set(a.components.map(\.layer)).union(b.components.map(\.layer)).sorted()
-        var rows: [[Cell]] = []
+        var rows: [CapacityComparisonRow] = []
         for (i, j) in pairs(a.steps, b.steps, alignment: alignment) {
             for layer in layers {
-                let x = sharesA[i][layer] ?? 0, y = sharesB[j][layer] ?? 0
-                rows.append([.int(a.steps[i]), .int(b.steps[j]), .int(layer), .double(x), .double(y), .double(y - x)])
+                rows.append(CapacityComparisonRow(stepA: a.steps[i], stepB: b.steps[j], layer: layer, shareA: sharesA[i][layer] ?? 0, shareB: sharesB[j][layer] ?? 0))
             }
         }
-        return ResultTable(columns: capacityColumns, rows: rows)
+        return CapacityComparison(rows: rows)
     }
 
     static func layerShares(_ masses: ComponentMasses) -> [[Int: Double]] {
@@ -46,25 +42,22 @@ public enum Comparison {
         }
     }
 
-    /// Two top-K tables (from ``TopComponents``) side by side, rank by rank.
-    public static func top(_ a: ResultTable, _ b: ResultTable, alignment: Alignment) -> ResultTable {
-        func byStep(_ table: ResultTable) -> [(step: Int, rows: [[Cell]])] {
-            var groups: [(Int, [[Cell]])] = []
-            for row in table.rows {
-                let step = Int(row[0].doubleValue ?? 0)
-                if groups.last?.0 == step { groups[groups.count - 1].1.append(row) } else { groups.append((step, [row])) }
+    /// Two top-K results side by side, rank by rank, read by their rows' properties.
+    public static func top(_ a: TopComponents, _ b: TopComponents, alignment: Alignment) -> TopComparison {
+        func byStep(_ top: TopComponents) -> [(step: Int, rows: [TopComponentRow])] {
+            var groups: [(step: Int, rows: [TopComponentRow])] = []
+            for row in top.rows {
+                if groups.last?.step == row.step { groups[groups.count - 1].rows.append(row) } else { groups.append((row.step, [row])) }
             }
             return groups
         }
         let ga = byStep(a), gb = byStep(b)
-        var rows: [[Cell]] = []
+        var rows: [TopComparisonRow] = []
         for (i, j) in pairs(ga.map(\.step), gb.map(\.step), alignment: alignment) {
             for rank in 0..<max(ga[i].rows.count, gb[j].rows.count) {
-                let x = ga[i].rows[safe: rank], y = gb[j].rows[safe: rank]
-                rows.append([.int(ga[i].step), .int(gb[j].step), .int(rank + 1), x?[3] ?? .null, x?[6] ?? .null, y?[3] ?? .null, y?[6] ?? .null,
-                             .int(x?[3] == y?[3] ? 1 : 0)])
+                rows.append(TopComparisonRow(stepA: ga[i].step, stepB: gb[j].step, rank: rank + 1, a: ga[i].rows[safe: rank], b: gb[j].rows[safe: rank]))
             }
         }
-        return ResultTable(columns: topColumns, rows: rows)
+        return TopComparison(coefficientA: a.coefficient, coefficientB: b.coefficient, rows: rows)
     }
 }

@@ -1,16 +1,69 @@
 /// Concentration per checkpoint: is attribution held by a few components or spread over many?
-public enum ConcentrationTable {
-    public static func columns(top k: Int) -> [String] {
-        ["checkpoint_step", "entropy", "effective_components", "gini", "top_\(k)_share"]
+///
+/// ```swift
+/// let concentration = ConcentrationTable(try ComponentMasses(resolved), top: 10)
+/// concentration.rows.map(\.effectiveComponents)
+/// ```
+public struct ConcentrationTable: TabularResult {
+    /// The `k` of the `top_k_share` column.
+    public var top: Int
+    public var rows: [ConcentrationRow]
+
+    public var columns: [ResultColumn] {
+        ConcentrationRow.documentedColumns.map { $0.name == "top_k_share" ? $0.named("top_\(top)_share") : $0 }
+    }
+
+    public init(top: Int, rows: [ConcentrationRow]) {
+        self.top = top
+        self.rows = rows
     }
 
     /// Over the component shares of mass (sum of |value| over the selected coefficients): entropy
     /// in nats, effective components = exp(entropy), Gini, and the share of the `k` largest.
-    /// A checkpoint whose masses are all 0 has no shares: its row is null past the step.
-    public static func table(_ masses: ComponentMasses, top k: Int) -> ResultTable {
-        ResultTable(columns: columns(top: k), rows: zip(masses.steps, masses.masses).map { step, row in
-            guard let measures = try? Concentration(masses: row) else { return [.int(step), .null, .null, .null, .null] }
-            return [.int(step), .double(measures.entropy), .double(measures.effectiveNumber), .double(measures.gini), .double(measures.topShare(k))]
+    /// A checkpoint whose masses are all 0 has no shares: its measures are nil.
+    public init(_ masses: ComponentMasses, top k: Int) {
+        self.init(top: k, rows: zip(masses.steps, masses.masses).map { step, row in
+            guard let measures = try? Concentration(masses: row) else {
+                return ConcentrationRow(step: step, entropy: nil, effectiveComponents: nil, gini: nil, topShare: nil)
+            }
+            return ConcentrationRow(step: step, entropy: measures.entropy, effectiveComponents: measures.effectiveNumber,
+                                    gini: measures.gini, topShare: measures.topShare(k))
         })
+    }
+}
+
+/// One checkpoint's concentration; the measures are nil when every mass is 0.
+public struct ConcentrationRow: ResultRow, Equatable {
+    public var step: Int
+    public var entropy: Double?
+    public var effectiveComponents: Double?
+    public var gini: Double?
+    public var topShare: Double?
+
+    public init(step: Int, entropy: Double?, effectiveComponents: Double?, gini: Double?, topShare: Double?) {
+        self.step = step
+        self.entropy = entropy
+        self.effectiveComponents = effectiveComponents
+        self.gini = gini
+        self.topShare = topShare
+    }
+
+    static let empty = "; empty when every mass at the checkpoint is 0"
+
+    public static let documentedColumns: [ResultColumn] = [
+        .checkpointStep,
+        ResultColumn("entropy", .double, unit: "nats", nullable: true,
+                     meaning: "−Σ s·ln s over the components' shares s = mass / total mass (mass: sum of |value| over the selected coefficients); 0 when one component holds everything, ln N when N hold equal shares" + empty),
+        ResultColumn("effective_components", .double, unit: "components", nullable: true,
+                     meaning: "exp(entropy): how many equal components would give the same entropy; between 1 and the number of components" + empty),
+        ResultColumn("gini", .double, nullable: true,
+                     meaning: "the Gini coefficient of the components' masses: 0 when all are equal, (N − 1)/N when one holds everything" + empty),
+        ResultColumn("top_k_share", .double, unit: "fraction of the checkpoint's mass", nullable: true,
+                     meaning: "named top_10_share for --top 10: the summed shares of the K components with the largest mass" + empty),
+    ]
+
+    public var cells: [Cell] {
+        guard let entropy, let effectiveComponents, let gini, let topShare else { return [.int(step), .null, .null, .null, .null] }
+        return [.int(step), .double(entropy), .double(effectiveComponents), .double(gini), .double(topShare)]
     }
 }

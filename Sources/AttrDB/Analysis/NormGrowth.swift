@@ -1,11 +1,8 @@
 /// Residual-stream norm growth across layers, and W_OV norms per head, per checkpoint.
 public enum NormGrowth {
-    public static let columns = ["checkpoint_step", "growth_pct_per_layer"]
-    public static let wovColumns = ["checkpoint_step", "layer", "head", "frobenius_norm", "growth_pct_per_layer"]
-
     /// Per checkpoint: the least-squares slope of ln(norm) against layer over the `resid_pre`
     /// hooks, as 100·(exp(slope) − 1). `wide` adds each hook's norm as a column (`resid_pre_0`, …).
-    public static func residual(store: Store, run: String, checkpoints selection: CheckpointSelection, wide: Bool) throws -> ResultTable {
+    public static func residual(store: Store, run: String, checkpoints selection: CheckpointSelection, wide: Bool) throws -> ResidualNorms {
         let runID = try store.runID(named: run)
         var byStep: [(step: Int, norms: [(layer: Int, hook: String, norm: Double)])] = []
         try store.connection.forEachRow("""
@@ -18,17 +15,15 @@ public enum NormGrowth {
         }
         let picked = try selection.indices(in: byStep.map(\.step), run: run).map { byStep[$0] }
         let hooks = wide ? Array(Set(picked.flatMap { $0.norms.map { "\($0.hook)_\($0.layer)" } })).sorted { hookOrder($0) < hookOrder($1) } : []
-        var rows: [[Cell]] = []
+        var rows: [ResidualNormRow] = []
         for entry in picked {
             let pre = entry.norms.filter { $0.hook == "resid_pre" }
             let growth = try? residualNormGrowthPercentPerLayer(layers: pre.map { Double($0.layer) }, norms: pre.map(\.norm))
-            var row: [Cell] = [.int(entry.step), growth.map(Cell.double) ?? .null]
-            for hook in hooks {
-                row.append(entry.norms.first { "\($0.hook)_\($0.layer)" == hook }.map { .double($0.norm) } ?? .null)
-            }
-            rows.append(row)
+            rows.append(ResidualNormRow(step: entry.step, growthPercentPerLayer: growth, norms: hooks.map { hook in
+                entry.norms.first { "\($0.hook)_\($0.layer)" == hook }?.norm
+            }))
         }
-        return ResultTable(columns: columns + hooks, rows: rows)
+        return ResidualNorms(hooks: hooks, rows: rows)
     }
 
     /// `resid_pre_0 < resid_pre_1 < … < resid_post_N`: layers in order, resid_post last.
@@ -39,7 +34,7 @@ public enum NormGrowth {
 
     /// W_OV Frobenius norms per head, with each checkpoint's growth per layer: the slope of
     /// ln(norm) against layer over all heads, as 100·(exp(slope) − 1).
-    public static func wov(store: Store, run: String, checkpoints selection: CheckpointSelection) throws -> ResultTable {
+    public static func wov(store: Store, run: String, checkpoints selection: CheckpointSelection) throws -> WOVNorms {
         let runID = try store.runID(named: run)
         var byStep: [(step: Int, heads: [(layer: Int, head: Int, norm: Double)])] = []
         try store.connection.forEachRow("""
@@ -50,13 +45,13 @@ public enum NormGrowth {
             if byStep.last?.step != step { byStep.append((step, [])) }
             byStep[byStep.count - 1].heads.append((row.int(at: 1), row.int(at: 2), row.double(at: 3)))
         }
-        var rows: [[Cell]] = []
+        var rows: [WOVNormRow] = []
         for entry in try selection.indices(in: byStep.map(\.step), run: run).map({ byStep[$0] }) {
             let growth = try? residualNormGrowthPercentPerLayer(layers: entry.heads.map { Double($0.layer) }, norms: entry.heads.map(\.norm))
             for head in entry.heads {
-                rows.append([.int(entry.step), .int(head.layer), .int(head.head), .double(head.norm), growth.map(Cell.double) ?? .null])
+                rows.append(WOVNormRow(step: entry.step, layer: head.layer, head: head.head, frobeniusNorm: head.norm, growthPercentPerLayer: growth))
             }
         }
-        return ResultTable(columns: wovColumns, rows: rows)
+        return WOVNorms(rows: rows)
     }
 }

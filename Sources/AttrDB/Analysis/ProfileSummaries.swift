@@ -1,23 +1,56 @@
 /// `profile --summary`: each profile's shape in a few numbers.
-public enum ProfileSummaries {
-    public static let columns = ["checkpoint_step", "component", "slope_at_0", "min", "max", "range", "saturation_negative", "saturation_positive", "saturation"]
+///
+/// ```swift
+/// let summaries = try ProfileSummaries(try Profiles(resolved, components: ["L0H1"]))
+/// summaries.rows[0].summary.slopeAtZero
+/// ```
+public struct ProfileSummaries: TabularResult {
+    /// One row per profile, in the profiles' order.
+    public var rows: [ProfileSummaryRow]
 
-    /// Summarises the `profiles` table of ``Profiles`` (rows checkpoint, component, coefficient, value).
-    public static func table(_ profiles: ResultTable) throws -> ResultTable {
-        var groups: [(step: Cell, component: Cell, coefficients: [Double], values: [Double])] = []
-        for row in profiles.rows {
-            if let last = groups.last, last.step == row[0], last.component == row[1] {
-                groups[groups.count - 1].coefficients.append(row[2].doubleValue ?? .nan)
-                groups[groups.count - 1].values.append(row[3].doubleValue ?? .nan)
-            } else {
-                groups.append((row[0], row[1], [row[2].doubleValue ?? .nan], [row[3].doubleValue ?? .nan]))
-            }
-        }
-        return ResultTable(columns: columns, rows: try groups.map { group in
-            let summary = try ProfileSummary(coefficients: group.coefficients, values: group.values)
-            func cell(_ value: Double?) -> Cell { value.map(Cell.double) ?? .null }
-            return [group.step, group.component, cell(summary.slopeAtZero), .double(summary.minimum), .double(summary.maximum),
-                    .double(summary.range), cell(summary.saturation.negative), cell(summary.saturation.positive), cell(summary.saturation.earliest)]
+    public init(rows: [ProfileSummaryRow]) {
+        self.rows = rows
+    }
+
+    /// Summarises each checkpoint's profile of each component.
+    public init(_ profiles: Profiles) throws {
+        self.init(rows: try profiles.profiles.map { profile in
+            ProfileSummaryRow(step: profile.step, component: profile.component,
+                              summary: try ProfileSummary(coefficients: profile.points.map(\.coefficient), values: profile.points.map { Double($0.value) }))
         })
+    }
+}
+
+/// One profile's ``ProfileSummary``.
+public struct ProfileSummaryRow: ResultRow, Equatable {
+    public var step: Int
+    public var component: String
+    public var summary: ProfileSummary
+
+    public init(step: Int, component: String, summary: ProfileSummary) {
+        self.step = step
+        self.component = component
+        self.summary = summary
+    }
+
+    public static let documentedColumns: [ResultColumn] = [
+        .checkpointStep, .component,
+        ResultColumn("slope_at_0", .double, unit: "value per unit coefficient", nullable: true,
+                     meaning: "dy/dc at coefficient 0 by linear interpolation between the grid points around 0 (central difference when 0 is on the grid); empty for a one-point grid"),
+        ResultColumn("min", .double, unit: "the metric's units", meaning: "the smallest value over the selected coefficients"),
+        ResultColumn("max", .double, unit: "the metric's units", meaning: "the largest value over the selected coefficients"),
+        ResultColumn("range", .double, unit: "the metric's units", meaning: "max − min"),
+        ResultColumn("saturation_negative", .double, unit: "injection coefficient", nullable: true,
+                     meaning: "the coefficient ≤ 0 below which the profile stays within 5% of its range of its value at the smallest coefficient; empty when it is still moving at the grid's edge or is flat"),
+        ResultColumn("saturation_positive", .double, unit: "injection coefficient", nullable: true,
+                     meaning: "the coefficient ≥ 0 above which the profile stays within 5% of its range of its value at the largest coefficient; empty when it is still moving at the grid's edge or is flat"),
+        ResultColumn("saturation", .double, unit: "injection coefficient", nullable: true,
+                     meaning: "whichever of saturation_negative and saturation_positive is nearer 0, signed (the positive side on a tie): how soon the profile stops responding to the injection; empty when neither side saturates"),
+    ]
+
+    public var cells: [Cell] {
+        func cell(_ value: Double?) -> Cell { value.map(Cell.double) ?? .null }
+        return [.int(step), .text(component), cell(summary.slopeAtZero), .double(summary.minimum), .double(summary.maximum),
+                .double(summary.range), cell(summary.saturation.negative), cell(summary.saturation.positive), cell(summary.saturation.earliest)]
     }
 }

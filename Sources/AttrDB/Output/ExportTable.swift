@@ -42,17 +42,17 @@ public enum ExportTable: String, CaseIterable, Sendable {
         switch self {
         case .capacity:
             let masses = try ComponentMasses(try required(resolved), mode: p.capacityMode)
-            return p.wide ? Capacity.wideTable(masses, by: p.capacityGrouping) : Capacity.table(masses, by: p.capacityGrouping)
-        case .top: return try TopComponents.table(try required(resolved), k: p.k)
+            return p.wide ? ResultTable(CapacityWide(masses, by: p.capacityGrouping)) : ResultTable(Capacity(masses, by: p.capacityGrouping))
+        case .top: return ResultTable(try TopComponents(try required(resolved), k: p.k))
         case .profiles:
             let selection = try required(resolved)
-            return try Profiles.table(selection, components: p.components.isEmpty ? selection.components.map { selection.scan.components[$0].label } : p.components)
+            return ResultTable(try Profiles(selection, components: p.components.isEmpty ? selection.components.map { selection.scan.components[$0].label } : p.components))
         case .clusters:
-            return try Clusters(try required(resolved), k: p.clusterCount, method: p.clusterMethod, distance: p.clusterDistance, seed: p.seed, minMass: p.minMass).members
-        case .concentration: return ConcentrationTable.table(try ComponentMasses(try required(resolved)), top: p.concentrationTop)
-        case .norms: return try NormGrowth.residual(store: store, run: run, checkpoints: checkpoints, wide: p.wide)
-        case .wov: return try NormGrowth.wov(store: store, run: run, checkpoints: checkpoints)
-        case .runs: return RunTables.runs(try store.runs())
+            return ResultTable(try Clusters(try required(resolved), k: p.clusterCount, method: p.clusterMethod, distance: p.clusterDistance, seed: p.seed, minMass: p.minMass).members)
+        case .concentration: return ResultTable(ConcentrationTable(try ComponentMasses(try required(resolved)), top: p.concentrationTop))
+        case .norms: return ResultTable(try NormGrowth.residual(store: store, run: run, checkpoints: checkpoints, wide: p.wide))
+        case .wov: return ResultTable(try NormGrowth.wov(store: store, run: run, checkpoints: checkpoints))
+        case .runs: return ResultTable(RunTables.runs(try store.runs()))
         case .checkpoints: return try StoreTables.checkpoints(store: store, run: run)
         case .components: return try StoreTables.components(store: store, run: run)
         case .losses: return try StoreTables.losses(store: store, run: run)

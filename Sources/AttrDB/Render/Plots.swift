@@ -4,43 +4,27 @@ public enum Plots {
         case capacity, shares, profile, clusters, norms, concentration
     }
 
-    static func layerName(_ layer: Int, in components: [Component]) -> String {
-        let kinds = Set(components.filter { $0.layer == layer }.map(\.kind))
-        if kinds == [.bias] { return "bias" }
-        if kinds.isSubset(of: [.embed, .posEmbed]) { return "embed" }
-        return "layer \(layer)"
-    }
-
-    /// Layer × checkpoint heatmap of capacity shares.
+    /// Layer × checkpoint heatmap of capacity shares, layers named as `capacity --wide` names them.
     public static func capacity(_ masses: ComponentMasses, run: String) -> Heatmap {
-        let table = Capacity.wideTable(masses, by: .layer)
-        let layers = Set(masses.components.map(\.layer)).sorted()
-        let values = layers.indices.map { i in table.rows.map { $0[i + 1].doubleValue ?? .nan } }
-        return Heatmap(title: "Capacity by layer — \(run)", rowLabels: layers.map { layerName($0, in: masses.components) },
+        let wide = CapacityWide(masses, by: .layer)
+        let values = wide.groups.indices.map { g in wide.rows.map { $0.shares[g] } }
+        return Heatmap(title: "Capacity by layer — \(run)", rowLabels: wide.groups,
                        steps: masses.steps, values: values, colorbarLabel: "share of mass")
     }
 
     /// Shares over training as stacked areas, one band per layer.
     public static func shares(_ masses: ComponentMasses, run: String) -> StackedAreaPlot {
-        let table = Capacity.wideTable(masses, by: .layer)
-        let layers = Set(masses.components.map(\.layer)).sorted()
+        let wide = CapacityWide(masses, by: .layer)
         return StackedAreaPlot(title: "Shares over training — \(run)", steps: masses.steps,
-                               bands: layers.enumerated().map { i, layer in (layerName(layer, in: masses.components), table.rows.map { $0[i + 1].doubleValue ?? 0 }) })
+                               bands: wide.groups.enumerated().map { g, name in (name, wide.rows.map { $0.shares[g] }) })
     }
 
     /// Profiles against the coefficient, one colour per component (or per cluster when given).
-    public static func profiles(_ table: ResultTable, run: String, clusterOf: [String: Int]? = nil) -> LinePlot {
+    public static func profiles(_ profiles: Profiles, run: String, clusterOf: [String: Int]? = nil) -> LinePlot {
         var series: [LinePlot.Series] = []
-        var names: [String] = []
-        for row in table.rows {
-            guard case .text(let label) = row[1] else { continue }
-            let key = "\(row[0].exactText) \(label)"
-            if names.last != key {
-                names.append(key)
-                let group = clusterOf?[label] ?? (names.count - 1)
-                series.append(LinePlot.Series(name: label, points: [], group: group))
-            }
-            series[series.count - 1].points.append((row[2].doubleValue ?? .nan, row[3].doubleValue ?? .nan))
+        for profile in profiles.profiles {
+            series.append(LinePlot.Series(name: profile.component, points: profile.points.map { ($0.coefficient, Double($0.value)) },
+                                          group: clusterOf?[profile.component] ?? series.count))
         }
         var groups: [Int: String] = [:]
         if let clusterOf {
@@ -54,20 +38,20 @@ public enum Plots {
     }
 
     /// Residual-norm growth per layer over checkpoints.
-    public static func norms(_ table: ResultTable, run: String) -> LinePlot {
-        let points = table.rows.map { (x: $0[0].doubleValue ?? .nan, y: $0[1].doubleValue ?? .nan) }
-        let steps = table.rows.map { Int($0[0].doubleValue ?? 0) }
+    public static func norms(_ norms: ResidualNorms, run: String) -> LinePlot {
+        let points = norms.rows.map { (x: Double($0.step), y: $0.growthPercentPerLayer ?? .nan) }
+        let steps = norms.rows.map(\.step)
         return LinePlot(title: "Residual-norm growth — \(run)", xLabel: Axis.isLogSpaced(steps) ? "checkpoint step (log scale)" : "checkpoint step",
                         yLabel: "growth per layer (%)", series: [LinePlot.Series(name: "growth % per layer", points: points, group: 0)],
                         logX: Axis.isLogSpaced(steps))
     }
 
     /// Effective number of components over checkpoints.
-    public static func concentration(_ table: ResultTable, run: String) -> LinePlot {
-        let steps = table.rows.map { Int($0[0].doubleValue ?? 0) }
+    public static func concentration(_ concentration: ConcentrationTable, run: String) -> LinePlot {
+        let steps = concentration.rows.map(\.step)
         return LinePlot(title: "Concentration — \(run)", xLabel: Axis.isLogSpaced(steps) ? "checkpoint step (log scale)" : "checkpoint step",
                         yLabel: "effective components", series: [
-                            LinePlot.Series(name: "effective components = exp(entropy)", points: table.rows.map { ($0[0].doubleValue ?? .nan, $0[2].doubleValue ?? .nan) }, group: 0),
+                            LinePlot.Series(name: "effective components = exp(entropy)", points: concentration.rows.map { (Double($0.step), $0.effectiveComponents ?? .nan) }, group: 0),
                         ], logX: Axis.isLogSpaced(steps))
     }
 
@@ -79,15 +63,13 @@ public enum Plots {
         case .shares: return shares(try ComponentMasses(resolved), run: run).svg()
         case .profile:
             let labels = components.isEmpty ? resolved.components.map { resolved.scan.components[$0].label } : components
-            return profiles(try Profiles.table(resolved, components: labels), run: run).svg()
+            return profiles(try Profiles(resolved, components: labels), run: run).svg()
         case .clusters:
-            let clusters = try Clusters(resolved, k: k, method: .kmeans, distance: .euclidean, seed: seed, minMass: 0)
-            var clusterOf: [String: Int] = [:]
-            for row in clusters.members.rows { if case .text(let label) = row[3] { clusterOf[label] = Int(row[1].doubleValue ?? 0) } }
+            let clusterOf = try Clusters(resolved, k: k, method: .kmeans, distance: .euclidean, seed: seed, minMass: 0).members.clusterOf
             let labels = resolved.components.map { resolved.scan.components[$0].label }.filter { clusterOf[$0] != nil }
-            return profiles(try Profiles.table(resolved, components: labels), run: run, clusterOf: clusterOf).svg()
+            return profiles(try Profiles(resolved, components: labels), run: run, clusterOf: clusterOf).svg()
         case .norms: return norms(try NormGrowth.residual(store: store, run: run, checkpoints: resolved.scanCheckpointSelection, wide: false), run: run).svg()
-        case .concentration: return concentration(ConcentrationTable.table(try ComponentMasses(resolved), top: 10), run: run).svg()
+        case .concentration: return concentration(ConcentrationTable(try ComponentMasses(resolved), top: 10), run: run).svg()
         }
     }
 

@@ -7,33 +7,31 @@ public enum Report {
         let all = try ResolvedSelection(scan: selection, selection: QuerySelection())
         let last = try ResolvedSelection(scan: selection, selection: QuerySelection(checkpoints: .last))
         let masses = try ComponentMasses(all)
-        let runTable = RunTables.details(details)
         var sections: [ReportPage.Section] = [
-            .facts(title: "Run", runTable.rows.map { ($0[0].exactText, $0[1].exactText) } + [("scan", selection.scan), ("metric", selection.metric)]),
+            .facts(title: "Run", RunTables.details(details).rows.map { ($0.field, $0.value.exactText) } + [("scan", selection.scan), ("metric", selection.metric)]),
             .figure(title: "Capacity by layer over training", svg: Plots.capacity(masses, run: run).svg()),
             .figure(title: "Shares over training", svg: Plots.shares(masses, run: run).svg()),
             .table(title: "Top components at the last checkpoint (coefficient nearest 0)",
-                   try TopComponents.table(try ResolvedSelection(scan: selection, selection: QuerySelection(checkpoints: .last, coefficients: .nearest(0))), k: 10), note: nil),
+                   ResultTable(try TopComponents(try ResolvedSelection(scan: selection, selection: QuerySelection(checkpoints: .last, coefficients: .nearest(0))), k: 10)), note: nil),
         ]
         let clusterCount = min(k, last.components.count)
         if clusterCount >= 1 {
             let clusters = try Clusters(last, k: clusterCount, method: .kmeans, distance: .euclidean, seed: 0, minMass: 0)
-            var clusterOf: [String: Int] = [:]
-            for row in clusters.members.rows { if case .text(let label) = row[3] { clusterOf[label] = Int(row[1].doubleValue ?? 0) } }
+            let clusterOf = clusters.members.clusterOf
             let labels = last.components.map { selection.components[$0].label }.filter { clusterOf[$0] != nil }
             sections.append(.figure(title: "Profiles at the last checkpoint, coloured by cluster",
-                                    svg: Plots.profiles(try Profiles.table(last, components: labels), run: run, clusterOf: clusterOf).svg()))
-            sections.append(.table(title: "Clusters (k-means on z-normalised profiles, k = \(clusterCount), seed 0)", clusters.members, note: nil))
+                                    svg: Plots.profiles(try Profiles(last, components: labels), run: run, clusterOf: clusterOf).svg()))
+            sections.append(.table(title: "Clusters (k-means on z-normalised profiles, k = \(clusterCount), seed 0)", ResultTable(clusters.members), note: nil))
         }
-        sections.append(.table(title: "Turnover (share cut-off \(cutoff))", Turnover.summary(masses, cutoff: cutoff), note: "From the first checkpoint to the last: components above the cut-off that fell below it were priced out."))
-        sections.append(.table(title: "Turnover events", Turnover.events(masses, cutoff: cutoff), note: nil))
-        let concentration = ConcentrationTable.table(masses, top: 10)
+        sections.append(.table(title: "Turnover (share cut-off \(cutoff))", ResultTable(Turnover.summary(masses, cutoff: cutoff)), note: "From the first checkpoint to the last: components above the cut-off that fell below it were priced out."))
+        sections.append(.table(title: "Turnover events", ResultTable(Turnover.events(masses, cutoff: cutoff)), note: nil))
+        let concentration = ConcentrationTable(masses, top: 10)
         sections.append(.figure(title: "Concentration over training", svg: Plots.concentration(concentration, run: run).svg()))
-        sections.append(.table(title: "Concentration", concentration, note: nil))
+        sections.append(.table(title: "Concentration", ResultTable(concentration), note: nil))
         let norms = try NormGrowth.residual(store: store, run: run, checkpoints: .all, wide: true)
         if !norms.rows.isEmpty {
             sections.append(.figure(title: "Residual-norm growth per layer", svg: Plots.norms(norms, run: run).svg()))
-            sections.append(.table(title: "Residual norms", norms, note: nil))
+            sections.append(.table(title: "Residual norms", ResultTable(norms), note: nil))
         }
         return ReportPage(title: "attrdb report — \(run)", sections: sections).html()
     }

@@ -43,28 +43,18 @@ public enum TerminalPlot {
 
     /// The capacity shares by layer (rows) over checkpoints (columns).
     public static func capacity(_ masses: ComponentMasses) -> String {
-        let table = Capacity.wideTable(masses, by: .layer)
-        let layers = Set(masses.components.map(\.layer)).sorted()
-        let values = layers.indices.map { i in table.rows.map { $0[i + 1].doubleValue ?? .nan } }
-        return heatmap(rowLabels: layers.map { Plots.layerName($0, in: masses.components) }, values: values,
+        let wide = CapacityWide(masses, by: .layer)
+        let values = wide.groups.indices.map { g in wide.rows.map { $0.shares[g] } }
+        return heatmap(rowLabels: wide.groups, values: values,
                        columnLabels: (String(masses.steps.first ?? 0), String(masses.steps.last ?? 0)))
     }
 
-    /// One sparkline per profile of a ``Profiles`` table, with its range.
-    public static func profiles(_ table: ResultTable) -> String {
-        var out = ""
-        var current: (key: String, values: [Double])?
-        func flush() {
-            guard let current else { return }
-            let finite = current.values.filter(\.isFinite)
-            out += "\(current.key)  \(sparkline(current.values))  [\(Axis.label(finite.min() ?? 0)), \(Axis.label(finite.max() ?? 0))]\n"
-        }
-        for row in table.rows {
-            let key = "step \(row[0].exactText)  \(Escape.terminal(row[1].exactText))"
-            if current?.key != key { flush(); current = (key, []) }
-            current?.values.append(row[3].doubleValue ?? .nan)
-        }
-        flush()
-        return out
+    /// One sparkline per profile, with its range.
+    public static func profiles(_ profiles: Profiles) -> String {
+        profiles.profiles.map { profile in
+            let values = profile.points.map { Double($0.value) }
+            let finite = values.filter(\.isFinite)
+            return "step \(profile.step)  \(Escape.terminal(profile.component))  \(sparkline(values))  [\(Axis.label(finite.min() ?? 0)), \(Axis.label(finite.max() ?? 0))]\n"
+        }.joined()
     }
 }

@@ -34,7 +34,7 @@ struct CapacityCommand: ParsableCommand {
         }
         let tables = try query.resolve(in: opened, defaultCheckpoints: .all).map { resolved in
             let masses = try ComponentMasses(resolved, mode: mode)
-            return (resolved.scan.run, wide ? Capacity.wideTable(masses, by: by) : Capacity.table(masses, by: by))
+            return (resolved.scan.run, wide ? ResultTable(CapacityWide(masses, by: by)) : ResultTable(Capacity(masses, by: by)))
         }
         try output.print(.stacked(byRun: tables))
     }

@@ -34,6 +34,6 @@ struct ClustersCommand: ParsableCommand {
         for (run, result) in results where result.leftOut > 0 {
             Diagnostics.note("\(run): \(result.leftOut) components below --min-mass \(minMass) left out")
         }
-        try output.print(.stacked(byRun: results.map { ($0.0, centroids ? $0.1.centroids : $0.1.members) }))
+        try output.print(.stacked(byRun: results.map { ($0.0, centroids ? ResultTable($0.1.centroids) : ResultTable($0.1.members)) }))
     }
 }

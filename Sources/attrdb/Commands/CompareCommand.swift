@@ -30,9 +30,9 @@ struct CompareCommand: ParsableCommand {
         let resolved = try options.resolve(in: opened, defaultCheckpoints: what == .top ? .last : .all)
         switch what {
         case .capacity:
-            try output.print(Comparison.capacity(try ComponentMasses(resolved[0]), try ComponentMasses(resolved[1]), alignment: align))
+            try output.print(ResultTable(Comparison.capacity(try ComponentMasses(resolved[0]), try ComponentMasses(resolved[1]), alignment: align)))
         case .top:
-            try output.print(Comparison.top(try TopComponents.table(resolved[0], k: k), try TopComponents.table(resolved[1], k: k), alignment: align))
+            try output.print(ResultTable(Comparison.top(try TopComponents(resolved[0], k: k), try TopComponents(resolved[1], k: k), alignment: align)))
         }
     }
 }

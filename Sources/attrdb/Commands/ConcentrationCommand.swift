@@ -19,7 +19,7 @@ struct ConcentrationCommand: ParsableCommand {
     func run() throws {
         let opened = try store.open(.read)
         let tables = try query.resolve(in: opened, defaultCheckpoints: .all).map {
-            ($0.scan.run, ConcentrationTable.table(try ComponentMasses($0), top: top))
+            ($0.scan.run, ResultTable(ConcentrationTable(try ComponentMasses($0), top: top)))
         }
         try output.print(.stacked(byRun: tables))
     }

@@ -24,8 +24,8 @@ struct NormsCommand: ParsableCommand {
         let opened = try store.open(.read)
         let selection = try QueryOptions.checkpoints(checkpoint) ?? .all
         let tables = try runs.map { run in
-            (run, wov ? try NormGrowth.wov(store: opened, run: run, checkpoints: selection)
-                      : try NormGrowth.residual(store: opened, run: run, checkpoints: selection, wide: wide))
+            (run, wov ? ResultTable(try NormGrowth.wov(store: opened, run: run, checkpoints: selection))
+                      : ResultTable(try NormGrowth.residual(store: opened, run: run, checkpoints: selection, wide: wide)))
         }
         try output.print(.stacked(byRun: tables))
     }

@@ -23,13 +23,13 @@ struct ProfileCommand: ParsableCommand {
         let opened = try store.open(.read)
         if plot && OutputSink.standardOutput().isTerminal {
             for resolved in try query.resolve(in: opened, defaultCheckpoints: .last) {
-                print(TerminalPlot.profiles(try Profiles.table(resolved, components: components)), terminator: "")
+                print(TerminalPlot.profiles(try Profiles(resolved, components: components)), terminator: "")
             }
             return
         }
         let tables = try query.resolve(in: opened, defaultCheckpoints: .last).map { resolved in
-            let profiles = try Profiles.table(resolved, components: components)
-            return (resolved.scan.run, summary ? try ProfileSummaries.table(profiles) : profiles)
+            let profiles = try Profiles(resolved, components: components)
+            return (resolved.scan.run, summary ? ResultTable(try ProfileSummaries(profiles)) : ResultTable(profiles))
         }
         try output.print(.stacked(byRun: tables))
     }

@@ -8,6 +8,6 @@ struct Runs: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        try output.print(RunTables.runs(try store.open(.read).runs()))
+        try output.print(ResultTable(RunTables.runs(try store.open(.read).runs())))
     }
 }

@@ -10,6 +10,6 @@ struct Show: ParsableCommand {
     @Argument(help: ArgumentHelp("The run's name.", valueName: "run")) var name: String
 
     func run() throws {
-        try output.print(RunTables.details(try store.open(.read).details(ofRun: name)))
+        try output.print(ResultTable(RunTables.details(try store.open(.read).details(ofRun: name))))
     }
 }

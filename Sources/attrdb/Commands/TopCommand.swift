@@ -20,7 +20,7 @@ struct TopCommand: ParsableCommand {
         let opened = try store.open(.read)
         var options = query
         if options.coef == nil { options.coef = "0" }
-        let tables = try options.resolve(in: opened, defaultCheckpoints: .last).map { ($0.scan.run, try TopComponents.table($0, k: k)) }
+        let tables = try options.resolve(in: opened, defaultCheckpoints: .last).map { ($0.scan.run, ResultTable(try TopComponents($0, k: k))) }
         try output.print(.stacked(byRun: tables))
     }
 }

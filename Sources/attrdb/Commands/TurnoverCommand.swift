@@ -22,7 +22,7 @@ struct TurnoverCommand: ParsableCommand {
         let tables = try query.resolve(in: opened, defaultCheckpoints: .all).map { resolved in
             try Turnover.requireTwoCheckpoints(resolved)
             let masses = try ComponentMasses(resolved)
-            return (resolved.scan.run, summary ? Turnover.summary(masses, cutoff: cutoff) : Turnover.events(masses, cutoff: cutoff))
+            return (resolved.scan.run, summary ? ResultTable(Turnover.summary(masses, cutoff: cutoff)) : ResultTable(Turnover.events(masses, cutoff: cutoff)))
         }
         try output.print(.stacked(byRun: tables))
     }

@@ -4,32 +4,32 @@ import XCTest
 final class CapacityOracleTests: XCTestCase {
     func testCapacityByLayerMatchesNumpyOracle() throws {
         let example = try ExampleStore()
-        let table = Capacity.table(try ComponentMasses(try example.resolved()), by: .layer)
+        let table = Capacity(try ComponentMasses(try example.resolved()), by: .layer)
         let oracle = try ExampleStore.oracle("oracle_capacity.csv")
         XCTAssertEqual(table.rows.count, oracle.count)
         for (row, expected) in zip(table.rows, oracle) {
-            XCTAssertEqual(row[0], .int(Int(expected["checkpoint_step"] ?? "") ?? -99))
-            XCTAssertEqual(row[1], .int(Int(expected["layer"] ?? "") ?? -99))
-            assertClose(row[2].doubleValue ?? .nan, Double(expected["mass"] ?? "") ?? .nan, "mass")
-            assertClose(row[3].doubleValue ?? .nan, Double(expected["share"] ?? "") ?? .nan, "share")
+            XCTAssertEqual(row.step, Int(expected["checkpoint_step"] ?? "") ?? -99)
+            XCTAssertEqual(row.layer, Int(expected["layer"] ?? "") ?? -99)
+            assertClose(row.mass, Double(expected["mass"] ?? "") ?? .nan, "mass")
+            assertClose(row.share, Double(expected["share"] ?? "") ?? .nan, "share")
         }
     }
 
     func testGroupingsAndModesAgreeWithEachOther() throws {
         let example = try ExampleStore()
         let all = try example.resolved(QuerySelection(checkpoints: .last))
-        let byComponent = Capacity.table(try ComponentMasses(all), by: .component)
-        let byKind = Capacity.table(try ComponentMasses(all), by: .kind)
+        let byComponent = Capacity(try ComponentMasses(all), by: .component)
+        let byKind = Capacity(try ComponentMasses(all), by: .kind)
         // The kind table is the component table summed by kind.
         for kindRow in byKind.rows {
-            let sum = byComponent.rows.filter { $0[3] == kindRow[1] }.reduce(0.0) { $0 + ($1[4].doubleValue ?? 0) }
-            assertClose(kindRow[2].doubleValue ?? .nan, sum, relative: 1e-12)
+            let sum = byComponent.rows.filter { $0.kind == kindRow.kind }.reduce(0.0) { $0 + $1.mass }
+            assertClose(kindRow.mass, sum, relative: 1e-12)
         }
-        let shares = byKind.rows.reduce(0.0) { $0 + ($1[3].doubleValue ?? 0) }
+        let shares = byKind.rows.reduce(0.0) { $0 + $1.share }
         assertClose(shares, 1, relative: 1e-12)
-        let heads = Capacity.table(try ComponentMasses(all), by: .head)
+        let heads = Capacity(try ComponentMasses(all), by: .head)
         XCTAssertEqual(heads.rows.count, 8)
-        XCTAssertTrue(heads.rows.allSatisfy { $0[3] == .text("attn_head") })
+        XCTAssertTrue(heads.rows.allSatisfy { $0.kind == .attnHead })
     }
 
     func testSignedSquaredAndCoefficientRangeAgainstNumpy() throws {
@@ -52,10 +52,10 @@ final class CapacityOracleTests: XCTestCase {
             let parts = line.split(separator: " ")
             let mode = MassMode(rawValue: String(parts[0])) ?? .absolute
             let selection = QuerySelection(checkpoints: .last, coefficients: .range(-2, 3))
-            let table = Capacity.table(try ComponentMasses(try example.resolved(selection), mode: mode), by: .layer)
+            let table = Capacity(try ComponentMasses(try example.resolved(selection), mode: mode), by: .layer)
             XCTAssertEqual(table.rows.count, parts.count - 1)
             for (row, expected) in zip(table.rows, parts.dropFirst()) {
-                assertClose(row[2].doubleValue ?? .nan, Double(expected) ?? .nan, "\(mode)")
+                assertClose(row.mass, Double(expected) ?? .nan, "\(mode)")
             }
         }
     }

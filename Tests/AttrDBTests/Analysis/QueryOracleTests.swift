@@ -5,21 +5,21 @@ import XCTest
 final class QueryOracleTests: XCTestCase {
     func testConcentrationMatchesNumpyOracle() throws {
         let example = try ExampleStore()
-        let table = ConcentrationTable.table(try ComponentMasses(try example.resolved()), top: 10)
+        let table = ConcentrationTable(try ComponentMasses(try example.resolved()), top: 10)
         let oracle = try ExampleStore.oracle("oracle_concentration.csv")
-        XCTAssertEqual(table.columns, ["checkpoint_step", "entropy", "effective_components", "gini", "top_10_share"])
+        XCTAssertEqual(table.columns.map(\.name), ["checkpoint_step", "entropy", "effective_components", "gini", "top_10_share"])
         XCTAssertEqual(table.rows.count, oracle.count)
         for (row, want) in zip(table.rows, oracle) {
-            XCTAssertEqual(row[0], .int(Int(want["checkpoint_step"] ?? "") ?? -1))
-            assertClose(row[1].doubleValue ?? .nan, Double(want["entropy"] ?? "") ?? .nan, "entropy")
-            assertClose(row[2].doubleValue ?? .nan, Double(want["effective_components"] ?? "") ?? .nan, "effective")
-            assertClose(row[3].doubleValue ?? .nan, Double(want["gini"] ?? "") ?? .nan, "gini")
+            XCTAssertEqual(row.step, Int(want["checkpoint_step"] ?? "") ?? -1)
+            assertClose(row.entropy ?? .nan, Double(want["entropy"] ?? "") ?? .nan, "entropy")
+            assertClose(row.effectiveComponents ?? .nan, Double(want["effective_components"] ?? "") ?? .nan, "effective")
+            assertClose(row.gini ?? .nan, Double(want["gini"] ?? "") ?? .nan, "gini")
         }
     }
 
     func testTopKShareAgainstNumpy() throws {
         let example = try ExampleStore()
-        let table = ConcentrationTable.table(try ComponentMasses(try example.resolved()), top: 3)
+        let table = ConcentrationTable(try ComponentMasses(try example.resolved()), top: 3)
         let output = try python("""
             import numpy as np, sys
             a = np.abs(np.load(sys.argv[1]).astype(np.float64)).sum(axis=1)
@@ -28,20 +28,20 @@ final class QueryOracleTests: XCTestCase {
             """, arguments: [Repository.example.appendingPathComponent("attributions.npy").path])
         let expected = output.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         XCTAssertEqual(expected.count, table.rows.count)
-        for (row, want) in zip(table.rows, expected) { assertClose(row[4].doubleValue ?? .nan, want) }
+        for (row, want) in zip(table.rows, expected) { assertClose(row.topShare ?? .nan, want) }
     }
 
     func testResidualNormGrowthMatchesNumpyOracle() throws {
         let example = try ExampleStore()
         let table = try NormGrowth.residual(store: example.store, run: "modadd", checkpoints: .all, wide: true)
         let oracle = try ExampleStore.oracle("oracle_norm_growth.csv")
-        XCTAssertEqual(table.columns, ["checkpoint_step", "growth_pct_per_layer", "resid_pre_0", "resid_pre_1", "resid_post_2"])
+        XCTAssertEqual(table.columns.map(\.name), ["checkpoint_step", "growth_pct_per_layer", "resid_pre_0", "resid_pre_1", "resid_post_2"])
         XCTAssertEqual(table.rows.count, oracle.count)
         for (row, want) in zip(table.rows, oracle) {
-            XCTAssertEqual(row[0], .int(Int(want["checkpoint_step"] ?? "") ?? -1))
-            assertClose(row[1].doubleValue ?? .nan, Double(want["growth_pct_per_layer"] ?? "") ?? .nan)
+            XCTAssertEqual(row.step, Int(want["checkpoint_step"] ?? "") ?? -1)
+            assertClose(row.growthPercentPerLayer ?? .nan, Double(want["growth_pct_per_layer"] ?? "") ?? .nan)
         }
-        XCTAssertEqual(table.rows[0][2], .double(1.15497077))
+        XCTAssertEqual(table.rows[0].norms[0], 1.15497077)
     }
 
     func testWOVNormsListEveryHeadWithGrowthOverLayers() throws {
@@ -54,7 +54,7 @@ final class QueryOracleTests: XCTestCase {
             slope = np.polyfit([float(r['layer']) for r in rows], np.log([float(r['frobenius_norm']) for r in rows]), 1)[0]
             print(repr(float(100 * np.expm1(slope))))
             """, arguments: [Repository.example.appendingPathComponent("wov_norms.csv").path])
-        assertClose(table.rows[0][4].doubleValue ?? .nan, Double(output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? .nan)
+        assertClose(table.rows[0].growthPercentPerLayer ?? .nan, Double(output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? .nan)
     }
 
     func testKMeansClustersAgreeWithNumpyFromTheSameInitialCentroids() throws {
@@ -82,8 +82,8 @@ final class QueryOracleTests: XCTestCase {
             print(' '.join(map(str, labels)))
             """, arguments: [Repository.example.appendingPathComponent("attributions.npy").path, "\(seeds)"])
         let numpyLabels = output.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        let labelOf = Dictionary(uniqueKeysWithValues: clusters.members.rows.map { ($0[3], Int($0[1].doubleValue ?? -1)) })
-        let ours = resolved.scan.components.map { labelOf[.text($0.label)] ?? -1 }
+        let labelOf = Dictionary(uniqueKeysWithValues: clusters.members.rows.map { ($0.component.label, $0.cluster) })
+        let ours = resolved.scan.components.map { labelOf[$0.label] ?? -1 }
         XCTAssertEqual(numpyLabels.count, ours.count)
         XCTAssertGreaterThanOrEqual(try adjustedRandIndex(ours, numpyLabels), 0.99)
     }
@@ -96,7 +96,7 @@ final class QueryOracleTests: XCTestCase {
         let clusters = try Clusters(resolved, k: 2, method: .hierarchical, distance: .correlation, seed: 0, minMass: threshold)
         XCTAssertEqual(clusters.leftOut, 4)
         XCTAssertEqual(clusters.members.rows.count, masses.count - 4)
-        XCTAssertEqual(Set(clusters.centroids.rows.map { $0[1] }).count, 2)
+        XCTAssertEqual(Set(clusters.centroids.rows.map(\.cluster)).count, 2)
     }
 
     private func readLastCheckpoint(_ resolved: ResolvedSelection) throws -> [[Double]] {

@@ -8,14 +8,16 @@ final class TopOracleTests: XCTestCase {
         for coefficient in Set(oracle.compactMap { $0["coefficient"] }).sorted() {
             let expected = oracle.filter { $0["coefficient"] == coefficient }
             let selection = QuerySelection(checkpoints: .last, coefficients: .nearest(Double(coefficient) ?? 0))
-            let table = try TopComponents.table(try example.resolved(selection), k: 10)
+            let table = try TopComponents(try example.resolved(selection), k: 10)
             XCTAssertEqual(table.rows.count, expected.count)
+            guard case .at(let ranked) = table.coefficient else { return XCTFail("one coefficient: \(table.coefficient)") }
+            assertClose(ranked, Double(coefficient) ?? .nan, relative: 1e-12)
             for (row, want) in zip(table.rows, expected) {
-                XCTAssertEqual(row[0], .int(Int(want["checkpoint_step"] ?? "") ?? -1))
-                assertClose(row[1].doubleValue ?? .nan, Double(coefficient) ?? .nan, relative: 1e-12)
-                XCTAssertEqual(row[2], .int(Int(want["rank"] ?? "") ?? -1))
-                XCTAssertEqual(row[3], .text(want["component"] ?? ""))
-                assertClose(row[6].doubleValue ?? .nan, Double(want["value"] ?? "") ?? .nan)
+                XCTAssertEqual(row.step, Int(want["checkpoint_step"] ?? "") ?? -1)
+                XCTAssertEqual(row.coefficient, table.coefficient)
+                XCTAssertEqual(row.rank, Int(want["rank"] ?? "") ?? -1)
+                XCTAssertEqual(row.component.label, want["component"] ?? "")
+                assertClose(row.value, Double(want["value"] ?? "") ?? .nan)
             }
         }
     }
@@ -23,14 +25,14 @@ final class TopOracleTests: XCTestCase {
     func testRankChangeComparesWithThePreviousCheckpoint() throws {
         let example = try ExampleStore()
         let steps = try example.resolved().steps
-        let last = try TopComponents.table(try example.resolved(QuerySelection(checkpoints: .last, coefficients: .nearest(0))), k: 13)
-        let previous = try TopComponents.table(try example.resolved(QuerySelection(checkpoints: .step(steps[steps.count - 2]), coefficients: .nearest(0))), k: 13)
-        let previousRank = Dictionary(uniqueKeysWithValues: previous.rows.map { ($0[3], $0[2].doubleValue ?? 0) })
+        let last = try TopComponents(try example.resolved(QuerySelection(checkpoints: .last, coefficients: .nearest(0))), k: 13)
+        let previous = try TopComponents(try example.resolved(QuerySelection(checkpoints: .step(steps[steps.count - 2]), coefficients: .nearest(0))), k: 13)
+        let previousRank = Dictionary(uniqueKeysWithValues: previous.rows.map { ($0.component.label, $0.rank) })
         for row in last.rows {
-            let expected = Int(previousRank[row[3]] ?? 0) - Int(row[2].doubleValue ?? 0)
-            XCTAssertEqual(row[8], .int(expected), "\(row[3])")
+            let expected = (previousRank[row.component.label] ?? 0) - row.rank
+            XCTAssertEqual(row.rankChange, expected, row.component.label)
         }
-        let first = try TopComponents.table(try example.resolved(QuerySelection(checkpoints: .first)), k: 3)
-        XCTAssertTrue(first.rows.allSatisfy { $0[8] == .null })
+        let first = try TopComponents(try example.resolved(QuerySelection(checkpoints: .first)), k: 3)
+        XCTAssertTrue(first.rows.allSatisfy { $0.rankChange == nil })
     }
 }

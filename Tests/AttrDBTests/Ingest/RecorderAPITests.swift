@@ -11,8 +11,8 @@ final class RecorderAPITests: XCTestCase {
                                     coefficients: [0])
         try recorder.append(step: 100, values: [0.25])
         try recorder.commit()
-        let capacity = Capacity.table(try ComponentMasses(try ResolvedSelection(
+        let capacity = Capacity(try ComponentMasses(try ResolvedSelection(
             scan: ScanSelection(store: store, run: "live"), selection: QuerySelection())), by: .layer)
-        XCTAssertEqual(capacity.rows, [[.int(100), .int(0), .double(0.25), .double(1)]])
+        XCTAssertEqual(capacity.rows, [CapacityRow(step: 100, group: .layer(0), mass: 0.25, share: 1)])
     }
 }

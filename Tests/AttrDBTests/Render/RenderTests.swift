@@ -94,9 +94,9 @@ final class RenderTests: XCTestCase {
 
     /// Terminal plots draw stored labels: their control characters are shown, not obeyed.
     func testTerminalPlotsEscapeLabels() {
-        let table = ResultTable(columns: Profiles.columns, rows: [[.int(1), .text("L0H0\u{1B}[2J"), .double(-1), .double(0.5)],
-                                                                  [.int(1), .text("L0H0\u{1B}[2J"), .double(1), .double(1.5)]])
-        let drawn = TerminalPlot.profiles(table)
+        let profiles = Profiles(rows: [ProfileRow(step: 1, component: "L0H0\u{1B}[2J", coefficient: -1, value: 0.5),
+                                       ProfileRow(step: 1, component: "L0H0\u{1B}[2J", coefficient: 1, value: 1.5)])
+        let drawn = TerminalPlot.profiles(profiles)
         XCTAssertFalse(drawn.contains("\u{1B}"), drawn)
         XCTAssertTrue(drawn.hasPrefix("step 1  L0H0\\u{1b}[2J  "), drawn)
         let map = TerminalPlot.heatmap(rowLabels: ["\u{9B}31m"], values: [[0, 1]], columnLabels: ("0", "9"))

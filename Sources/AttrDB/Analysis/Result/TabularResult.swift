@@ -1,0 +1,35 @@
+/// A result an analysis returns: typed rows under columns known in advance, so a plot, the report
+/// or `compare` reads `row.share`, never a cell by position.
+///
+/// ```swift
+/// let capacity = Capacity(masses, by: .layer)
+/// let last = capacity.rows.last?.share
+/// try TableWriter.write(ResultTable(capacity), format: .csv, sink: .standardOutput())
+/// ```
+public protocol TabularResult: Sendable {
+    associatedtype Row: ResultRow
+    /// The columns of this result in order; each row's ``ResultRow/cells`` has one cell per column.
+    var columns: [ResultColumn] { get }
+    var rows: [Row] { get }
+}
+
+/// One row of a ``TabularResult``.
+public protocol ResultRow: Sendable {
+    /// Every column a row of this type can have, with its meaning: what `attrdb help columns` prints.
+    /// Results whose columns vary (by grouping, by `k`, one per layer) document a pattern column.
+    static var documentedColumns: [ResultColumn] { get }
+    /// The row's values in the order of its result's columns, for output only.
+    var cells: [Cell] { get }
+}
+
+extension TabularResult {
+    /// For a result of fixed shape, the columns are the row type's documented ones.
+    public var columns: [ResultColumn] { Row.documentedColumns }
+}
+
+extension ResultTable {
+    /// A typed result as a table for output: the one place a result becomes cells.
+    public init<Result: TabularResult>(_ result: Result) {
+        self.init(columns: result.columns.map(\.name), rows: result.rows.map(\.cells))
+    }
+}
