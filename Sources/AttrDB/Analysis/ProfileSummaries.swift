@@ -39,7 +39,7 @@ public struct ProfileSummaryRow: ResultRow, Equatable {
                      meaning: "dy/dc at coefficient 0 by linear interpolation between the grid points around 0 (central difference when 0 is on the grid); empty for a one-point grid"),
         ResultColumn("min", .double, unit: "the metric's units", meaning: "the smallest value over the selected coefficients"),
         ResultColumn("max", .double, unit: "the metric's units", meaning: "the largest value over the selected coefficients"),
-        ResultColumn("range", .double, unit: "the metric's units", meaning: "max − min"),
+        ResultColumn("range", .double, unit: "the metric's units", meaning: "max − min: how far the profile moves over the selected coefficients"),
         ResultColumn("saturation_negative", .double, unit: "injection coefficient", nullable: true,
                      meaning: "the coefficient ≤ 0 below which the profile stays within 5% of its range of its value at the smallest coefficient; empty when it is still moving at the grid's edge or is flat"),
         ResultColumn("saturation_positive", .double, unit: "injection coefficient", nullable: true,

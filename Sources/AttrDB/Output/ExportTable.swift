@@ -53,9 +53,9 @@ public enum ExportTable: String, CaseIterable, Sendable {
         case .norms: return ResultTable(try NormGrowth.residual(store: store, run: run, checkpoints: checkpoints, wide: p.wide))
         case .wov: return ResultTable(try NormGrowth.wov(store: store, run: run, checkpoints: checkpoints))
         case .runs: return ResultTable(RunTables.runs(try store.runs()))
-        case .checkpoints: return try StoreTables.checkpoints(store: store, run: run)
-        case .components: return try StoreTables.components(store: store, run: run)
-        case .losses: return try StoreTables.losses(store: store, run: run)
+        case .checkpoints: return ResultTable(try StoreTables.checkpoints(store: store, run: run))
+        case .components: return ResultTable(try StoreTables.components(store: store, run: run))
+        case .losses: return ResultTable(try StoreTables.losses(store: store, run: run))
         case .values: throw StoreError.invalidArgument("values are streamed: use ValuesTable")
         }
     }
