@@ -12,7 +12,7 @@ public enum Report {
             .figure(title: "Capacity by layer over training", svg: Plots.capacity(masses, run: run).svg()),
             .figure(title: "Shares over training", svg: Plots.shares(masses, run: run).svg()),
             .table(title: "Top components at the last checkpoint (coefficient nearest 0)",
-                   ResultTable(try TopComponents(try ResolvedSelection(scan: selection, selection: QuerySelection(checkpoints: .last, coefficients: .nearest(0))), k: 10)), note: nil),
+                   try TopComponents(try ResolvedSelection(scan: selection, selection: QuerySelection(checkpoints: .last, coefficients: .nearest(0))), k: 10), note: nil),
         ]
         let clusterCount = min(k, last.components.count)
         if clusterCount >= 1 {
@@ -21,17 +21,17 @@ public enum Report {
             let labels = last.components.map { selection.components[$0].label }.filter { clusterOf[$0] != nil }
             sections.append(.figure(title: "Profiles at the last checkpoint, coloured by cluster",
                                     svg: Plots.profiles(try Profiles(last, components: labels), run: run, clusterOf: clusterOf).svg()))
-            sections.append(.table(title: "Clusters (k-means on z-normalised profiles, k = \(clusterCount), seed 0)", ResultTable(clusters.members), note: nil))
+            sections.append(.table(title: "Clusters (k-means on z-normalised profiles, k = \(clusterCount), seed 0)", clusters.members, note: nil))
         }
-        sections.append(.table(title: "Turnover (share cut-off \(cutoff))", ResultTable(Turnover.summary(masses, cutoff: cutoff)), note: "From the first checkpoint to the last: components above the cut-off that fell below it were priced out."))
-        sections.append(.table(title: "Turnover events", ResultTable(Turnover.events(masses, cutoff: cutoff)), note: nil))
+        sections.append(.table(title: "Turnover (share cut-off \(cutoff))", Turnover.summary(masses, cutoff: cutoff), note: "From the first checkpoint to the last: components above the cut-off that fell below it were priced out."))
+        sections.append(.table(title: "Turnover events", Turnover.events(masses, cutoff: cutoff), note: nil))
         let concentration = ConcentrationTable(masses, top: 10)
         sections.append(.figure(title: "Concentration over training", svg: Plots.concentration(concentration, run: run).svg()))
-        sections.append(.table(title: "Concentration", ResultTable(concentration), note: nil))
+        sections.append(.table(title: "Concentration", concentration, note: nil))
         let norms = try NormGrowth.residual(store: store, run: run, checkpoints: .all, wide: true)
         if !norms.rows.isEmpty {
             sections.append(.figure(title: "Residual-norm growth per layer", svg: Plots.norms(norms, run: run).svg()))
-            sections.append(.table(title: "Residual norms", ResultTable(norms), note: nil))
+            sections.append(.table(title: "Residual norms", norms, note: nil))
         }
         return ReportPage(title: "attrdb report — \(run)", sections: sections).html()
     }

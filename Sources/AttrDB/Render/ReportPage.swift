@@ -4,7 +4,13 @@ public struct ReportPage {
     public enum Section {
         case facts(title: String, [(String, String)])
         case figure(title: String, svg: String)
-        case table(title: String, ResultTable, note: String?)
+        /// A result's table; `columns` give each header its meaning, shown when the pointer rests on it.
+        case table(title: String, ResultTable, columns: [ResultColumn], note: String?)
+
+        /// A typed result as a table section, its headers explained by its columns' meanings.
+        public static func table<Result: TabularResult>(title: String, _ result: Result, note: String?) -> Section {
+            .table(title: title, ResultTable(result), columns: result.columns, note: note)
+        }
     }
 
     public var title: String
@@ -25,11 +31,15 @@ public struct ReportPage {
                 body += "</dl></section>\n"
             case .figure(let heading, let svg):
                 body += "<section><h2>\(SVG.escape(heading))</h2><figure>\(svg)</figure></section>\n"
-            case .table(let heading, let table, let note):
+            case .table(let heading, let table, let columns, let note):
                 body += "<section><h2>\(SVG.escape(heading))</h2>"
                 if let note { body += "<p class=\"note\">\(SVG.escape(note))</p>" }
                 body += "<table class=\"sortable\" id=\"t\(index)\"><thead><tr>"
-                for column in table.columns { body += "<th>\(SVG.escape(column))</th>" }
+                for (index, column) in table.columns.enumerated() {
+                    let meaning = columns[safe: index].map { column in column.meaning + (column.unit.map { " (\($0))" } ?? "") }
+                    body += meaning.map { "<th title=\"\(SVG.escape($0))\">" } ?? "<th>"
+                    body += "\(SVG.escape(column))</th>"
+                }
                 body += "</tr></thead><tbody>"
                 for row in table.rows {
                     body += "<tr>" + row.map { cell in

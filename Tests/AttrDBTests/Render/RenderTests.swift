@@ -73,6 +73,16 @@ final class RenderTests: XCTestCase {
         XCTAssertEqual(html.components(separatedBy: "<svg ").count - 1, 5)
     }
 
+    /// Each table header carries its column's meaning, shown when the pointer rests on it.
+    func testReportHeadersExplainTheirColumns() throws {
+        let example = try ExampleStore()
+        let html = try Report.page(store: example.store, run: "modadd")
+        XCTAssertTrue(html.contains("<th title=\"rank at the previous stored checkpoint − rank now: positive means the component rose; empty at the first stored checkpoint (ranks)\">rank_change</th>"), html)
+        XCTAssertTrue(html.contains("<th title=\"−Σ s·ln s over the components&#39; shares"), "entropy's meaning, escaped for an attribute")
+        XCTAssertGreaterThan(html.components(separatedBy: "<th title=\"").count - 1, 20)
+        XCTAssertFalse(html.contains("<th>"), "every header explained")
+    }
+
     func testSparklineAndTerminalHeatmap() {
         XCTAssertEqual(TerminalPlot.sparkline([0, 1, 2, 3, 4, 5, 6, 7]), "▁▂▃▄▅▆▇█")
         XCTAssertEqual(TerminalPlot.sparkline([5, -5]), "█▁")
