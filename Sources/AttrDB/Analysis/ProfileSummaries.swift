@@ -41,9 +41,9 @@ public struct ProfileSummaryRow: ResultRow, Equatable {
         ResultColumn("max", .double, unit: "the metric's units", meaning: "the largest value over the selected coefficients"),
         ResultColumn("range", .double, unit: "the metric's units", meaning: "max − min: how far the profile moves over the selected coefficients"),
         ResultColumn("saturation_negative", .double, unit: "injection coefficient", nullable: true,
-                     meaning: "the coefficient ≤ 0 below which the profile stays within 5% of its range of its value at the smallest coefficient; empty when it is still moving at the grid's edge or is flat"),
+                     meaning: "the largest coefficient, from the grid point nearest 0 downward, below which every value stays within 5% of the range of the value at the smallest coefficient: where the response levels off on the negative side; empty when only the edge qualifies (still moving there) or the profile is flat"),
         ResultColumn("saturation_positive", .double, unit: "injection coefficient", nullable: true,
-                     meaning: "the coefficient ≥ 0 above which the profile stays within 5% of its range of its value at the largest coefficient; empty when it is still moving at the grid's edge or is flat"),
+                     meaning: "the smallest coefficient, from the grid point nearest 0 upward, above which every value stays within 5% of the range of the value at the largest coefficient: where the response levels off on the positive side; empty when only the edge qualifies (still moving there) or the profile is flat"),
         ResultColumn("saturation", .double, unit: "injection coefficient", nullable: true,
                      meaning: "whichever of saturation_negative and saturation_positive is nearer 0, signed (the positive side on a tie): how soon the profile stops responding to the injection; empty when neither side saturates"),
     ]

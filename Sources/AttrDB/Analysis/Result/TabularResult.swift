@@ -1,6 +1,10 @@
 /// A result an analysis returns: typed rows under columns known in advance, so a plot, the report
 /// or `compare` reads `row.share`, never a cell by position.
 ///
+/// A new analysis goes in `Analysis/`, its result and row types beside it (`Capacity` and
+/// `CapacityRow`): the row lists its columns with their meanings and its cells in their order, and
+/// the row type joins ``ColumnCatalog/entries`` so `attrdb columns` explains it.
+///
 /// ```swift
 /// let capacity = Capacity(masses, by: .layer)
 /// let last = capacity.rows.last?.share
