@@ -65,6 +65,57 @@ final class TypedResultTests: XCTestCase {
         assertConforms(ColumnCatalog())
     }
 
+    /// The cells under `name`, read from the output table by the column's name.
+    func column<Result: TabularResult>(_ result: Result, _ name: String, file: StaticString = #filePath, line: UInt = #line) -> [Cell] {
+        let table = ResultTable(result)
+        guard let index = table.column(name) else {
+            XCTFail("\(Result.self) has no column \(name)", file: file, line: line)
+            return []
+        }
+        return table.rows.map { $0[index] }
+    }
+
+    /// Columns of the same type swapped would pass the type check: the ones a reader compares are
+    /// checked by name against the rows' properties.
+    func testColumnsHoldTheirPropertiesByName() throws {
+        let example = try ExampleStore()
+        let masses = try ComponentMasses(try example.resolved())
+        let capacity = Capacity(masses, by: .component)
+        XCTAssertEqual(column(capacity, "mass"), capacity.rows.map { .double($0.mass) })
+        XCTAssertEqual(column(capacity, "share"), capacity.rows.map { .double($0.share) })
+        XCTAssertEqual(column(capacity, "component"), capacity.rows.map { .text($0.component ?? "") })
+        XCTAssertEqual(column(capacity, "kind"), capacity.rows.map { .text($0.kind?.rawValue ?? "") })
+        let top = try TopComponents(try example.resolved(QuerySelection(checkpoints: .all, coefficients: .nearest(0))), k: 5)
+        XCTAssertEqual(column(top, "rank"), top.rows.map { .int($0.rank) })
+        XCTAssertEqual(column(top, "layer"), top.rows.map { .int($0.component.layer) })
+        XCTAssertEqual(column(top, "value"), top.rows.map { .float(Float($0.value)) })
+        XCTAssertEqual(column(top, "share"), top.rows.map { .double($0.share) })
+        XCTAssertEqual(column(top, "rank_change"), top.rows.map { $0.rankChange.map(Cell.int) ?? .null })
+        let concentration = ConcentrationTable(masses, top: 3)
+        XCTAssertEqual(column(concentration, "entropy"), concentration.rows.map { .double($0.entropy ?? .nan) })
+        XCTAssertEqual(column(concentration, "effective_components"), concentration.rows.map { .double($0.effectiveComponents ?? .nan) })
+        XCTAssertEqual(column(concentration, "gini"), concentration.rows.map { .double($0.gini ?? .nan) })
+        XCTAssertEqual(column(concentration, "top_3_share"), concentration.rows.map { .double($0.topShare ?? .nan) })
+        let events = Turnover.events(masses, cutoff: 0.05)
+        XCTAssertEqual(column(events, "share_before"), events.rows.map { .double($0.shareBefore) })
+        XCTAssertEqual(column(events, "share_after"), events.rows.map { .double($0.shareAfter) })
+        XCTAssertEqual(column(events, "checkpoint_step"), events.rows.map { .int($0.step) })
+        XCTAssertEqual(column(events, "previous_step"), events.rows.map { .int($0.previousStep) })
+        let summary = Turnover.summary(masses, cutoff: 0.05)
+        XCTAssertEqual(column(summary, "priced_out"), summary.rows.map { .int($0.pricedOut.count) })
+        XCTAssertEqual(column(summary, "entered"), summary.rows.map { .int($0.entered.count) })
+        XCTAssertEqual(column(summary, "above_at_first"), summary.rows.map { .int($0.aboveAtFirst) })
+        let profiles = try ProfileSummaries(try Profiles(try example.resolved(), components: ["L0H0"]))
+        XCTAssertEqual(column(profiles, "min"), profiles.rows.map { .double($0.summary.minimum) })
+        XCTAssertEqual(column(profiles, "max"), profiles.rows.map { .double($0.summary.maximum) })
+        XCTAssertEqual(column(profiles, "saturation_negative"), profiles.rows.map { $0.summary.saturation.negative.map(Cell.double) ?? .null })
+        XCTAssertEqual(column(profiles, "saturation_positive"), profiles.rows.map { $0.summary.saturation.positive.map(Cell.double) ?? .null })
+        let comparison = Comparison.capacity(masses, masses, alignment: .exact)
+        XCTAssertEqual(column(comparison, "share_a"), comparison.rows.map { .double($0.shareA) })
+        XCTAssertEqual(column(comparison, "share_b"), comparison.rows.map { .double($0.shareB) })
+        XCTAssertTrue(comparison.rows.allSatisfy { $0.difference == 0 })
+    }
+
     /// A concentration row with no measures (every mass 0) is null past the step, as its columns allow.
     func testEmptyMeasuresAreNullWhereTheColumnsAllowIt() {
         let concentration = ConcentrationTable(top: 10, rows: [ConcentrationRow(step: 1, entropy: nil, effectiveComponents: nil, gini: nil, topShare: nil)])
