@@ -144,12 +144,11 @@ public struct CapacityRow: ResultRow, Equatable {
     ]
 
     public var cells: [Cell] {
-        let key: [Cell]
+        // One array literal per shape: `--by component` writes a row per component and checkpoint.
         switch group {
-        case .layer(let layer): key = [.int(layer)]
-        case .kind(let kind): key = [.text(kind.rawValue)]
-        case .component(let component): key = [.text(component.label), .int(component.layer), .text(component.kind.rawValue)]
+        case .layer(let layer): return [.int(step), .int(layer), .double(mass), .double(share)]
+        case .kind(let kind): return [.int(step), .text(kind.rawValue), .double(mass), .double(share)]
+        case .component(let c): return [.int(step), .text(c.label), .int(c.layer), .text(c.kind.rawValue), .double(mass), .double(share)]
         }
-        return [.int(step)] + key + [.double(mass), .double(share)]
     }
 }

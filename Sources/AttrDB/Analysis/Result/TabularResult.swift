@@ -33,7 +33,12 @@ extension TabularResult {
 
 extension ResultTable {
     /// A typed result as a table for output: the one place a result becomes cells.
+    ///
+    /// Inlinable so a caller in another module (the command-line tool) gets it specialised for the
+    /// result's type: generic, it reached each row through a key path and value witnesses, which
+    /// cost `capacity --by component` on 100 M values (800 000 rows) about 3% more CPU.
+    @inlinable
     public init<Result: TabularResult>(_ result: Result) {
-        self.init(columns: result.columns.map(\.name), rows: result.rows.map(\.cells))
+        self.init(columns: result.columns.map { $0.name }, rows: result.rows.map { $0.cells })
     }
 }
