@@ -100,7 +100,8 @@ public struct Exporter {
         }
         let combined: ResultTable
         if withRunColumn, let first = tables.first {
-            combined = ResultTable(columns: ["run"] + first.table.columns, rows: tables.flatMap { entry in entry.table.rows.map { [.text(entry.run)] + $0 } })
+            combined = ResultTable(columns: ["run"] + first.table.columns, rows: tables.flatMap { entry in entry.table.rows.map { [.text(entry.run)] + $0 } },
+                                   types: first.table.types.map { [.text] + $0 })
         } else {
             combined = tables.first?.table ?? ResultTable(columns: [])
         }

@@ -107,14 +107,18 @@ extension TableWriter {
     }
 }
 
-/// A table held in memory: what analyses return.
+/// A table held in memory: what the output formats write (see ``TabularResult`` for what analyses return).
 public struct ResultTable: Equatable, Sendable {
     public var columns: [String]
     public var rows: [[Cell]]
+    /// The columns' declared types when the table comes from a typed result; nil when they are
+    /// known only from the cells. A Parquet column no row fills takes its declared type.
+    public var types: [ResultColumn.ValueType]?
 
-    public init(columns: [String], rows: [[Cell]] = []) {
+    public init(columns: [String], rows: [[Cell]] = [], types: [ResultColumn.ValueType]? = nil) {
         self.columns = columns
         self.rows = rows
+        self.types = types
     }
 
     /// The index of a column by name.
@@ -126,6 +130,7 @@ extension ResultTable {
     public static func stacked(byRun tables: [(run: String, table: ResultTable)]) -> ResultTable {
         guard tables.count > 1, let first = tables.first else { return tables.first?.table ?? ResultTable(columns: []) }
         return ResultTable(columns: ["run"] + first.table.columns,
-                           rows: tables.flatMap { entry in entry.table.rows.map { [.text(entry.run)] + $0 } })
+                           rows: tables.flatMap { entry in entry.table.rows.map { [.text(entry.run)] + $0 } },
+                           types: first.table.types.map { [.text] + $0 })
     }
 }

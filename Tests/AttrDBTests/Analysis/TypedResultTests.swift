@@ -26,6 +26,7 @@ final class TypedResultTests: XCTestCase {
         XCTAssertEqual(problems(result), [], file: file, line: line)
         let table = ResultTable(result)
         XCTAssertEqual(table.columns, result.columns.map(\.name), file: file, line: line)
+        XCTAssertEqual(table.types, result.columns.map(\.type), file: file, line: line)
         XCTAssertEqual(Set(table.columns).count, table.columns.count, "\(Result.self): repeated column names \(table.columns)", file: file, line: line)
     }
 

@@ -28,6 +28,17 @@ public enum ParquetType: String, CaseIterable, Sendable {
         }
     }
 
+    /// The type of a typed result's column; nil for a `mixed` one, whose type only its values tell.
+    init?(declared type: ResultColumn.ValueType) {
+        switch type {
+        case .integer: self = .int64
+        case .float32: self = .float
+        case .double: self = .double
+        case .text: self = .string
+        case .mixed: return nil
+        }
+    }
+
     /// The narrowest type that holds values of both types without loss of meaning, or nil when
     /// one is text and the other a number.
     func widened(with other: ParquetType) -> ParquetType? {
@@ -103,7 +114,7 @@ public struct ParquetColumn: Equatable, Sendable {
             }
         }
         return table.columns.indices.map { index in
-            let type = types[index]
+            let type = types[index] ?? table.types?[safe: index].flatMap { ParquetType(declared: $0) }
             return ParquetColumn(table.columns[index], type ?? .string, nullable: nullable[index] || type == nil)
         }
     }
