@@ -19,6 +19,7 @@ public final class TableWriter {
 
     public init(columns: [String], format: OutputFormat, sink: OutputSink, headers: Bool = true,
                 digits: Int? = nil, caption: String? = nil) {
+        precondition(!format.isBinary, "TableWriter writes the text formats; \(format) goes through TableOutput")
         self.columns = columns
         self.format = format
         self.sink = sink
@@ -60,6 +61,7 @@ public final class TableWriter {
             try sink.write("| " + row.map { Escape.markdown($0.roundedText(digits: digits)) }.joined(separator: " | ") + " |\n")
         case .latex:
             try sink.write(row.map { Escape.latex($0.roundedText(digits: digits)) }.joined(separator: " & ") + " \\\\\n")
+        case .npy, .parquet: preconditionFailure("checked in init")
         }
     }
 
@@ -119,13 +121,4 @@ public struct ResultTable: Equatable, Sendable {
 
     /// The index of a column by name.
     public func column(_ name: String) -> Int? { columns.firstIndex(of: name) }
-}
-
-extension ResultTable {
-    /// Tables of several runs stacked, with a leading `run` column; one run's table is returned as it is.
-    public static func stacked(byRun tables: [(run: String, table: ResultTable)]) -> ResultTable {
-        guard tables.count > 1, let first = tables.first else { return tables.first?.table ?? ResultTable(columns: []) }
-        return ResultTable(columns: ["run"] + first.table.columns,
-                           rows: tables.flatMap { entry in entry.table.rows.map { [.text(entry.run)] + $0 } })
-    }
 }
