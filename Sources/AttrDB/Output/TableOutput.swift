@@ -49,6 +49,7 @@ public struct TableOutput: Sendable {
             try NumericArray.write(table, to: sink)
             try sink.finish()
         case .parquet:
+            let table = table.mixedColumnsAsText()
             let writer = try rows(columns: table.columns, types: try ParquetColumn.columns(for: table))
             for row in table.rows { try writer.write(row) }
             try writer.finish()
@@ -114,6 +115,23 @@ extension ResultTable {
         guard runColumn ?? (tables.count > 1) else { return first.table }
         return ResultTable(columns: ["run"] + first.table.columns,
                            rows: tables.flatMap { entry in entry.table.rows.map { [.text(entry.run)] + $0 } })
+    }
+}
+
+extension ResultTable {
+    /// The table with every column that holds both text and numbers (`show`'s key/value rows) made
+    /// all text, each number as its exact text: a Parquet column holds one type, and text is the
+    /// type both fit in.
+    func mixedColumnsAsText() -> ResultTable {
+        let mixed = columns.indices.filter { i in
+            rows.contains { if case .text = $0[i] { return true } else { return false } } && rows.contains { $0[i].isNumeric }
+        }
+        guard !mixed.isEmpty else { return self }
+        var result = self
+        for r in result.rows.indices {
+            for i in mixed where result.rows[r][i].isNumeric { result.rows[r][i] = .text(result.rows[r][i].exactText) }
+        }
+        return result
     }
 }
 

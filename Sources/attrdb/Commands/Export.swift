@@ -1,7 +1,12 @@
 import ArgumentParser
 import AttrDB
 
-extension ExportTable: ExpressibleByArgument {}
+extension Export {
+    /// The tables `export` used to write that a query command now writes, with any format and -o:
+    /// named in the usage error, so an old script learns where its table went.
+    static let movedTables = ["capacity": "capacity", "top": "top", "profiles": "profile", "clusters": "clusters",
+                              "concentration": "concentration", "norms": "norms", "wov": "norms --wov", "runs": "runs"]
+}
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,11 +24,20 @@ struct Export: ParsableCommand {
             """)
 
     @OptionGroup var store: StoreOptions
-    @Argument(help: ArgumentHelp("The table: \(ExportTable.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "table")) var table: ExportTable
+    @Argument(help: ArgumentHelp("The table: \(ExportTable.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "table")) var name: String
     @OptionGroup var query: QueryOptions
     @OptionGroup var output: OutputOptions
 
+    /// The table named; ``validate()`` has refused any other name.
+    private var table: ExportTable { ExportTable(rawValue: name) ?? .values }
+
     func validate() throws {
+        if let command = Self.movedTables[name] {
+            throw ValidationError("export \(name) is gone: every query command writes any format with -o, e.g. attrdb \(command) --run NAME -o \(name).parquet")
+        }
+        guard ExportTable(rawValue: name) != nil else {
+            throw ValidationError("export writes \(ExportTable.allCases.map(\.rawValue).joined(separator: ", ")), not '\(name)'.")
+        }
         if !table.readsValues { try query.refuseValueOptions("export \(table.rawValue)", takesCheckpoints: table.hasCheckpoints) }
     }
 

@@ -49,13 +49,17 @@ struct QueryOptions: ParsableArguments {
         try selection(checkpoints: checkpoints, coefficients: coefficients).resolve(in: store)
     }
 
-    /// Refuses the options that select among a scan's values, for `what`, which reads none: a flag
-    /// that would be ignored is a usage error, not a silently different table.
+    /// Refuses the options that select among a scan's values, for `what`, which reads none (and
+    /// `--checkpoint` too unless it `takesCheckpoints`): a flag that would be ignored is a usage
+    /// error, not a silently different table.
     func refuseValueOptions(_ what: String, takesCheckpoints: Bool = true) throws {
         let given = [("--scan", scan != nil), ("--metric", metric != nil), ("--coef", coef != nil), ("--layer", !layer.isEmpty),
-                     ("--kind", !kind.isEmpty), ("--component", !components.isEmpty), ("--checkpoint", !takesCheckpoints && checkpoint != nil)]
+                     ("--kind", !kind.isEmpty), ("--component", !components.isEmpty)]
         if let (option, _) = given.first(where: \.1) {
             throw ValidationError("\(what) reads no attribution values: \(option) does not apply.")
+        }
+        if !takesCheckpoints && checkpoint != nil {
+            throw ValidationError("\(what) has no row per checkpoint: --checkpoint does not apply.")
         }
     }
 }
