@@ -25,7 +25,7 @@ struct CapacityCommand: ParsableCommand {
     func run() throws {
         let opened = try store.open(.read)
         let mode: MassMode = signed ? .signed : squared ? .squared : .absolute
-        if plot && OutputSink.standardOutput().isTerminal {
+        if plot && output.toTerminal {
             for resolved in try query.resolve(in: opened, checkpoints: .all) {
                 print("\(resolved.scan.run) — share of mass by layer over \(resolved.checkpoints.count) checkpoints")
                 print(TerminalPlot.capacity(try ComponentMasses(resolved, mode: mode)), terminator: "")

@@ -19,7 +19,7 @@ struct ProfileCommand: ParsableCommand {
 
     func run() throws {
         let opened = try store.open(.read)
-        if plot && OutputSink.standardOutput().isTerminal {
+        if plot && output.toTerminal {
             for resolved in try query.resolve(in: opened, checkpoints: .last) {
                 print(TerminalPlot.profiles(try Profiles.table(resolved, components: query.components)), terminator: "")
             }

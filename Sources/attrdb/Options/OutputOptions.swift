@@ -7,7 +7,7 @@ extension OutputFormat: ExpressibleByArgument {}
 /// `--format`, `-o`, `--partition-by`, `--force`, `--no-headers`, `--digits` and `--caption`: how
 /// every command that prints a table writes it, through the one ``TableOutput`` pipeline.
 struct OutputOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Output format: \(OutputFormat.allCases.map(\.rawValue).joined(separator: "|")) (default: from -o's extension, else table on a terminal, else csv).", valueName: "format"))
+    @Option(help: ArgumentHelp("Output format (default: from -o's extension, else table on a terminal, else csv); npy and parquet need -o on a terminal.", valueName: "format"))
     var format: OutputFormat?
 
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write to this file (a folder with --partition-by), beside it first and moved into place when complete; default standard output.", valueName: "path"))
@@ -44,8 +44,8 @@ struct OutputOptions: ParsableArguments {
         return target
     }
 
-    /// The format the table is written in.
-    var resolvedFormat: OutputFormat { target().format }
+    /// Whether the table would go to a terminal (no -o, standard output a terminal): where `--plot` draws instead.
+    var toTerminal: Bool { output == nil && isatty(1) == 1 }
 
     /// Writes one table.
     func print(_ table: ResultTable) throws {

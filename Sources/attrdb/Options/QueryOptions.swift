@@ -21,7 +21,7 @@ struct QueryOptions: ParsableArguments {
     var coef: String?
     @Option(parsing: .unconditionalSingleValue, help: ArgumentHelp("Keep components of this layer (repeatable; -1 is the embeddings).", valueName: "layer"))
     var layer: [Int] = []
-    @Option(help: ArgumentHelp("Keep components of this kind: \(ComponentKind.allCases.map(\.rawValue).joined(separator: ", ")) (repeatable).", valueName: "kind"))
+    @Option(help: ArgumentHelp("Keep components of this kind (repeatable).", valueName: "kind"))
     var kind: [ComponentKind] = []
     @Option(name: .customLong("component"), help: ArgumentHelp("Keep the component with this label (repeatable).", valueName: "label"))
     var components: [String] = []
