@@ -212,4 +212,23 @@ final class OutputPipelineCommandTests: XCTestCase {
         XCTAssertEqual(Set(values.stdout.split(separator: "\n").map { $0.split(separator: ",")[2] }), ["L0H0"])
         XCTAssertEqual(values.stdout.split(separator: "\n").count, 128)
     }
+
+    /// The formats with a footer (json's closing bracket, latex's \end{tabular}) end once, for one
+    /// run and for several, on standard output and in a file.
+    func testValuesInFormatsWithAFooterEndOnce() throws {
+        let folder = try TemporaryFolder()
+        let db = try store(folder)
+        for runs in [["--run", "modadd"], ["--run", "modadd", "--run", "second run=v2"]] {
+            let arguments = ["export", "values"] + runs + ["--checkpoint", "last", "--layer", "0", "--coef", "0", "--db", db]
+            let json = try CLI.run(arguments + ["--format", "json"])
+            XCTAssertEqual(json.status, 0, json.stderr)
+            let file = folder.path("v.json")
+            XCTAssertEqual(try CLI.run(arguments + ["-o", file]).status, 0)
+            let parsed = try CLI.python("import sys, json; print(len(json.loads(sys.argv[1])), len(json.load(open(sys.argv[2]))))", [json.stdout, file])
+            // Layer 0 holds 5 components: 5 values per run.
+            XCTAssertEqual(parsed, "\(5 * (runs.count / 2)) \(5 * (runs.count / 2))\n", "\(runs)")
+            let latex = try CLI.run(arguments + ["--format", "latex"])
+            XCTAssertEqual(latex.stdout.components(separatedBy: "\\end{tabular}").count, 2, latex.stdout)
+        }
+    }
 }
