@@ -63,7 +63,13 @@ public struct TableOutput: Sendable {
     /// Writes each run's table, stacked under a leading `run` column when there are several runs
     /// or when the output is partitioned by run.
     public func write(byRun tables: [(run: String, table: ResultTable)]) throws {
-        try write(.stacked(byRun: tables, runColumn: tables.count > 1 || partitionBy.contains("run")))
+        try write(.stacked(byRun: tables, runColumn: runColumn(runs: tables.count)))
+    }
+
+    /// Whether the tables of `runs` runs go under a leading `run` column: when there are several,
+    /// or when the output is partitioned by run (the column names the folders).
+    public func runColumn(runs: Int) -> Bool {
+        runs > 1 || partitionBy.contains("run")
     }
 
     /// A sink for rows of `columns`, for tables streamed rather than held. Parquet streams when

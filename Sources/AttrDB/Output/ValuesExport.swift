@@ -13,7 +13,7 @@ public enum ValuesExport {
     /// several or when the output is partitioned by run).
     public static func write(_ selections: [ResolvedSelection], to output: TableOutput) throws {
         if output.format == .npy { return try writeNPY(selections, to: output) }
-        let runColumn = selections.count > 1 || output.partitionBy.contains("run")
+        let runColumn = output.runColumn(runs: selections.count)
         let target = try output.rows(columns: (runColumn ? ["run"] : []) + ValuesTable.columns,
                                      types: (runColumn ? [ParquetColumn("run", .string)] : []) + ValuesTable.parquetColumns)
         for selection in selections {
