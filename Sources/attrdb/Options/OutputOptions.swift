@@ -12,7 +12,7 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: .customLong("no-headers"), help: "Leave out the header row.")
     var noHeaders = false
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Significant digits in table, markdown and latex output (csv, tsv and json are always exact).", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Significant digits of non-integer numbers in the formats people read: table, markdown and latex (default 6). csv, tsv and json are always exact.", valueName: "n"))
     var digits: Int?
 
     func validate() throws {
@@ -23,11 +23,19 @@ struct OutputOptions: ParsableArguments {
         format ?? OutputFormat.default(isTerminal: sink.isTerminal)
     }
 
-    /// A streaming writer on standard output.
+    /// A streaming writer on standard output. A table on a terminal shows the columns that fit its
+    /// width and says on standard error how many it left out.
     func writer(columns: [String], sink: OutputSink = .standardOutput(), caption: String? = nil) -> TableWriter {
         let format = resolvedFormat(for: sink)
         let humanDigits = digits ?? ([.table, .markdown, .latex].contains(format) ? 6 : nil)
-        return TableWriter(columns: columns, format: format, sink: sink, headers: !noHeaders, digits: humanDigits, caption: caption)
+        let writer = TableWriter(columns: columns, format: format, sink: sink, headers: !noHeaders, digits: humanDigits, caption: caption)
+        if format == .table && sink.isTerminal {
+            writer.maxWidth = TerminalWidth.ofStandardOutput()
+            writer.whenColumnsLeftOut = { count in
+                Diagnostics.note("… \(count) more column\(count == 1 ? "" : "s"); use --format csv or a wider terminal")
+            }
+        }
+        return writer
     }
 
     func print(_ table: ResultTable, sink: OutputSink = .standardOutput(), caption: String? = nil) throws {
