@@ -56,8 +56,9 @@ enum AlignedTable {
                 parts.append(numeric[i] ? padding + text : (isLast ? text : text + padding))
             }
             var text = parts.joined(separator: "  ")
-            // A number in the last column keeps its place by trailing spaces; no line needs to end in them.
-            if numeric[shown - 1] { while text.hasSuffix(" ") { text.removeLast() } }
+            // A number in the last column keeps its place by trailing spaces, an empty cell leaves the
+            // separator: no line needs to end in them.
+            while text.hasSuffix(" ") { text.removeLast() }
             out += text + "\n"
         }
         if let headers {
