@@ -3,7 +3,8 @@ import XCTest
 
 /// README.md runs as written: its shell and Python blocks (see ``ReadmeBlock`` for which, and for
 /// the `<!-- no-run: REASON -->` marker that leaves one out) run in order, in one fresh temporary
-/// folder, each failing the test with its line number and output on a nonzero exit.
+/// folder, each failing the test with its line number, the line of the command that failed (shell)
+/// and its output on a nonzero exit.
 ///
 /// The folder holds `examples/`, a link to the repository's, so the README's paths work; the built
 /// `attrdb` is first on PATH; Python blocks run with `$ATTRDB_PYTHON` (make test's virtualenv), else
@@ -21,7 +22,9 @@ final class ReadmeTests: XCTestCase {
             let result: CLI.Result
             switch block.language {
             case .shell:
-                result = try CLI.run(["-c", "set -eo pipefail\n" + block.code], environment: ["PATH": path], in: folder.url,
+                // The first line of code is the script's line 2: the trap names the README's line of the command that failed.
+                let prelude = #"set -eo pipefail; trap 'status=$?; echo "README.md:$((\#(block.line) + LINENO - 1)): exit status $status" >&2' ERR"#
+                result = try CLI.run(["-c", prelude + "\n" + block.code], environment: ["PATH": path], in: folder.url,
                                      executable: URL(fileURLWithPath: "/bin/bash"))
             case .python:
                 result = try CLI.run(["-c", block.code], environment: ["PATH": path], in: folder.url,
