@@ -24,6 +24,10 @@ public struct TableOutput: Sendable {
     public var caption: String?
     /// Whether standard output is a terminal (binary formats are refused there).
     public let isTerminal: Bool
+    /// The terminal's width in cells: a `table` on the terminal shows the columns that fit.
+    public var terminalWidth: Int?
+    /// Called with the number of columns left out for ``terminalWidth``, when any were.
+    public var whenColumnsLeftOut: (@Sendable (Int) -> Void)?
 
     /// The format is `format`, else the one `path`'s extension implies, else CSV into a file and
     /// ``OutputFormat/default(isTerminal:)`` on standard output.
@@ -85,8 +89,13 @@ public struct TableOutput: Sendable {
         case .npy:
             return HeldRows(columns: columns) { try self.write($0) }
         default:
-            return TableWriter(columns: columns, format: format, sink: try sink(), headers: headers,
-                               digits: digits ?? format.defaultDigits, caption: caption)
+            let writer = TableWriter(columns: columns, format: format, sink: try sink(), headers: headers,
+                                     digits: digits ?? format.defaultDigits, caption: caption)
+            if format == .table && path == nil && isTerminal {
+                writer.maxWidth = terminalWidth
+                writer.whenColumnsLeftOut = whenColumnsLeftOut
+            }
+            return writer
         }
     }
 

@@ -13,6 +13,10 @@ public final class TableWriter {
     /// Significant digits for the formats read by people (table, markdown, latex); nil prints exact values.
     public let digits: Int?
     public let caption: String?
+    /// The `table` format only: the terminal's width in cells; columns that do not fit are left out.
+    public var maxWidth: Int?
+    /// Called with the number of columns `maxWidth` left out, when it left any out.
+    public var whenColumnsLeftOut: ((Int) -> Void)?
     private let sink: OutputSink
     private var rowCount = 0
     private var pending: [[Cell]] = []
@@ -69,7 +73,10 @@ public final class TableWriter {
     public func finish() throws {
         if !started { try start() }
         switch format {
-        case .table: try sink.write(AlignedTable.render(columns: headers ? columns : nil, rows: pending, digits: digits))
+        case .table:
+            let rendered = AlignedTable.render(columns: headers ? columns : nil, rows: pending, digits: digits, maxWidth: maxWidth)
+            try sink.write(rendered.text)
+            if rendered.hiddenColumns > 0 { whenColumnsLeftOut?(rendered.hiddenColumns) }
         case .json: try sink.write(rowCount == 0 ? "]\n" : "\n]\n")
         case .latex:
             try sink.write("\\bottomrule\n\\end{tabular}\n")

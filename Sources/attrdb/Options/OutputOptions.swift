@@ -22,7 +22,7 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: .customLong("no-headers"), help: "Leave out the header row.")
     var noHeaders = false
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Significant digits in table, markdown and latex output (default 6; csv, tsv, json, npy and parquet are always exact).", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Significant digits of non-integer numbers in the formats people read: table, markdown and latex (default 6). csv, tsv and json are always exact.", valueName: "n"))
     var digits: Int?
 
     @Option(help: ArgumentHelp("A caption for LaTeX output.", valueName: "text"))
@@ -41,6 +41,11 @@ struct OutputOptions: ParsableArguments {
         target.headers = !noHeaders
         target.digits = digits
         target.caption = caption
+        // A table on a terminal shows the columns that fit its width and says how many it left out.
+        target.terminalWidth = TerminalWidth.ofStandardOutput()
+        target.whenColumnsLeftOut = { count in
+            Diagnostics.note("… \(count) more column\(count == 1 ? "" : "s"); use --format csv or a wider terminal")
+        }
         return target
     }
 
