@@ -4,13 +4,16 @@ public enum RunTables {
         RunList(rows: runs)
     }
 
-    /// One `field,value` row per fact about the run.
+    /// One `field,value` row per fact about the run; the config one row per setting (`config.training.lr`).
     public static func details(_ details: RunDetails) -> RunFacts {
         let run = details.summary.run
         var rows: [RunFact] = [
             ["name", .text(run.name)], ["model", text(run.model)], ["task", text(run.task)],
             ["status", .text(run.status.rawValue)], ["created", .text(run.createdAt)],
-            ["tags", .text(tagText(run.tags))], ["config", .text(run.config)],
+            ["tags", .text(tagText(run.tags))],
+        ]
+        if run.config != "{}" { rows += FlatConfig.fields(run.config, prefix: "config").map { RunFact(field: $0.key, value: .text($0.value)) } }
+        rows += [
             ["checkpoints", .int(details.summary.checkpoints)],
             ["first_step", details.firstStep.map(Cell.int) ?? .null], ["last_step", details.lastStep.map(Cell.int) ?? .null],
             ["components", .int(details.summary.components)],
@@ -90,7 +93,7 @@ public struct RunFact: ResultRow, Equatable, ExpressibleByArrayLiteral {
     }
 
     public static let documentedColumns: [ResultColumn] = [
-        ResultColumn("field", .text, meaning: "what the row tells: name, model, task, status, created, tags, config, checkpoints, first_step, last_step, components, components_by_kind, layers, values, scan (one row per scan), checkpoint_stats, resid_norms, wov_norms"),
+        ResultColumn("field", .text, meaning: "what the row tells: name, model, task, status, created, tags, config.KEY (one row per configuration setting, nested keys joined with dots: config.training.lr), checkpoints, first_step, last_step, components, components_by_kind, layers, values, scan (one row per scan), checkpoint_stats, resid_norms, wov_norms"),
         ResultColumn("value", .mixed, nullable: true, meaning: "the field's value: text, or an integer for counts and steps; empty when unknown (a run with no checkpoints has no first_step)"),
     ]
 
