@@ -92,22 +92,6 @@ final class ExportCommandTests: XCTestCase {
         }
     }
 
-    /// A column no row fills (rank_change at the first checkpoint) keeps its declared type in
-    /// Parquet, as it does with rows, instead of falling back to text.
-    func testAnEmptyColumnKeepsItsDeclaredParquetType() throws {
-        let folder = try TemporaryFolder()
-        let db = try store(folder)
-        let file = folder.path("top.parquet")
-        let result = try CLI.run(["export", "top", "--run", "modadd", "--checkpoint", "first", "-o", file, "--db", db])
-        XCTAssertEqual(result.status, 0, result.stderr)
-        let schema = try python("""
-            import sys, pyarrow.parquet as pq
-            t = pq.read_table(sys.argv[1])
-            print(t.schema.field('rank_change').type, t.column('rank_change').null_count == t.num_rows > 0)
-            """, [file])
-        XCTAssertEqual(schema, "int64 True\n")
-    }
-
     func testPartitionedParquetIsOneDataset() throws {
         let folder = try TemporaryFolder()
         let db = try store(folder)

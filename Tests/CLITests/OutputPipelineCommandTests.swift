@@ -12,6 +12,22 @@ final class OutputPipelineCommandTests: XCTestCase {
         return db
     }
 
+    /// A column no row fills (rank_change at the first checkpoint) keeps its declared type in
+    /// Parquet, as it has with rows, instead of falling back to text.
+    func testAnEmptyColumnKeepsItsDeclaredParquetType() throws {
+        let folder = try TemporaryFolder()
+        let db = try store(folder)
+        let file = folder.path("top.parquet")
+        let result = try CLI.run(["top", "--run", "modadd", "--run", "second run=v2", "--checkpoint", "first", "-o", file, "--db", db])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let schema = try CLI.python("""
+            import sys, pyarrow.parquet as pq
+            t = pq.read_table(sys.argv[1])
+            print(t.schema.field('run').type, t.schema.field('rank_change').type, t.column('rank_change').null_count == t.num_rows > 0)
+            """, [file])
+        XCTAssertEqual(schema, "string int64 True\n")
+    }
+
     /// Every table command, written as Parquet and as CSV: pyarrow and DuckDB read the Parquet file
     /// back as the same table, cell for cell.
     func testEveryTableCommandWritesParquetThatPyarrowAndDuckDBReadAsItsCSV() throws {
