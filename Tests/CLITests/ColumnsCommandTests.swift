@@ -32,6 +32,12 @@ final class ColumnsCommandTests: XCTestCase {
         XCTAssertEqual(lines.dropFirst().map { String($0.split(separator: ",")[1]) },
                        ["checkpoint_step", "entropy", "effective_components", "gini", "top_k_share"])
         XCTAssertTrue(lines.contains { $0.hasPrefix("concentration,entropy,double,nats,1,") }, csv.stdout)
+        let folder = try TemporaryFolder()
+        let file = folder.path("columns.csv")
+        let written = try CLI.run(["columns", "concentration", "-o", file])
+        XCTAssertEqual(written.status, 0, written.stderr)
+        XCTAssertEqual(written.stdout, "")
+        XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), csv.stdout)
     }
 
     func testAnUnknownCommandIsAUsageError() throws {

@@ -7,7 +7,7 @@ struct ColumnsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "columns",
         abstract: "What every command's columns mean: share, saturation, rank_change, top_k_share, mass, gini, …",
-        discussion: "attrdb columns [COMMAND…]: the columns of those commands (all when none);\nwith --format, as a table.\n\n"
+        discussion: "attrdb columns [COMMAND…]: the columns of those commands (all when none);\nwith --format or -o, as a table.\n\n"
             + ColumnCatalog.text(width: 78))  // ArgumentParser rewraps help at 80 columns when not on a terminal
 
     @Argument(help: ArgumentHelp("Commands to describe, e.g. capacity top (default: all).", valueName: "command")) var commands: [String] = []
@@ -20,8 +20,8 @@ struct ColumnsCommand: ParsableCommand {
     }
 
     func run() throws {
-        // Text for people unless a format is asked for: the catalog is read, not piped, most of the time.
-        guard output.format != nil else { return print(ColumnCatalog.text(commands: commands), terminator: "") }
+        // Text for people unless a format or a file is asked for: the catalog is read, not piped, most of the time.
+        guard output.format != nil || output.output != nil else { return print(ColumnCatalog.text(commands: commands), terminator: "") }
         try output.print(ResultTable(ColumnCatalog(commands: commands)))
     }
 }
