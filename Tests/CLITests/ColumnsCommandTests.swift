@@ -20,6 +20,14 @@ final class ColumnsCommandTests: XCTestCase {
         }
     }
 
+    /// The top-level help says where the columns are explained.
+    func testTheTopLevelHelpPointsToTheColumns() throws {
+        let help = try CLI.run(["--help"])
+        XCTAssertEqual(help.status, 0)
+        XCTAssertTrue(help.stdout.contains("attrdb help columns"), help.stdout)
+        XCTAssertTrue(help.stdout.contains("columns "), "columns listed among the subcommands")
+    }
+
     func testOneCommandsColumnsAsATable() throws {
         let text = try CLI.run(["columns", "concentration"])
         XCTAssertEqual(text.status, 0, text.stderr)
