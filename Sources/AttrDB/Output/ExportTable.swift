@@ -56,12 +56,12 @@ public enum ExportTable: String, CaseIterable, Sendable {
         case .checkpoints: return try StoreTables.checkpoints(store: store, run: run)
         case .components: return try StoreTables.components(store: store, run: run)
         case .losses: return try StoreTables.losses(store: store, run: run)
-        case .values: throw StoreError.invalidArgument("values are streamed: use ValuesTable")
+        case .values: throw StoreError.badInput("values are streamed: use ValuesTable")
         }
     }
 
     private func required(_ resolved: ResolvedSelection?) throws -> ResolvedSelection {
-        guard let resolved else { throw StoreError.invalidArgument("export \(rawValue) needs --run") }
+        guard let resolved else { throw StoreError.badInput("export \(rawValue) needs --run") }
         return resolved
     }
 }

@@ -29,15 +29,15 @@ public struct Exporter {
     public func export(store: Store, runs: [String], scan: String?, metric: String?, selection: QuerySelection?,
                        parameters: ExportTable.Parameters) throws {
         let runs = table == .runs ? [""] : runs
-        if table != .runs && runs.isEmpty { throw StoreError.invalidArgument("export \(table.rawValue) needs --run NAME") }
+        if table != .runs && runs.isEmpty { throw StoreError.badInput("export \(table.rawValue) needs --run NAME") }
         let checkpoints = selection?.checkpoints ?? table.defaultCheckpoints
         let withRunColumn = runs.count > 1 || partitionBy.contains("run")
         let querySelection = selection ?? QuerySelection(checkpoints: table.defaultCheckpoints)
 
         if format == .npy {
-            guard runs.count == 1, let run = runs.first else { throw StoreError.invalidArgument("npy export takes one run") }
+            guard runs.count == 1, let run = runs.first else { throw StoreError.badInput("npy export takes one run") }
             if table == .values, let output, (output as NSString).lastPathComponent == "axes.json" {
-                throw StoreError.invalidArgument("\(output): the axes go to axes.json beside the array; give the array another name, e.g. attributions.npy")
+                throw StoreError.badInput("\(output): the axes go to axes.json beside the array; give the array another name, e.g. attributions.npy")
             }
             let sink = try output.map(OutputSink.file) ?? .standardOutput()
             if table == .values {
@@ -62,7 +62,7 @@ public struct Exporter {
             let made: RowSink
             switch format {
             case .parquet:
-                guard let output else { throw StoreError.invalidArgument("parquet export needs -o FILE (or a folder with --partition-by)") }
+                guard let output else { throw StoreError.badInput("parquet export needs -o FILE (or a folder with --partition-by)") }
                 // Only values stream here; their columns' types are fixed.
                 let parquetColumns = (columns.first == "run" ? [ParquetColumn("run", .string)] : []) + ValuesTable.parquetColumns
                 made = partitionBy.isEmpty ? try ParquetWriter(path: output, columns: parquetColumns)
@@ -105,7 +105,7 @@ public struct Exporter {
             combined = tables.first?.table ?? ResultTable(columns: [])
         }
         if format == .parquet {
-            guard let output else { throw StoreError.invalidArgument("parquet export needs -o FILE (or a folder with --partition-by)") }
+            guard let output else { throw StoreError.badInput("parquet export needs -o FILE (or a folder with --partition-by)") }
             let columns = try ParquetColumn.columns(for: combined)
             let writer: RowSink = partitionBy.isEmpty ? try ParquetWriter(path: output, columns: columns)
                 : try PartitionedParquetWriter(root: output, columns: columns, partitionBy: partitionBy, replace: replace)
@@ -159,7 +159,7 @@ final class PrefixingSink: RowSink {
 enum NumericArray {
     static func write(_ table: ResultTable, to sink: OutputSink) throws {
         if let column = table.columns.indices.first(where: { i in table.rows.contains { !$0[i].isNumeric && $0[i] != .null } }) {
-            throw StoreError.invalidArgument("npy export takes numeric tables; column '\(table.columns[column])' holds text (use csv, json or parquet)")
+            throw StoreError.badInput("npy export takes numeric tables; column '\(table.columns[column])' holds text (use csv, json or parquet)")
         }
         let writer = try NPYWriter(sink: sink, dtype: .float64, shape: [table.rows.count, table.columns.count])
         for row in table.rows { try writer.append(row.map { $0.doubleValue ?? .nan }) }

@@ -3,8 +3,6 @@
 public struct QueryTimedOut: UserFacingError, Equatable {
     public let seconds: Double
 
-    public var exitStatus: Int32 { ExitStatus.failure }
-
     public var description: String {
         let shown = seconds == seconds.rounded() && seconds < 1e15 ? String(Int(seconds)) : String(seconds)
         return "the query ran longer than --timeout \(shown) s and was stopped"

@@ -29,12 +29,12 @@ public enum RawSQL {
         do {
             statement = try connection.prepare(sql)
         } catch let error as SQLiteError where error.isAuthorizationDenied || guardian.refusals > 0 {
-            throw StoreError.invalidArgument("refused: attrdb sql runs read-only statements (SELECT, WITH, EXPLAIN, reading PRAGMAs); this statement would change the store")
+            throw StoreError.badInput("refused: attrdb sql runs read-only statements (SELECT, WITH, EXPLAIN, reading PRAGMAs); this statement would change the store")
         } catch let error as SQLiteError {
             throw Store.translate(error, path: path)
         }
         guard statement.isReadOnly else {
-            throw StoreError.invalidArgument("refused: attrdb sql runs read-only statements; this statement would change the store")
+            throw StoreError.badInput("refused: attrdb sql runs read-only statements; this statement would change the store")
         }
         let columns = (0..<statement.columnCount).map(statement.columnName)
         let writer = makeWriter(columns)

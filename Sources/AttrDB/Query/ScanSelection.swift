@@ -84,7 +84,7 @@ public struct ScanSelection {
         guard !names.isEmpty else {
             throw StoreError.unknown(what: what, name: "(any)", suggestions: [])
         }
-        throw StoreError.invalidArgument("\(Escape.terminal(place)) has several \(what)s (\(names.map(Escape.terminal).joined(separator: ", "))): choose one with --\(what)")
+        throw StoreError.badInput("\(Escape.terminal(place)) has several \(what)s (\(names.map(Escape.terminal).joined(separator: ", "))): choose one with --\(what)")
     }
 
     /// The index of a component by label; an unknown label lists the closest ones.
@@ -124,7 +124,7 @@ public final class MatrixReader {
         }
         let expected = selection.valuesPerCheckpoint * 4
         guard handle.count == expected else {
-            throw StoreError.invalidArgument("stored matrix of checkpoint \(selection.checkpoints[checkpoint].step) has \(handle.count) bytes, expected \(expected): run 'attrdb check'")
+            throw StoreError.truncatedMatrix(step: selection.checkpoints[checkpoint].step, found: handle.count, expected: expected)
         }
         return handle
     }

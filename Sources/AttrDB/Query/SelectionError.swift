@@ -14,6 +14,5 @@ public struct SelectionError: UserFacingError, Equatable {
         self.message = message
     }
 
-    public var exitStatus: Int32 { ExitStatus.usage }
     public var description: String { message }
 }
