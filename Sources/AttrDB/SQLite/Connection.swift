@@ -223,45 +223,6 @@ public final class Connection {
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
     public var changes: Int { Int(sqlite3_changes64(handle)) }
     public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
-
-    /// How a transaction takes its locks.
-    public enum TransactionKind: String, Sendable {
-        /// Takes the write lock at once: the kind for every write, so two writers never deadlock.
-        case immediate = "IMMEDIATE"
-        case deferred = "DEFERRED"
-        case exclusive = "EXCLUSIVE"
-    }
-
-    /// Runs `body` in a transaction: commits when it returns, rolls back when it throws.
-    /// The body's error is rethrown; a failing rollback never hides it.
-    public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
-        try execute("BEGIN \(kind.rawValue)")
-        let result: T
-        do {
-            result = try body()
-            try execute("COMMIT")
-        } catch {
-            if isInTransaction { try? execute("ROLLBACK") }
-            throw error
-        }
-        return result
-    }
-
-    /// Runs `body` in a savepoint, which nests inside transactions and other savepoints.
-    public func savepoint<T>(_ name: String = "attrdb", _ body: () throws -> T) throws -> T {
-        let quoted = "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        try execute("SAVEPOINT \(quoted)")
-        let result: T
-        do {
-            result = try body()
-            try execute("RELEASE \(quoted)")
-        } catch {
-            try? execute("ROLLBACK TO \(quoted)")
-            try? execute("RELEASE \(quoted)")
-            throw error
-        }
-        return result
-    }
 }
 
 private extension String {
