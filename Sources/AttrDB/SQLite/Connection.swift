@@ -9,7 +9,7 @@ import CSQLite
 /// let db = try Connection(path: "attrdb.sqlite", access: .readWrite(create: true))
 /// try db.transaction { try db.execute("INSERT INTO metric(name) VALUES ('logit_diff')") }
 /// ```
-public final class Connection {
+final class Connection {
     /// How a connection may touch its file.
     public enum Access: Sendable, Equatable {
         case readOnly

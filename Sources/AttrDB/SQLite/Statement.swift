@@ -8,7 +8,7 @@ import CSQLite
 ///     try insert.bind([.text(name)]); while try insert.step() {}; try insert.reset()
 /// }
 /// ```
-public final class Statement {
+final class Statement {
     let handle: OpaquePointer
     let connection: Connection
     public let sql: String

@@ -9,7 +9,7 @@
 /// try db.run("INSERT INTO metric(name) VALUES ('loss')")
 /// try transaction.commit()
 /// ```
-public final class Transaction {
+final class Transaction {
     private let connection: Connection
     /// True until the transaction is committed or rolled back.
     public private(set) var isOpen = true
