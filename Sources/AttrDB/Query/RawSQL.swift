@@ -15,9 +15,9 @@ public enum RawSQL {
     /// - Throws: ``QueryTimedOut`` when the statement runs longer than `timeout` seconds.
     @discardableResult
     public static func run(_ sql: String, path: String, timeout: Double? = nil, maxRows: Int? = nil,
-                           writer makeWriter: ([String]) -> TableWriter) throws -> Outcome {
+                           writer makeWriter: ([String]) throws -> RowSink) throws -> Outcome {
         let query = try ReadOnlyQuery(sql, path: path, timeout: timeout)
-        let writer = makeWriter(query.columns)
+        let writer = try makeWriter(query.columns)
         var outcome = Outcome(rows: 0, cut: false)
         while let row = try query.next() {
             if let maxRows, outcome.rows >= maxRows {
