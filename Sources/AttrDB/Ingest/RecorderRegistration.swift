@@ -9,7 +9,7 @@ extension Recorder {
 
         /// The run's id, added when new; model, task and config updated as the input says.
         func run() throws -> Int64 {
-            guard let stored = try store.storedRun(named: target.run) else {
+            guard let (id, stored) = try store.storedRun(named: target.run) else {
                 return try store.insertRun(name: target.run, model: target.model, task: target.task, config: target.config ?? "{}")
             }
             if let model = target.model, let storedModel = stored.model, model != storedModel, !options.replace {
@@ -19,9 +19,9 @@ extension Recorder {
             let task = target.task.flatMap { $0 != stored.task ? $0 : nil }
             let config = target.config.flatMap { $0 != stored.config && (options.replace || stored.config == "{}") ? $0 : nil }
             if model != nil || task != nil || config != nil {
-                try store.updateRun(id: stored.id, model: model, task: task, config: config)
+                try store.updateRun(id: id, model: model, task: task, config: config)
             }
-            return stored.id
+            return id
         }
 
         /// Adds the components to a run that has none; a run that has them must list the same labels.

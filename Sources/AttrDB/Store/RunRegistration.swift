@@ -2,20 +2,12 @@
 /// Whether what is stored agrees with the input is the ingest's question (``Recorder``); these
 /// read and write the rows.
 extension Store {
-    /// What the run row holds that an ingest may compare with its input.
-    struct StoredRun {
-        var id: Int64
-        var model: String?
-        var task: String?
-        var config: String
-    }
-
-    /// The run called `name`, nil when there is none.
-    func storedRun(named name: String) throws -> StoredRun? {
-        let row = try connection.cachedStatement("SELECT run_id, model, task, config FROM run WHERE name = ?")
+    /// The run called `name` with its id, nil when there is none.
+    func storedRun(named name: String) throws -> (id: Int64, run: Run)? {
+        let row = try connection.cachedStatement("SELECT \(Run.storedColumns()) FROM run WHERE name = ?")
         try row.bind([.text(name)])
         guard try row.step() else { return nil }
-        return StoredRun(id: row.int64(at: 0), model: row.optionalString(at: 1), task: row.optionalString(at: 2), config: row.string(at: 3))
+        return try Run.decode(row, store: path)
     }
 
     /// Adds an incomplete run created now; returns its id.

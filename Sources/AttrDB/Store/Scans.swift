@@ -1,9 +1,11 @@
 /// Scans, their coefficient grids, metrics, and the packed matrices stored for them.
 extension Store {
-    /// A stored scan's id and name.
+    /// A stored scan row: its id, name, hook and config (its grid is in the coefficient table).
     struct ScanRow {
         var id: Int64
         var name: String
+        var hook: String?
+        var config: String
     }
 
     /// A metric's id and name.
@@ -12,22 +14,18 @@ extension Store {
         var name: String
     }
 
-    /// The run's scans, oldest first.
+    /// The run's scans, oldest first: the one place a scan row is decoded.
     func scans(runID: Int64) throws -> [ScanRow] {
         var scans: [ScanRow] = []
-        try connection.forEachRow("SELECT scan_id, name FROM scan WHERE run_id = ? ORDER BY scan_id", [.integer(runID)]) {
-            scans.append(ScanRow(id: $0.int64(at: 0), name: $0.string(at: 1)))
+        try connection.forEachRow("SELECT scan_id, name, hook, config FROM scan WHERE run_id = ? ORDER BY scan_id", [.integer(runID)]) {
+            scans.append(ScanRow(id: $0.int64(at: 0), name: $0.string(at: 1), hook: $0.optionalString(at: 2), config: $0.string(at: 3)))
         }
         return scans
     }
 
-    /// The run's scans with their grids, hooks and configs, oldest first.
+    /// The run's scans with their grids, oldest first.
     func scanDetails(runID: Int64) throws -> [(id: Int64, scan: Scan)] {
-        var rows: [(Int64, String, String?, String)] = []
-        try connection.forEachRow("SELECT scan_id, name, hook, config FROM scan WHERE run_id = ? ORDER BY scan_id", [.integer(runID)]) {
-            rows.append(($0.int64(at: 0), $0.string(at: 1), $0.optionalString(at: 2), $0.string(at: 3)))
-        }
-        return try rows.map { ($0.0, Scan(name: $0.1, hook: $0.2, config: $0.3, coefficients: try coefficients(scanID: $0.0))) }
+        try scans(runID: runID).map { ($0.id, Scan(name: $0.name, hook: $0.hook, config: $0.config, coefficients: try coefficients(scanID: $0.id))) }
     }
 
     /// The metrics that have at least one matrix in the scan, by name.
