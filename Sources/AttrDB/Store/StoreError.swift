@@ -1,7 +1,3 @@
-/// An error whose description is a whole sentence a person can act on: the command line prints it
-/// as it is. Which exit status it gives is the command line's business (Sources/attrdb/ExitStatus.swift).
-public protocol UserFacingError: Error, CustomStringConvertible {}
-
 /// Why a store could not be opened or used, or a request of it could not be met.
 ///
 /// The cases group by what happened: the file is unusable (missing, not a database, read-only,

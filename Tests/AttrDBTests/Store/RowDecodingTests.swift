@@ -41,5 +41,10 @@ final class RowDecodingTests: XCTestCase {
         let detail = "run 'r' has status 'paused', which attrdb does not write (complete, incomplete)"
         assertCorrupt(fixture, detail) { try fixture.store.runs() }
         assertCorrupt(fixture, detail) { try fixture.store.run(named: "r") }
+        assertCorrupt(fixture, detail) {
+            try Recorder(store: fixture.store, target: IngestTarget(run: "r", metric: "m"),
+                         components: [Component(label: "L0H0", layer: 0, kind: .attnHead, index: 0), Component(label: "embed", layer: -1, kind: .embed)],
+                         coefficients: [0])
+        }
     }
 }
