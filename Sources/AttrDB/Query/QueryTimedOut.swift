@@ -1,5 +1,5 @@
 /// `attrdb sql --timeout`: the statement ran past its time and was interrupted. The query's
-/// doing, not the store's: the general failure status.
+/// doing, not the store's.
 public struct QueryTimedOut: UserFacingError, Equatable {
     public let seconds: Double
 
