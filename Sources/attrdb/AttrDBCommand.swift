@@ -44,10 +44,11 @@ struct AttrDBCommand: ParsableCommand {
             return 0
         } catch is ReaderClosed {
             return 0
-        } catch let error as UserFacingError {
-            Diagnostics.error(error.description)
-            return error.exitStatus
         } catch {
+            if let status = ExitStatus.of(error) {
+                Diagnostics.error(String(describing: error))
+                return status
+            }
             // As ArgumentParser's exit(withError:) does: help and --version on standard output with
             // status 0, anything else on standard error.
             let status = exitCode(for: error)

@@ -1,4 +1,4 @@
-import AttrDB
+@testable import AttrDB
 import Foundation
 import XCTest
 

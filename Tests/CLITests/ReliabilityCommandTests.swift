@@ -1,4 +1,4 @@
-import AttrDB
+@testable import AttrDB
 import Foundation
 import XCTest
 
@@ -166,7 +166,8 @@ final class HostileInputCommandTests: XCTestCase {
         XCTAssertEqual(try CLI.run(["check", "--db", db]).status, 0)
     }
 
-    /// A damaged matrix gives every reader the same clean message, profile's incremental reads included.
+    /// A damaged matrix gives every reader the same clean message, profile's incremental reads
+    /// included, and the status of a store that cannot be used (2): the input was not at fault.
     func testADamagedMatrixGivesTheSameCleanMessageToEveryReader() throws {
         let folder = try TemporaryFolder()
         let db = folder.path("s.sqlite")
@@ -180,7 +181,7 @@ final class HostileInputCommandTests: XCTestCase {
         for command in [["capacity", "--checkpoint", "last", "--by", "component"], ["profile", "--component", "L0H0"], ["profile", "--component", "bias"],
                         ["top"], ["clusters", "-k", "2"]] {
             let result = try CLI.run(command + ["--run", "modadd", "--db", db])
-            XCTAssertEqual(result.status, 1, "\(command): \(result.stderr)")
+            XCTAssertEqual(result.status, 2, "\(command): \(result.stderr)")
             XCTAssertEqual(result.stderr, message, "\(command)")
             XCTAssertEqual(result.stdout, "", "\(command)")
         }

@@ -3,15 +3,10 @@ public enum NormGrowth {
     /// Per checkpoint: the least-squares slope of ln(norm) against layer over the `resid_pre`
     /// hooks, as 100·(exp(slope) − 1). `wide` adds each hook's norm as a column (`resid_pre_0`, …).
     public static func residual(store: Store, run: String, checkpoints selection: CheckpointSelection, wide: Bool) throws -> ResidualNorms {
-        let runID = try store.runID(named: run)
         var byStep: [(step: Int, norms: [(layer: Int, hook: String, norm: Double)])] = []
-        try store.connection.forEachRow("""
-            SELECT c.step, n.layer, n.hook, n.norm FROM resid_norm n JOIN checkpoint c USING (checkpoint_id)
-            WHERE c.run_id = ? ORDER BY c.step, n.hook DESC, n.layer
-            """, [.integer(runID)]) { row in
-            let step = row.int(at: 0)
-            if byStep.last?.step != step { byStep.append((step, [])) }
-            byStep[byStep.count - 1].norms.append((row.int(at: 1), row.string(at: 2), row.double(at: 3)))
+        for norm in try store.residNorms(ofRun: run) {
+            if byStep.last?.step != norm.step { byStep.append((norm.step, [])) }
+            byStep[byStep.count - 1].norms.append((norm.layer, norm.hook, norm.norm))
         }
         let picked = try selection.indices(in: byStep.map(\.step), run: run).map { byStep[$0] }
         let hooks = wide ? Array(Set(picked.flatMap { $0.norms.map { "\($0.hook)_\($0.layer)" } })).sorted { hookOrder($0) < hookOrder($1) } : []
@@ -35,15 +30,10 @@ public enum NormGrowth {
     /// W_OV Frobenius norms per head, with each checkpoint's growth per layer: the slope of
     /// ln(norm) against layer over all heads, as 100·(exp(slope) − 1).
     public static func wov(store: Store, run: String, checkpoints selection: CheckpointSelection) throws -> WOVNorms {
-        let runID = try store.runID(named: run)
         var byStep: [(step: Int, heads: [(layer: Int, head: Int, norm: Double)])] = []
-        try store.connection.forEachRow("""
-            SELECT c.step, w.layer, w.head, w.frobenius_norm FROM wov_norm w JOIN checkpoint c USING (checkpoint_id)
-            WHERE c.run_id = ? ORDER BY c.step, w.layer, w.head
-            """, [.integer(runID)]) { row in
-            let step = row.int(at: 0)
-            if byStep.last?.step != step { byStep.append((step, [])) }
-            byStep[byStep.count - 1].heads.append((row.int(at: 1), row.int(at: 2), row.double(at: 3)))
+        for norm in try store.wovNorms(ofRun: run) {
+            if byStep.last?.step != norm.step { byStep.append((norm.step, [])) }
+            byStep[byStep.count - 1].heads.append((norm.layer, norm.head, norm.frobeniusNorm))
         }
         var rows: [WOVNormRow] = []
         for entry in try selection.indices(in: byStep.map(\.step), run: run).map({ byStep[$0] }) {

@@ -51,10 +51,8 @@ public enum Ingest {
             // The store is closed by now.
             if !existed {
                 for suffix in Store.fileSuffixes { try? FileManager.default.removeItem(atPath: storePath + suffix) }
-            } else if FileManager.default.fileExists(atPath: storePath + "-journal") {
-                // After an I/O error (a full disk) the failed connection may leave its journal for
-                // the next one to play back: do that now, so the file is as it was when we return.
-                _ = try? Connection(path: storePath, access: .readWrite(create: false)).scalar("SELECT count(*) FROM sqlite_schema")
+            } else {
+                Store.playBackHotJournal(path: storePath)
             }
             throw error
         }

@@ -47,8 +47,6 @@ public struct IngestError: UserFacingError, Equatable {
         self.kind = kind
     }
 
-    public var exitStatus: Int32 { kind == .conflict ? ExitStatus.conflict : ExitStatus.failure }
-
     public var description: String {
         "\(file)" + (location.map { ": \($0)" } ?? "") + ": \(message)"
     }

@@ -64,7 +64,7 @@ public final class NPYWriter {
     public func finish() throws {
         let expected = shape.reduce(1, *)
         guard written == expected else {
-            throw StoreError.invalidArgument("npy export: wrote \(written) values for shape \(shape) (\(expected) values)")
+            throw StoreError.badInput("npy export: wrote \(written) values for shape \(shape) (\(expected) values)")
         }
         try ownsSink ? sink.finish() : sink.flush()
     }

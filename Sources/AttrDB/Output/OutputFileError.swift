@@ -15,9 +15,6 @@ public enum OutputFileError: UserFacingError, Equatable {
     case isFolder(path: String)
     case exists(path: String, why: String)
 
-    /// Not the store's fault: the general failure status.
-    public var exitStatus: Int32 { ExitStatus.failure }
-
     public var description: String {
         switch self {
         case .cannotCreate(let path, let reason):

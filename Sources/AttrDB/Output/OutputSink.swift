@@ -75,7 +75,7 @@ public final class OutputSink {
                 if errno == EINTR { continue }
                 // The reader stopped reading (`| head`): not an error, the output is simply done.
                 if errno == EPIPE { throw ReaderClosed() }
-                throw StoreError.invalidArgument("standard output: write failed (\(String(cString: strerror(errno))))")
+                throw OutputFileError.writeFailed(path: "standard output", reason: OutputFileError.reason(errno), previous: .stream)
             }
             offset += written
         }

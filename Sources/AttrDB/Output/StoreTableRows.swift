@@ -37,21 +37,14 @@ public struct ComponentList: TabularResult {
     }
 }
 
-/// One component as stored.
+/// One component as stored, with its row in the run's matrices.
 public struct ComponentListRow: ResultRow, Equatable {
     public var position: Int
-    public var label: String
-    public var layer: Int
-    /// As stored: the text of a ``ComponentKind``.
-    public var kind: String
-    public var index: Int?
+    public var component: Component
 
-    public init(position: Int, label: String, layer: Int, kind: String, index: Int?) {
+    public init(position: Int, component: Component) {
         self.position = position
-        self.label = label
-        self.layer = layer
-        self.kind = kind
-        self.index = index
+        self.component = component
     }
 
     public static let documentedColumns: [ResultColumn] = [
@@ -60,7 +53,9 @@ public struct ComponentListRow: ResultRow, Equatable {
         ResultColumn("index", .integer, nullable: true, meaning: "the head number of an attention head, the neuron number of a neuron; empty for other kinds"),
     ]
 
-    public var cells: [Cell] { [.int(position), .text(label), .int(layer), .text(kind), index.map(Cell.int) ?? .null] }
+    public var cells: [Cell] {
+        [.int(position), .text(component.label), .int(component.layer), .text(component.kind.rawValue), component.index.map(Cell.int) ?? .null]
+    }
 }
 
 /// `export losses`: the statistics recorded per checkpoint (train_loss, test_loss, …), one column each.

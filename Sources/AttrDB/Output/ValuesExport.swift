@@ -26,9 +26,9 @@ public enum ValuesExport {
     }
 
     private static func writeNPY(_ selections: [ResolvedSelection], to output: TableOutput) throws {
-        guard selections.count == 1, let selection = selections.first else { throw StoreError.invalidArgument("npy output of values takes one run") }
+        guard selections.count == 1, let selection = selections.first else { throw StoreError.badInput("npy output of values takes one run") }
         if let path = output.path, (path as NSString).lastPathComponent == "axes.json" {
-            throw StoreError.invalidArgument("\(path): the axes go to axes.json beside the array; give the array another name, e.g. attributions.npy")
+            throw StoreError.badInput("\(path): the axes go to axes.json beside the array; give the array another name, e.g. attributions.npy")
         }
         let sink = try output.sink()
         let axes = try ValuesTable.writeNPY(selection.scan, checkpointIndices: selection.checkpoints, coefficients: selection.coefficients,

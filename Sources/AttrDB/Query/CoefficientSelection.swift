@@ -73,7 +73,7 @@ public enum CoefficientSelection: Equatable, Sendable {
                     + "(\(grid.count) on the grid, \(grid.min() ?? 0) to \(grid.max() ?? 0); closest: \(closest))")
             }
             guard last - first + 1 == inside.count else {
-                throw StoreError.invalidArgument("--coef range \(text) takes grid positions that are not contiguous; the grid is not sorted")
+                throw StoreError.badInput("--coef range \(text) takes grid positions that are not contiguous; the grid is not sorted")
             }
             return first..<(last + 1)
         }

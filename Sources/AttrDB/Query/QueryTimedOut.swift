@@ -1,9 +1,7 @@
 /// `attrdb sql --timeout`: the statement ran past its time and was interrupted. The query's
-/// doing, not the store's: the general failure status.
+/// doing, not the store's.
 public struct QueryTimedOut: UserFacingError, Equatable {
     public let seconds: Double
-
-    public var exitStatus: Int32 { ExitStatus.failure }
 
     public var description: String {
         let shown = seconds == seconds.rounded() && seconds < 1e15 ? String(Int(seconds)) : String(seconds)

@@ -1,5 +1,5 @@
-/// `attrdb sql`: one statement run on a read-only connection with attrdb's SQL functions, its rows
-/// streamed to a writer, within a time and a row limit.
+/// `attrdb sql`: one statement run read-only (``ReadOnlyQuery``) with attrdb's SQL functions, its
+/// rows streamed to a writer, within a time and a row limit.
 public enum RawSQL {
     /// What a run wrote.
     public struct Outcome: Equatable, Sendable {
@@ -16,41 +16,16 @@ public enum RawSQL {
     @discardableResult
     public static func run(_ sql: String, path: String, timeout: Double? = nil, maxRows: Int? = nil,
                            writer makeWriter: ([String]) throws -> RowSink) throws -> Outcome {
-        try Store.checkPath(path, access: .read)
-        let connection: Connection
-        let guardian: ReadOnlyGuard
-        do {
-            connection = try Store.connect(path: path, access: .read)
-            guardian = try connection.restrictToReading()
-        } catch let error as SQLiteError {
-            throw Store.translate(error, path: path)
-        }
-        let statement: Statement
-        do {
-            statement = try connection.prepare(sql)
-        } catch let error as SQLiteError where error.isAuthorizationDenied || guardian.refusals > 0 {
-            throw StoreError.invalidArgument("refused: attrdb sql runs read-only statements (SELECT, WITH, EXPLAIN, reading PRAGMAs); this statement would change the store")
-        } catch let error as SQLiteError {
-            throw Store.translate(error, path: path)
-        }
-        guard statement.isReadOnly else {
-            throw StoreError.invalidArgument("refused: attrdb sql runs read-only statements; this statement would change the store")
-        }
-        let columns = (0..<statement.columnCount).map(statement.columnName)
-        let writer = try makeWriter(columns)
-        let deadline = timeout.map { connection.interrupt(after: $0) }
+        let query = try ReadOnlyQuery(sql, path: path, timeout: timeout)
+        let writer = try makeWriter(query.columns)
         var outcome = Outcome(rows: 0, cut: false)
-        do {
-            while try statement.step() {
-                if let maxRows, outcome.rows >= maxRows {
-                    outcome.cut = true
-                    break
-                }
-                try writer.write((0..<statement.columnCount).map { Cell(statement.value(at: $0)) })
-                outcome.rows += 1
+        while let row = try query.next() {
+            if let maxRows, outcome.rows >= maxRows {
+                outcome.cut = true
+                break
             }
-        } catch is SQLiteError where deadline?.expired == true {
-            throw QueryTimedOut(seconds: deadline?.seconds ?? 0)
+            try writer.write(row.map(Cell.init))
+            outcome.rows += 1
         }
         try writer.finish()
         return outcome

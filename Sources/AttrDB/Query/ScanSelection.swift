@@ -32,44 +32,19 @@ public struct ScanSelection {
     /// Resolves names; a missing scan or metric defaults to the only one there is (or `default`).
     public init(store: Store, run: String, scan: String? = nil, metric: String? = nil) throws {
         self.store = store
-        let connection = store.connection
         runID = try store.runID(named: run)
         self.run = run
-
-        var scans: [(Int64, String)] = []
-        try connection.forEachRow("SELECT scan_id, name FROM scan WHERE run_id = ? ORDER BY scan_id", [.integer(runID)]) {
-            scans.append(($0.int64(at: 0), $0.string(at: 1)))
-        }
-        let chosenScan = try ScanSelection.choose(scan, from: scans.map(\.1), what: "scan", in: "run '\(run)'", preferred: Scan.defaultName)
-        scanID = scans.first { $0.1 == chosenScan }?.0 ?? 0
+        let scans = try store.scans(runID: runID)
+        let chosenScan = try ScanSelection.choose(scan, from: scans.map(\.name), what: "scan", in: "run '\(run)'", preferred: Scan.defaultName)
+        scanID = scans.first { $0.name == chosenScan }?.id ?? 0
         self.scan = chosenScan
-
-        var metrics: [(Int64, String)] = []
-        try connection.forEachRow("SELECT DISTINCT m.metric_id, m.name FROM attribution a JOIN metric m USING (metric_id) WHERE a.scan_id = ? ORDER BY m.name", [.integer(scanID)]) {
-            metrics.append(($0.int64(at: 0), $0.string(at: 1)))
-        }
-        let chosenMetric = try ScanSelection.choose(metric, from: metrics.map(\.1), what: "metric", in: "run '\(run)', scan '\(chosenScan)'", preferred: nil)
-        metricID = metrics.first { $0.1 == chosenMetric }?.0 ?? 0
+        let metrics = try store.metrics(scanID: scanID)
+        let chosenMetric = try ScanSelection.choose(metric, from: metrics.map(\.name), what: "metric", in: "run '\(run)', scan '\(chosenScan)'", preferred: nil)
+        metricID = metrics.first { $0.name == chosenMetric }?.id ?? 0
         self.metric = chosenMetric
-
-        var components: [Component] = []
-        try connection.forEachRow("SELECT label, layer, kind, head_or_neuron FROM component WHERE run_id = ? ORDER BY position", [.integer(runID)]) {
-            components.append(Component(label: $0.string(at: 0), layer: $0.int(at: 1), kind: ComponentKind(rawValue: $0.string(at: 2)) ?? .mlp, index: $0.optionalInt(at: 3)))
-        }
-        self.components = components
-        var coefficients: [Double] = []
-        try connection.forEachRow("SELECT value FROM coefficient WHERE scan_id = ? ORDER BY position", [.integer(scanID)]) {
-            coefficients.append($0.double(at: 0))
-        }
-        self.coefficients = coefficients
-        var checkpoints: [StoredCheckpoint] = []
-        try connection.forEachRow("""
-            SELECT c.step, a.attribution_id, a.checksum FROM attribution a JOIN checkpoint c USING (checkpoint_id)
-            WHERE a.scan_id = ? AND a.metric_id = ? ORDER BY c.step
-            """, [.integer(scanID), .integer(metricID)]) {
-            checkpoints.append(StoredCheckpoint(step: $0.int(at: 0), attributionID: $0.int64(at: 1), checksum: $0.int64(at: 2)))
-        }
-        self.checkpoints = checkpoints
+        components = try store.components(runID: runID, run: run)
+        coefficients = try store.coefficients(scanID: scanID)
+        checkpoints = try store.storedMatrices(scanID: scanID, metricID: metricID)
     }
 
     static func choose(_ name: String?, from names: [String], what: String, in place: String, preferred: String?) throws -> String {
@@ -84,7 +59,7 @@ public struct ScanSelection {
         guard !names.isEmpty else {
             throw StoreError.unknown(what: what, name: "(any)", suggestions: [])
         }
-        throw StoreError.invalidArgument("\(Escape.terminal(place)) has several \(what)s (\(names.map(Escape.terminal).joined(separator: ", "))): choose one with --\(what)")
+        throw StoreError.badInput("\(Escape.terminal(place)) has several \(what)s (\(names.map(Escape.terminal).joined(separator: ", "))): choose one with --\(what)")
     }
 
     /// The index of a component by label; an unknown label lists the closest ones.
@@ -119,12 +94,12 @@ public final class MatrixReader {
             try blob.reopen(rowid: rowid)
             handle = blob
         } else {
-            handle = try BlobHandle(connection: selection.store.connection, table: "attribution", column: "matrix", rowid: rowid)
+            handle = try selection.store.openMatrix(attributionID: rowid)
             blob = handle
         }
         let expected = selection.valuesPerCheckpoint * 4
         guard handle.count == expected else {
-            throw StoreError.invalidArgument("stored matrix of checkpoint \(selection.checkpoints[checkpoint].step) has \(handle.count) bytes, expected \(expected): run 'attrdb check'")
+            throw StoreError.truncatedMatrix(step: selection.checkpoints[checkpoint].step, found: handle.count, expected: expected)
         }
         return handle
     }

@@ -3,7 +3,7 @@ import CSQLite
 /// Incremental I/O on one blob cell (`sqlite3_blob_open`, `sqlite3_blob_read`, `sqlite3_blob_write`):
 /// a slice of a large packed matrix without loading the rest of it, or a matrix written straight
 /// into the pages of a `zeroblob` without building it as a record in memory first.
-public final class BlobHandle {
+final class BlobHandle {
     private var handle: OpaquePointer?
     private let connection: Connection
     public let table: String

@@ -9,7 +9,7 @@ import CSQLite
 /// let db = try Connection(path: "attrdb.sqlite", access: .readWrite(create: true))
 /// try db.transaction { try db.execute("INSERT INTO metric(name) VALUES ('logit_diff')") }
 /// ```
-public final class Connection {
+final class Connection {
     /// How a connection may touch its file.
     public enum Access: Sendable, Equatable {
         case readOnly
@@ -30,6 +30,16 @@ public final class Connection {
     var authorizerContext: AnyObject?
     /// Keeps the progress handler's deadline alive as long as the connection (see ``interrupt(after:)``).
     var progressContext: AnyObject?
+    /// How many statements this connection has compiled (`sqlite3_prepare_v3` calls): the
+    /// statement cache's tests count them.
+    public internal(set) var preparedStatementCount = 0
+    /// Compiled statements of ``run(_:_:)``, ``scalar(_:_:)`` and ``forEachRow(_:_:_:)``, by SQL text.
+    var statementCache = StatementCache(limit: Connection.statementCacheLimit)
+    /// How many statements the cache keeps: more than the store's fixed SQL texts, so the hot ones
+    /// are never evicted, and few enough that a caller passing ever new text does not grow memory.
+    public static let statementCacheLimit = 64
+    /// Statements waiting in the cache now.
+    public var cachedStatementCount: Int { statementCache.count }
 
     /// Opens `path`; a failed open still closes the handle. `vfs` names a registered SQLite VFS
     /// (nil: the default one); the fault-injection tests open stores through theirs.
@@ -63,6 +73,7 @@ public final class Connection {
     }
 
     deinit {
+        statementCache.finalizeAll()
         sqlite3_close_v2(handle)
     }
 
@@ -107,6 +118,25 @@ public final class Connection {
         }
     }
 
+    /// A statement for `sql` from the connection's cache, compiled on first use. It goes back to the
+    /// cache, reset and with its bindings cleared, when the caller lets go of it; the same text
+    /// asked for again while one is in use (a nested query) gets a statement of its own.
+    public func cachedStatement(_ sql: String) throws -> Statement {
+        if let handle = statementCache.take(sql) {
+            return Statement(handle: handle, connection: self, sql: sql, cached: true)
+        }
+        let statement = try prepare(sql)
+        statement.isCached = true
+        return statement
+    }
+
+    /// Takes back a cached statement its user let go of; false when the cache is full.
+    func giveBack(_ handle: OpaquePointer, sql: String) -> Bool {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        return statementCache.put(handle, sql: sql)
+    }
+
     /// Prepares one statement. Reuse it on hot paths: preparing costs more than stepping.
     public func prepare(_ sql: String) throws -> Statement {
         var raw: OpaquePointer?
@@ -117,6 +147,7 @@ public final class Connection {
             if let tail { trailing = String(cString: tail) }
             return code
         }
+        preparedStatementCount += 1
         try check(code, sql: sql)
         guard let raw else {
             throw SQLiteError(extendedCode: SQLITE_MISUSE, message: "no statement in SQL text", sql: sql)
@@ -149,21 +180,21 @@ public final class Connection {
 
     /// Prepares, binds and steps through `sql`, calling `row` for every result row.
     public func forEachRow(_ sql: String, _ arguments: [SQLValue] = [], _ row: (Statement) throws -> Void) throws {
-        let statement = try prepare(sql)
+        let statement = try cachedStatement(sql)
         try statement.bind(arguments)
         while try statement.step() { try row(statement) }
     }
 
     /// Runs a statement that returns no rows, with arguments.
     public func run(_ sql: String, _ arguments: [SQLValue] = []) throws {
-        let statement = try prepare(sql)
+        let statement = try cachedStatement(sql)
         try statement.bind(arguments)
         while try statement.step() {}
     }
 
     /// The first column of the first row, or nil when there is no row.
     public func scalar(_ sql: String, _ arguments: [SQLValue] = []) throws -> SQLValue? {
-        let statement = try prepare(sql)
+        let statement = try cachedStatement(sql)
         try statement.bind(arguments)
         guard try statement.step() else { return nil }
         return statement.value(at: 0)
@@ -192,45 +223,6 @@ public final class Connection {
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
     public var changes: Int { Int(sqlite3_changes64(handle)) }
     public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
-
-    /// How a transaction takes its locks.
-    public enum TransactionKind: String, Sendable {
-        /// Takes the write lock at once: the kind for every write, so two writers never deadlock.
-        case immediate = "IMMEDIATE"
-        case deferred = "DEFERRED"
-        case exclusive = "EXCLUSIVE"
-    }
-
-    /// Runs `body` in a transaction: commits when it returns, rolls back when it throws.
-    /// The body's error is rethrown; a failing rollback never hides it.
-    public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
-        try execute("BEGIN \(kind.rawValue)")
-        let result: T
-        do {
-            result = try body()
-            try execute("COMMIT")
-        } catch {
-            if isInTransaction { try? execute("ROLLBACK") }
-            throw error
-        }
-        return result
-    }
-
-    /// Runs `body` in a savepoint, which nests inside transactions and other savepoints.
-    public func savepoint<T>(_ name: String = "attrdb", _ body: () throws -> T) throws -> T {
-        let quoted = "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        try execute("SAVEPOINT \(quoted)")
-        let result: T
-        do {
-            result = try body()
-            try execute("RELEASE \(quoted)")
-        } catch {
-            try? execute("ROLLBACK TO \(quoted)")
-            try? execute("RELEASE \(quoted)")
-            throw error
-        }
-        return result
-    }
 }
 
 private extension String {

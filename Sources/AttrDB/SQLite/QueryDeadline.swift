@@ -22,7 +22,7 @@ extension Connection {
 }
 
 /// A point in time after which the connection's statements are interrupted.
-public final class QueryDeadline {
+final class QueryDeadline {
     public let seconds: Double
     private let end: UInt64
     public fileprivate(set) var expired = false

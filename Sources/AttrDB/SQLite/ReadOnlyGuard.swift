@@ -19,7 +19,7 @@ extension Connection {
 }
 
 /// Counts what the read-only authorizer refused.
-public final class ReadOnlyGuard {
+final class ReadOnlyGuard {
     public fileprivate(set) var refusals = 0
 }
 

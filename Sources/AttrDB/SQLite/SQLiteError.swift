@@ -39,7 +39,3 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
         return text
     }
 }
-
-extension SQLiteError: UserFacingError {
-    public var exitStatus: Int32 { ExitStatus.failure }
-}

@@ -8,19 +8,22 @@ import CSQLite
 ///     try insert.bind([.text(name)]); while try insert.step() {}; try insert.reset()
 /// }
 /// ```
-public final class Statement {
+final class Statement {
     let handle: OpaquePointer
     let connection: Connection
     public let sql: String
+    /// Whether the compiled statement goes back to the connection's cache instead of being finalized.
+    var isCached: Bool
 
-    init(handle: OpaquePointer, connection: Connection, sql: String) {
+    init(handle: OpaquePointer, connection: Connection, sql: String, cached: Bool = false) {
         self.handle = handle
         self.connection = connection
         self.sql = sql
+        self.isCached = cached
     }
 
     deinit {
-        sqlite3_finalize(handle)
+        if !(isCached && connection.giveBack(handle, sql: sql)) { sqlite3_finalize(handle) }
     }
 
     /// True when the statement cannot change the database file (`sqlite3_stmt_readonly`).

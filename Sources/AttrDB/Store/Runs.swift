@@ -4,19 +4,19 @@ import Foundation
 extension Store {
     /// Every run with its sizes, oldest first.
     public func runs() throws -> [RunSummary] {
-        var result: [RunSummary] = []
+        var rows: [(id: Int64, run: Run, checkpoints: Int, components: Int, values: Int)] = []
         try connection.forEachRow("""
-            SELECT r.run_id, r.name, r.model, r.task, r.config, r.created_at, r.status,
-                   s.checkpoints, s.components, s."values"
+            SELECT \(Run.storedColumns("r")), s.checkpoints, s.components, s."values"
             FROM run r JOIN run_summary s ON s.name = r.name ORDER BY r.created_at, r.run_id
             """) { row in
-            let id = row.int64(at: 0)
-            let run = Run(name: row.string(at: 1), model: row.optionalString(at: 2), task: row.optionalString(at: 3),
-                          config: row.string(at: 4), createdAt: row.string(at: 5),
-                          status: Run.Status(rawValue: row.string(at: 6)) ?? .incomplete, tags: try tags(runID: id))
-            result.append(RunSummary(run: run, checkpoints: row.int(at: 7), components: row.int(at: 8), values: row.int(at: 9)))
+            let (id, run) = try Run.decode(row, store: path)
+            rows.append((id, run, row.int(at: Run.columnCount), row.int(at: Run.columnCount + 1), row.int(at: Run.columnCount + 2)))
         }
-        return result
+        return try rows.map { row in
+            var run = row.run
+            run.tags = try tags(runID: row.id)
+            return RunSummary(run: run, checkpoints: row.checkpoints, components: row.components, values: row.values)
+        }
     }
 
     /// The id of the run called `name`; an unknown name lists the closest existing ones.
@@ -36,12 +36,12 @@ extension Store {
     /// The run called `name`.
     public func run(named name: String) throws -> Run {
         let id = try runID(named: name)
-        let row = try connection.prepare("SELECT name, model, task, config, created_at, status FROM run WHERE run_id = ?")
+        let row = try connection.cachedStatement("SELECT \(Run.storedColumns()) FROM run WHERE run_id = ?")
         try row.bind([.integer(id)])
         try row.step()
-        return Run(name: row.string(at: 0), model: row.optionalString(at: 1), task: row.optionalString(at: 2),
-                   config: row.string(at: 3), createdAt: row.string(at: 4),
-                   status: Run.Status(rawValue: row.string(at: 5)) ?? .incomplete, tags: try tags(runID: id))
+        var run = try Run.decode(row, store: path).run
+        run.tags = try tags(runID: id)
+        return run
     }
 
     func tags(runID: Int64) throws -> [String: String] {
@@ -56,12 +56,12 @@ extension Store {
     public func tag(run name: String, set: [(key: String, value: String)], remove: [String]) throws {
         try write {
             let id = try runID(named: name)
-            let upsert = try connection.prepare("INSERT INTO run_tag (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value")
+            let upsert = try connection.cachedStatement("INSERT INTO run_tag (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value")
             for (key, value) in set {
                 try upsert.bind([.integer(id), .text(key), .text(value)])
                 try upsert.step()
             }
-            let delete = try connection.prepare("DELETE FROM run_tag WHERE run_id = ? AND key = ?")
+            let delete = try connection.cachedStatement("DELETE FROM run_tag WHERE run_id = ? AND key = ?")
             for key in remove {
                 try delete.bind([.integer(id), .text(key)])
                 try delete.step()
@@ -74,7 +74,7 @@ extension Store {
     public func finish(run name: String) throws {
         try write {
             let id = try runID(named: name)
-            try connection.run("UPDATE run SET status = 'complete' WHERE run_id = ? AND status <> 'complete'", [.integer(id)])
+            try setStatus(.complete, runID: id)
         }
     }
 
@@ -91,5 +91,30 @@ extension Store {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.string(from: Date())
+    }
+}
+
+extension Run {
+    /// How many columns ``storedColumns(_:)`` names.
+    static let columnCount: Int32 = 7
+
+    /// The columns ``decode(_:store:)`` reads, in its order, qualified by `table` when given.
+    static func storedColumns(_ table: String? = nil) -> String {
+        let prefix = table.map { $0 + "." } ?? ""
+        return ["run_id", "name", "model", "task", "config", "created_at", "status"].map { prefix + $0 }.joined(separator: ", ")
+    }
+
+    /// Decodes a run row selected as ``storedColumns(_:)`` (its tags left empty): the one place a
+    /// run row becomes a ``Run``.
+    ///
+    /// - Throws: ``StoreError/corrupt(path:detail:)`` for a status attrdb never writes.
+    static func decode(_ row: Statement, store path: String) throws -> (id: Int64, run: Run) {
+        let name = row.string(at: 1)
+        let statusText = row.string(at: 6)
+        guard let status = Status(rawValue: statusText) else {
+            throw StoreError.corrupt(path: path, detail: "run '\(Escape.terminal(name))' has status '\(Escape.terminal(statusText))', which attrdb does not write (complete, incomplete)")
+        }
+        return (row.int64(at: 0), Run(name: name, model: row.optionalString(at: 2), task: row.optionalString(at: 3),
+                                      config: row.string(at: 4), createdAt: row.string(at: 5), status: status))
     }
 }

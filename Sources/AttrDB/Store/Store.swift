@@ -17,7 +17,9 @@ public final class Store {
         case create
     }
 
-    public let connection: Connection
+    /// The one connection to the file. Internal: every statement the library runs is a `Store`
+    /// method in Store/, so the SQL lives in one place.
+    let connection: Connection
     public let path: String
     /// The SQLite VFS the store was opened through (nil: the default); a backup writes through it too.
     public let vfs: String?

@@ -5,7 +5,7 @@ extension Store {
     /// `replace`; the copy is written beside it and moved into place only when complete.
     public func backup(to destination: String, replace: Bool = false) throws {
         if FileManager.default.fileExists(atPath: destination) && !replace {
-            throw StoreError.invalidArgument("\(destination): already exists (use --force to replace it)")
+            throw OutputFileError.exists(path: destination, why: "")
         }
         let folder = (destination as NSString).deletingLastPathComponent
         if !folder.isEmpty && !FileManager.default.fileExists(atPath: folder) {

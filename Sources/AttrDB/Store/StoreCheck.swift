@@ -81,6 +81,5 @@ public struct CheckFailed: UserFacingError {
 
     public init(problems: Int) { self.problems = problems }
 
-    public var exitStatus: Int32 { ExitStatus.failure }
     public var description: String { "check found \(problems) problem\(problems == 1 ? "" : "s")" }
 }

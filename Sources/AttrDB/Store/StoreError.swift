@@ -1,20 +1,9 @@
-/// An error a person can act on, with the exit status the command line gives it.
-public protocol UserFacingError: Error, CustomStringConvertible {
-    /// The process exit status: see "Exit status" in README.md.
-    var exitStatus: Int32 { get }
-}
-
-/// Exit statuses, documented in README.md.
-public enum ExitStatus {
-    public static let failure: Int32 = 1
-    public static let store: Int32 = 2
-    public static let notFound: Int32 = 3
-    public static let conflict: Int32 = 4
-    /// A bad option or argument: sysexits.h's EX_USAGE, as swift-argument-parser gives.
-    public static let usage: Int32 = 64
-}
-
-/// Why a store could not be opened or used.
+/// Why a store could not be opened or used, or a request of it could not be met.
+///
+/// The cases group by what happened: the file is unusable (missing, not a database, read-only,
+/// newer, full, locked), its contents are damaged (``corruptMatrix``, ``truncatedMatrix``,
+/// ``corrupt(path:detail:)``), a name is not there (``unknownRun``, ``unknown``), or the request
+/// itself is malformed (``badInput(_:)``).
 public enum StoreError: UserFacingError, Equatable {
     case missing(path: String)
     case isDirectory(path: String)
@@ -30,17 +19,16 @@ public enum StoreError: UserFacingError, Equatable {
     case locked(path: String, holder: LockHolder?, waitedSeconds: Double)
     case unknownRun(name: String, suggestions: [String])
     case unknown(what: String, name: String, suggestions: [String])
-    case invalidArgument(String)
+    /// The request cannot be met as asked (a statement `attrdb sql` refuses, an option an export
+    /// needs): nothing in the store is wrong.
+    case badInput(String)
+    /// A row of the store holds what attrdb never writes (an unknown component kind, a run status):
+    /// the file was edited or damaged outside attrdb.
+    case corrupt(path: String, detail: String)
+    /// A matrix shorter or longer than its shape says (components × coefficients float32 values).
+    case truncatedMatrix(step: Int, found: Int, expected: Int)
     /// A matrix's bytes do not hash to the checksum stored with them (checksums are signed 64-bit, as SQLite keeps them).
     case corruptMatrix(path: String, run: String, scan: String, metric: String, step: Int, stored: Int64, found: Int64)
-
-    public var exitStatus: Int32 {
-        switch self {
-        case .unknownRun, .unknown: return ExitStatus.notFound
-        case .invalidArgument: return ExitStatus.failure
-        default: return ExitStatus.store
-        }
-    }
 
     public var description: String {
         switch self {
@@ -83,8 +71,12 @@ public enum StoreError: UserFacingError, Equatable {
             return "no run named '\(Escape.terminal(name))'" + Suggestions.sentence(suggestions)
         case .unknown(let what, let name, let suggestions):
             return "no \(what) '\(Escape.terminal(name))'" + Suggestions.sentence(suggestions)
-        case .invalidArgument(let message):
+        case .badInput(let message):
             return message
+        case .corrupt(let path, let detail):
+            return "\(path): the store is damaged: \(detail); run 'attrdb check'"
+        case .truncatedMatrix(let step, let found, let expected):
+            return "stored matrix of checkpoint \(step) has \(found) bytes, expected \(expected): run 'attrdb check'"
         }
     }
 

@@ -63,4 +63,42 @@ final class TransactionTests: XCTestCase {
         try patient.transaction { try patient.run("INSERT INTO t VALUES (2)") }
         XCTAssertEqual(try patient.scalar("SELECT count(*) FROM t"), .integer(2))
     }
+
+    func testAnOpenTransactionReleasedUncommittedRollsBack() throws {
+        let db = try Connection(path: ":memory:", access: .readWrite(create: true))
+        try db.execute("CREATE TABLE t (v)")
+        do {
+            let transaction = try db.beginTransaction()
+            try db.run("INSERT INTO t VALUES (1)")
+            XCTAssertTrue(transaction.isOpen)
+        }
+        XCTAssertFalse(db.isInTransaction)
+        XCTAssertEqual(try db.scalar("SELECT count(*) FROM t"), .integer(0))
+        let transaction = try db.beginTransaction()
+        try db.run("INSERT INTO t VALUES (2)")
+        try transaction.commit()
+        transaction.rollback()  // finished: nothing to undo
+        XCTAssertEqual(try db.scalar("SELECT count(*) FROM t"), .integer(1))
+    }
+
+    /// A released connection closes its file even when its statement cache is full: the cached
+    /// statements are finalized first (sqlite3_close_v2 would otherwise keep the file open).
+    func testReleasingAConnectionClosesItsFileWithStatementsCached() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("cache.sqlite")
+        func descriptors() throws -> Int {
+            try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").filter {
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)")) == path
+            }.count
+        }
+        do {
+            let db = try Connection(path: path, access: .readWrite(create: true))
+            try db.execute("CREATE TABLE t (v)")
+            try db.run("INSERT INTO t VALUES (?)", [1])
+            XCTAssertEqual(try db.scalar("SELECT count(*) FROM t"), .integer(1))
+            XCTAssertGreaterThan(db.cachedStatementCount, 0)
+            XCTAssertEqual(try descriptors(), 1)
+        }
+        XCTAssertEqual(try descriptors(), 0)
+    }
 }

@@ -19,9 +19,6 @@ public struct NumericInputError: UserFacingError, Equatable {
         self.message = message
     }
 
-    /// Bad input is a plain failure (exit status 1).
-    public var exitStatus: Int32 { ExitStatus.failure }
-
     /// "kernel: message", for standard error.
     public var description: String { "\(kernel): \(message)" }
 }

@@ -20,8 +20,6 @@ public enum ParquetError: UserFacingError, Equatable {
     /// A row was written after `close()`.
     case closed(path: String)
 
-    public var exitStatus: Int32 { ExitStatus.failure }
-
     public var description: String {
         switch self {
         case .invalidSchema(let message):

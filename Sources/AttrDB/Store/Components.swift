@@ -1,0 +1,58 @@
+/// The component table: a run's model parts in matrix-row order, read through one row decoder.
+extension Store {
+    /// The components of the run with id `runID` (called `run` in messages), by position.
+    ///
+    /// - Throws: ``StoreError/corrupt(path:detail:)`` for a row whose kind attrdb never writes.
+    func components(runID: Int64, run: String) throws -> [Component] {
+        var components: [Component] = []
+        try connection.forEachRow("SELECT \(Component.storedColumns) FROM component WHERE run_id = ? ORDER BY position", [.integer(runID)]) {
+            components.append(try Component(row: $0, run: run, store: path))
+        }
+        return components
+    }
+
+    /// The components of the run called `name`, in matrix-row order.
+    public func components(ofRun name: String) throws -> [Component] {
+        try components(runID: try runID(named: name), run: name)
+    }
+
+    /// Adds `components` to the run at positions 0, 1, … (a run with none yet).
+    func insertComponents(_ components: [Component], runID: Int64) throws {
+        let insert = try connection.cachedStatement("INSERT INTO component (run_id, position, label, layer, kind, head_or_neuron) VALUES (?, ?, ?, ?, ?, ?)")
+        for (position, component) in components.enumerated() {
+            try insert.bind([.integer(runID), .integer(Int64(position)), .text(component.label), .integer(Int64(component.layer)),
+                             .text(component.kind.rawValue), SQLValue(component.index)])
+            try insert.step()
+        }
+    }
+
+    /// How many distinct layers hold heads, MLPs or neurons.
+    func layerCount(runID: Int64) throws -> Int {
+        Int(try connection.scalar("SELECT count(DISTINCT layer) FROM component WHERE run_id = ? AND kind IN ('attn_head', 'mlp', 'neuron')", [.integer(runID)])?.int64 ?? 0)
+    }
+
+    /// How many components of each kind the run has, kinds in the order they first appear.
+    func componentCountsByKind(runID: Int64) throws -> [(kind: String, count: Int)] {
+        var kinds: [(String, Int)] = []
+        try connection.forEachRow("SELECT kind, count(*) FROM component WHERE run_id = ? GROUP BY kind ORDER BY min(position)", [.integer(runID)]) {
+            kinds.append(($0.string(at: 0), $0.int(at: 1)))
+        }
+        return kinds
+    }
+}
+
+extension Component {
+    /// The columns ``init(row:run:store:)`` reads, in its order.
+    static let storedColumns = "label, layer, kind, head_or_neuron"
+
+    /// Decodes a component row selected as ``storedColumns``: the one place a component row
+    /// becomes a ``Component``.
+    init(row: Statement, run: String, store path: String) throws {
+        let label = row.string(at: 0)
+        let kindText = row.string(at: 2)
+        guard let kind = ComponentKind(rawValue: kindText) else {
+            throw StoreError.corrupt(path: path, detail: "run '\(Escape.terminal(run))', component '\(Escape.terminal(label))' has kind '\(Escape.terminal(kindText))', which attrdb does not write (\(ComponentKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        self.init(label: label, layer: row.int(at: 1), kind: kind, index: row.optionalInt(at: 3))
+    }
+}

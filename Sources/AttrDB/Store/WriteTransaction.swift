@@ -1,0 +1,48 @@
+import Foundation
+
+/// A store's write transactions that span many calls (an ingest's), on the connection's one
+/// transaction mechanism: begun, committed and abandoned with the store's error translation,
+/// checkpoints and recovery.
+extension Store {
+    /// Begins a write transaction (`BEGIN IMMEDIATE`: waits for another writer up to the busy timeout).
+    func beginWrite() throws -> Transaction {
+        do {
+            return try connection.beginTransaction(.immediate)
+        } catch let error as SQLiteError {
+            throw translate(error)
+        }
+    }
+
+    /// Commits `transaction`, then checkpoints the log.
+    func commit(_ transaction: Transaction) throws {
+        do {
+            try transaction.commit()
+        } catch let error as SQLiteError {
+            throw translate(error)
+        }
+        JournalPolicy.checkpoint(connection)
+    }
+
+    /// Rolls `transaction` back and leaves the file as it was before it began.
+    func abandon(_ transaction: Transaction) {
+        transaction.rollback()
+        // Empties the log the abandoned pages went to: after a full disk, that frees the space.
+        JournalPolicy.checkpoint(connection)
+        Store.playBackHotJournal(connection)
+    }
+
+    /// After an I/O error (a full disk) SQLite may leave a rollback journal hot for the next
+    /// reader to play back; reading now plays it back at once, so the file is as it was when the
+    /// caller returns.
+    static func playBackHotJournal(_ connection: Connection) {
+        _ = try? connection.scalar("SELECT count(*) FROM sqlite_schema")
+    }
+
+    /// ``playBackHotJournal(_:)`` for a store whose connection is closed: a failed one may leave
+    /// its journal behind.
+    static func playBackHotJournal(path: String) {
+        guard FileManager.default.fileExists(atPath: path + "-journal"),
+              let connection = try? Connection(path: path, access: .readWrite(create: false)) else { return }
+        playBackHotJournal(connection)
+    }
+}
