@@ -19,9 +19,16 @@ struct CLI {
 
     /// A store in `folder` holding the bundled example as run `run`.
     static func exampleStore(in folder: TemporaryFolder, run: String = "modadd") throws -> String {
+        try exampleStore(in: folder, runs: [run])
+    }
+
+    /// A store in `folder` with the bundled example ingested once per name in `runs`.
+    static func exampleStore(in folder: TemporaryFolder, runs: [String]) throws -> String {
         let db = folder.path("s.sqlite")
-        let result = try CLI.run(["ingest", example.path, "--run", run, "--db", db])
-        XCTAssertEqual(result.status, 0, result.stderr)
+        for run in runs {
+            let result = try CLI.run(["ingest", example.path, "--run", run, "--db", db])
+            XCTAssertEqual(result.status, 0, result.stderr)
+        }
         return db
     }
 

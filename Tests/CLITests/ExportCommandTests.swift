@@ -7,11 +7,9 @@ final class ExportCommandTests: XCTestCase {
         try CLI.python(script, arguments)
     }
 
+    /// The example twice: "modadd", and a second run whose name needs quoting in a Hive path.
     private func store(_ folder: TemporaryFolder) throws -> String {
-        let db = folder.path("s.sqlite")
-        XCTAssertEqual(try CLI.run(["ingest", CLI.example.path, "--run", "modadd", "--db", db]).status, 0)
-        XCTAssertEqual(try CLI.run(["ingest", CLI.example.path, "--run", "second run=v2", "--db", db]).status, 0)
-        return db
+        try CLI.exampleStore(in: folder, runs: ["modadd", "second run=v2"])
     }
 
     func testValuesNpyIsBitForBitAndReingests() throws {

@@ -5,11 +5,9 @@ import XCTest
 /// by pyarrow, DuckDB and numpy; binary formats never go to a terminal; one selection means the
 /// same in every command, plot and export.
 final class OutputPipelineCommandTests: XCTestCase {
+    /// The example twice: "modadd", and a second run whose name needs quoting in a Hive path.
     private func store(_ folder: TemporaryFolder) throws -> String {
-        let db = folder.path("s.sqlite")
-        XCTAssertEqual(try CLI.run(["ingest", CLI.example.path, "--run", "modadd", "--db", db]).status, 0)
-        XCTAssertEqual(try CLI.run(["ingest", CLI.example.path, "--run", "second run=v2", "--db", db]).status, 0)
-        return db
+        try CLI.exampleStore(in: folder, runs: ["modadd", "second run=v2"])
     }
 
     /// A column no row fills (rank_change at the first checkpoint) keeps its declared type in
