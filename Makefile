@@ -8,9 +8,9 @@ BIN := .build/release/attrdb
 
 # The system SQLite and zlib headers and libraries, through pkg-config (Debian: libsqlite3-dev, zlib1g-dev).
 deps:
-	@pkg-config --exists sqlite3 zlib 2>/dev/null || { \
-	  echo "installing libsqlite3-dev zlib1g-dev"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsqlite3-dev zlib1g-dev pkg-config; }
+	@pkg-config --exists sqlite3 zlib libzstd 2>/dev/null || { \
+	  echo "installing libsqlite3-dev zlib1g-dev libzstd-dev"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsqlite3-dev zlib1g-dev libzstd-dev pkg-config; }
 
 # Independent oracles for the tests: numpy, scipy, pyarrow and duckdb from PyPI; librsvg and Chromium
 # to render the plots and the report.
