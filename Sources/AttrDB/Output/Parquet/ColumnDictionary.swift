@@ -1,3 +1,5 @@
+import Foundation
+
 /// The distinct values of one column chunk in first-seen order, each with its index, and their
 /// PLAIN encoding: the body of the chunk's dictionary page.
 ///
@@ -13,6 +15,7 @@ struct ColumnDictionary {
     private(set) var plainBytes: [UInt8] = []
     /// The last value looked up, as runs of one value (a checkpoint, a coefficient) are common.
     private var last: (key: UInt64, index: UInt32)?
+    private var lastString: (text: String, index: UInt32)?
 
     var count: Int { entries.count }
 
@@ -23,11 +26,18 @@ struct ColumnDictionary {
         case .double(let v): return index(ofBits: v.bitPattern, value)
         case .float(let v): return index(ofBits: UInt64(v.bitPattern), value)
         case .string(let v):
+            // The same string object again (a label repeated row after row) needs no hashing.
+            if let lastString, UTF8Key.identical(lastString.text, v) { return lastString.index }
             let key = UTF8Key(text: v)
-            if let known = strings[key] { return known }
-            let index = UInt32(entries.count)
-            strings[key] = index
-            append(value)
+            let index: UInt32
+            if let known = strings[key] {
+                index = known
+            } else {
+                index = UInt32(entries.count)
+                strings[key] = index
+                append(value)
+            }
+            lastString = (v, index)
             return index
         case .null:
             preconditionFailure("a null has no dictionary entry")
@@ -59,7 +69,17 @@ private struct UTF8Key: Hashable {
     let text: String
 
     static func == (lhs: UTF8Key, rhs: UTF8Key) -> Bool {
-        lhs.text.utf8.elementsEqual(rhs.text.utf8)
+        if identical(lhs.text, rhs.text) { return true }
+        var left = lhs.text, right = rhs.text
+        return left.withUTF8 { a in
+            right.withUTF8 { b in a.count == b.count && (a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0) }
+        }
+    }
+
+    /// Whether two strings are one value: the same storage object, or the same small string held
+    /// inline. (Swift's own `==` begins with this test.)
+    static func identical(_ a: String, _ b: String) -> Bool {
+        unsafeBitCast(a, to: (UInt64, UInt64).self) == unsafeBitCast(b, to: (UInt64, UInt64).self)
     }
 
     func hash(into hasher: inout Hasher) {

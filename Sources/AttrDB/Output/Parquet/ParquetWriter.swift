@@ -81,7 +81,12 @@ public final class ParquetWriter {
         for (column, cell) in zip(columns, row) {
             converted.append(try Self.convert(cell, for: column, row: rowCount))
         }
-        for index in buffers.indices { buffers[index].append(converted[index]) }
+        // One exclusive access to the buffers a row, not one a cell.
+        buffers.withUnsafeMutableBufferPointer { buffers in
+            converted.withUnsafeBufferPointer { values in
+                for index in buffers.indices { buffers[index].append(values[index]) }
+            }
+        }
         rowCount += 1
         rowsInGroup += 1
         if rowsInGroup >= rowGroupRows || buffers.reduce(0, { $0 + $1.bufferedBytes }) >= Self.rowGroupBytes {

@@ -8,9 +8,10 @@ import CZstd
 /// let page = try zstd.compress(Array(repeating: 7, count: 4096))  // a few bytes
 /// ```
 final class ZstdCompressor {
-    /// Level 1, by measurement on `export values` of 10.24 M values (the float32 values are
-    /// nearly incompressible and everything else is dictionary indices): the default level 3 made
-    /// the file under 1 % smaller and the export slower; see the report of issue 10.
+    /// Level 1, by measurement: of `export values` (10.24 M values) nearly all the compressed bytes
+    /// are the float32 values' 1 MiB PLAIN pages, and over those level 3 took 2.1× as long (0.19 s
+    /// against 0.09 s) for a file no smaller (37.89 MB against 37.86 MB); the dictionary indices
+    /// and levels shrink to almost nothing at either level.
     static let defaultLevel: Int32 = 1
 
     let level: Int32
