@@ -84,6 +84,22 @@ enum ParquetBulkCheck {
         }
     }
 
+    /// The size of the file pyarrow writes with its defaults (dictionary encoding, Snappy) for
+    /// the table it reads from `path`.
+    static func pyarrowDefaultSize(of path: String) throws -> Int {
+        let copy = path + ".pyarrow"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import sys, pyarrow.parquet as pq; pq.write_table(pq.read_table(sys.argv[1]), sys.argv[2])",
+                             path, copy]
+        do { try process.run() } catch { throw XCTSkip("python3 is not available: \(error)") }
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw XCTSkip("pyarrow could not rewrite \(path)") }
+        let size = try FileManager.default.attributesOfItem(atPath: copy)[.size] as? Int ?? 0
+        try FileManager.default.removeItem(atPath: copy)
+        return size
+    }
+
     private static func run(path: String, columns: [[String: String]]) throws -> [Column] {
         let request = try JSONSerialization.data(withJSONObject: ["path": path, "columns": columns])
         let process = Process()

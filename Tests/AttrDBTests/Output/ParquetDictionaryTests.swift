@@ -175,24 +175,34 @@ final class ParquetDictionaryTests: XCTestCase {
         }
     }
 
-    func testAMillionRowsReadBackExactly() throws {
+    func testAMillionRowsReadBackExactlyAndNoLargerThanPyArrowWritesThem() throws {
         let scratch = try ParquetScratch()
         let count = 1_000_000
         var generator = ParquetTestRandom(seed: 99)
+        // The layout of `export values`: checkpoint, then coefficient, then component.
         let steps = (0..<count).map { Int64($0 / 10_000) * 500 }
         let coefficients = (0..<count).map { Double(($0 / 800) % 128) / 8 - 8 }
         let labels = (0..<800).map { "L\($0 % 8)N\($0 / 8)" }
         let components = (0..<count).map { labels[$0 % 800] }
+        let layers = (0..<count).map { Int64($0 % 8) }
+        let kinds = (0..<count).map { $0 % 800 < 797 ? "neuron" : "bias" }
         let values = (0..<count).map { _ in Float(Int32(truncatingIfNeeded: generator.next()) >> 4) / 4096 }
+        let path = scratch.path("million.parquet")
         let result = try ParquetBulkCheck.writeAndCheck([("checkpoint_step", .int64(steps)), ("coefficient", .double(coefficients)),
-                                                         ("component", .string(components)), ("value", .float(values))],
-                                                        path: scratch.path("million.parquet"))
-        XCTAssertEqual(result.map(\.pyarrowEqual), [true, true, true, true])
-        XCTAssertEqual(result.map(\.duckdbEqual), [true, true, true, true])
+                                                         ("component", .string(components)), ("layer", .int64(layers)),
+                                                         ("kind", .string(kinds)), ("value", .float(values))],
+                                                        path: path)
+        XCTAssertEqual(result.map(\.pyarrowEqual), Array(repeating: true, count: 6))
+        XCTAssertEqual(result.map(\.duckdbEqual), Array(repeating: true, count: 6))
         XCTAssertEqual(result.first?.encodings.count, 8, "row groups of 131 072 rows")
         for group in 0..<8 {
-            XCTAssertEqual(result.map { $0.dictionaryPages[group] }, [true, true, true, false], "row group \(group)")
+            XCTAssertEqual(result.map { $0.dictionaryPages[group] }, [true, true, true, true, true, false], "row group \(group)")
         }
         XCTAssertEqual(result.first?.compression.first, "ZSTD")
+        // Issue 10's target for export values: no more than 1.2 times pyarrow's default file.
+        let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+        let pyarrowSize = try ParquetBulkCheck.pyarrowDefaultSize(of: path)
+        XCTAssertGreaterThan(size, 1_000_000, "a million float32 values do not fit in less")
+        XCTAssertLessThanOrEqual(Double(size), 1.2 * Double(pyarrowSize), "ours \(size) bytes, pyarrow's \(pyarrowSize)")
     }
 }
