@@ -3,8 +3,14 @@ SWIFT ?= swift
 DB ?= /tmp/attrdb-demo.sqlite
 EXAMPLE := examples/tl-modadd
 BIN := .build/release/attrdb
+# The Python that makes the tests' virtualenv (make test PYTHON=/usr/bin/python3); the tests, the
+# reliability scripts and the benchmark then run the virtualenv's python3, named by $ATTRDB_PYTHON.
+PYTHON ?= python3
+VENV := .venv-test
+VENV_PYTHON := $(CURDIR)/$(VENV)/bin/python3
+export ATTRDB_PYTHON := $(VENV_PYTHON)
 
-.PHONY: deps test-deps build demo test reliability fuzz sanitize bench schema clean
+.PHONY: deps venv test-deps build demo test reliability fuzz sanitize bench schema clean
 
 # The system SQLite and zlib headers and libraries, through pkg-config (Debian: libsqlite3-dev, zlib1g-dev).
 deps:
@@ -12,10 +18,21 @@ deps:
 	  echo "installing libsqlite3-dev zlib1g-dev libzstd-dev"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsqlite3-dev zlib1g-dev libzstd-dev pkg-config; }
 
-# Independent oracles for the tests: numpy, scipy, pyarrow and duckdb from PyPI; librsvg and Chromium
-# to render the plots and the report.
-test-deps: deps
-	@python3 -c 'import numpy, scipy, pyarrow, duckdb' 2>/dev/null || python3 -m pip install -q numpy scipy pyarrow duckdb
+# Independent oracles for the tests: numpy, scipy, pyarrow and duckdb from PyPI into a virtualenv of
+# its own, .venv-test/ (Debian's python3 refuses pip installs: externally-managed-environment; its
+# venv module needs python3-venv, installed when missing). A half-made virtualenv is made again.
+venv:
+	@$(VENV_PYTHON) -m pip --version >/dev/null 2>&1 || { \
+	  rm -rf $(VENV); \
+	  $(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	    rm -rf $(VENV); echo "installing python3-venv"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null && $(PYTHON) -m venv $(VENV); }; }
+	@$(VENV_PYTHON) -c 'import numpy, scipy, pyarrow, duckdb' 2>/dev/null || { \
+	  echo "installing numpy scipy pyarrow duckdb into $(VENV)/"; \
+	  $(VENV_PYTHON) -m pip install -q numpy scipy pyarrow duckdb; }
+
+# The oracles, and librsvg and Chromium to render the plots and the report.
+test-deps: deps venv
 	@command -v rsvg-convert >/dev/null && command -v chromium >/dev/null || { \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq librsvg2-bin chromium >/dev/null; }
 
@@ -31,11 +48,12 @@ demo: build
 	$(BIN) --db $(DB) top --run modadd -k 5 --format table
 	$(BIN) --db $(DB) capacity --run modadd --wide --checkpoint every:4 --format table
 
+# The build must print no compiler warning for the project's own files (scripts/build-without-warnings.sh).
 test: test-deps
-	$(SWIFT) build --build-tests
+	SWIFT=$(SWIFT) scripts/build-without-warnings.sh
 	$(SWIFT) test --skip-build
-	python3 Tests/reliability/crash.py --attrdb .build/debug/attrdb --kills 20 --big 100
-	python3 Tests/reliability/concurrency.py --attrdb .build/debug/attrdb --runs-per-writer 2
+	$(VENV_PYTHON) Tests/reliability/crash.py --attrdb .build/debug/attrdb --kills 20 --big 100
+	$(VENV_PYTHON) Tests/reliability/concurrency.py --attrdb .build/debug/attrdb --runs-per-writer 2
 
 # Fault injection below SQLite on larger stores (every I/O error, power loss and torn write of an
 # ingest, a backup and the migrations), crash safety (60 SIGKILLs, with --replace ingests), concurrency
@@ -44,10 +62,10 @@ test: test-deps
 reliability: build test-deps
 	$(SWIFT) build --build-tests
 	ATTRDB_FAULT_SCALE=64 $(SWIFT) test --skip-build --filter FaultInjectionTests
-	python3 Tests/reliability/crash.py --attrdb $(BIN) --kills 60 --big 200
-	python3 Tests/reliability/concurrency.py --attrdb $(BIN) --runs-per-writer 3
-	python3 Tests/reliability/memory.py --attrdb $(BIN)
-	python3 Tests/reliability/hostile_npz.py --attrdb $(BIN)
+	$(VENV_PYTHON) Tests/reliability/crash.py --attrdb $(BIN) --kills 60 --big 200
+	$(VENV_PYTHON) Tests/reliability/concurrency.py --attrdb $(BIN) --runs-per-writer 3
+	$(VENV_PYTHON) Tests/reliability/memory.py --attrdb $(BIN)
+	$(VENV_PYTHON) Tests/reliability/hostile_npz.py --attrdb $(BIN)
 	$(SWIFT) build --build-tests
 	ATTRDB_CONFLICT_RUNS=1000 $(SWIFT) test --skip-build --filter ConflictRaceCommandTests
 
@@ -61,7 +79,7 @@ reliability: build test-deps
 FUZZ_SECONDS ?= 60
 fuzz: test-deps
 	$(SWIFT) build --package-path Fuzzing --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing -Xswiftc -use-ld=lld -Xswiftc -O
-	python3 Fuzzing/seeds.py .build-fuzz/seeds
+	$(VENV_PYTHON) Fuzzing/seeds.py .build-fuzz/seeds
 	Fuzzing/run.sh $(FUZZ_SECONDS)
 	$(SWIFT) build --build-tests
 	ATTRDB_FUZZ_ITERATIONS=1000000 $(SWIFT) test --skip-build --filter FuzzTests
@@ -83,11 +101,11 @@ sanitize: test-deps
 
 bench: build test-deps
 	@command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }
-	python3 Benchmarks/bench.py --attrdb $(BIN)
+	$(VENV_PYTHON) Benchmarks/bench.py --attrdb $(BIN)
 
 # Regenerates the migrations embedded in the library from schema/*.sql.
 schema:
 	bash schema/embed.sh
 
 clean:
-	rm -rf .build
+	rm -rf .build $(VENV)

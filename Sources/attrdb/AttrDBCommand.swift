@@ -9,7 +9,7 @@ struct AttrDBCommand: ParsableCommand {
         abstract: "A local store and query tool for attributions per model component, injection coefficient and training checkpoint.",
         discussion: "The store is one SQLite file: --db PATH, else $ATTRDB_DB, else ./attrdb.sqlite.",
         subcommands: [
-            Init.self, IngestCommand.self, Runs.self, Show.self, Tag.self, Delete.self, CapacityCommand.self, TopCommand.self, ProfileCommand.self, ClustersCommand.self, TurnoverCommand.self, ConcentrationCommand.self, NormsCommand.self, CompareCommand.self, SQLCommand.self, Export.self, PlotCommand.self, ReportCommand.self, CheckCommand.self, BackupCommand.self,
+            Init.self, IngestCommand.self, Finish.self, Runs.self, Show.self, Tag.self, Delete.self, CapacityCommand.self, TopCommand.self, ProfileCommand.self, ClustersCommand.self, TurnoverCommand.self, ConcentrationCommand.self, NormsCommand.self, CompareCommand.self, SQLCommand.self, Export.self, PlotCommand.self, ReportCommand.self, CheckCommand.self, BackupCommand.self,
         ]
     )
 
@@ -33,6 +33,11 @@ struct AttrDBCommand: ParsableCommand {
     /// the catch, and LeakSanitizer (make sanitize) reported the parser's tables as leaked on every
     /// usage error, turning exit status 64 into 1.
     private static func runReportingErrors() -> Int32 {
+        let commands = configuration.subcommands.map { $0._commandName } + ["help"]
+        if let unknown = UnknownCommand.find(in: Array(CommandLine.arguments.dropFirst()), commands: commands) {
+            Diagnostics.error(unknown.description)
+            return ExitCode.validationFailure.rawValue
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

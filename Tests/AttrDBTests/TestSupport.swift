@@ -24,11 +24,17 @@ enum Repository {
     static let example = root.appendingPathComponent("examples/tl-modadd")
 }
 
+/// The Python the tests run as an oracle: `$ATTRDB_PYTHON` (make test sets it to the python3 of the
+/// virtualenv it makes, since Debian's own python3 refuses pip installs), else `python3` on PATH.
+enum Python {
+    static let command = ProcessInfo.processInfo.environment["ATTRDB_PYTHON"].flatMap { $0.isEmpty ? nil : $0 } ?? "python3"
+}
+
 /// Runs python3 with `script`; skips the test when python3 or numpy is missing.
 func python(_ script: String, arguments: [String] = []) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script] + arguments
+    process.arguments = [Python.command, "-c", script] + arguments
     let output = Pipe(), errors = Pipe()
     process.standardOutput = output
     process.standardError = errors

@@ -27,7 +27,7 @@ struct CLI {
 
     /// Runs python3 with `script`; skips the test when a module it imports is missing.
     static func python(_ script: String, _ arguments: [String]) throws -> String {
-        let result = try run(["-c", script] + arguments, executable: URL(fileURLWithPath: "/usr/bin/env"), prefix: ["python3"])
+        let result = try run(["-c", script] + arguments, executable: URL(fileURLWithPath: "/usr/bin/env"), prefix: [Python.command])
         if result.stderr.contains("No module named") { throw XCTSkip(result.stderr) }
         XCTAssertEqual(result.status, 0, result.stderr)
         return result.stdout

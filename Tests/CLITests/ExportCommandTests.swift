@@ -64,10 +64,14 @@ final class ExportCommandTests: XCTestCase {
     func testParquetExportsReadBackInPyarrowAndDuckDB() throws {
         let folder = try TemporaryFolder()
         let db = try store(folder)
-        for table in ["values", "capacity", "top", "concentration", "runs", "losses"] {
+        // The analyses are written by their own commands, with the same -o.
+        let commands = [["export", "values", "--run", "modadd"], ["capacity", "--run", "modadd"], ["top", "--run", "modadd"],
+                        ["concentration", "--run", "modadd"], ["runs"], ["export", "losses", "--run", "modadd"]]
+        for arguments in commands {
+            let table = arguments[arguments[0] == "export" ? 1 : 0]
             let file = folder.path("\(table).parquet"), csv = folder.path("\(table).csv")
-            XCTAssertEqual(try CLI.run(["export", table, "--run", "modadd", "-o", file, "--db", db]).status, 0, table)
-            XCTAssertEqual(try CLI.run(["export", table, "--run", "modadd", "-o", csv, "--db", db]).status, 0, table)
+            XCTAssertEqual(try CLI.run(arguments + ["-o", file, "--db", db]).status, 0, table)
+            XCTAssertEqual(try CLI.run(arguments + ["-o", csv, "--db", db]).status, 0, table)
             let compare = try python("""
                 import sys, csv, math, pyarrow.parquet as pq, duckdb
                 rows = list(csv.reader(open(sys.argv[2])))
@@ -107,15 +111,15 @@ final class ExportCommandTests: XCTestCase {
     func testTextFormatsAndLatexCaption() throws {
         let folder = try TemporaryFolder()
         let db = try store(folder)
-        let latex = try CLI.run(["export", "top", "--run", "modadd", "-k", "2", "--format", "latex", "--caption", "Top 2 (50%)", "--db", db])
+        let latex = try CLI.run(["top", "--run", "modadd", "-k", "2", "--format", "latex", "--caption", "Top 2 (50%)", "--db", db])
         XCTAssertTrue(latex.stdout.contains("\\toprule") && latex.stdout.contains("\\caption{Top 2 (50\\%)}") && latex.stdout.contains("1\\_mlp\\_out"), latex.stdout)
         for (name, format) in [("t.md", "| checkpoint_step |"), ("t.json", "[\n{"), ("t.jsonl", "{\"checkpoint_step\""), ("t.tsv", "checkpoint_step\tlayer")] {
-            XCTAssertEqual(try CLI.run(["export", "capacity", "--run", "modadd", "-o", folder.path(name), "--db", db]).status, 0)
+            XCTAssertEqual(try CLI.run(["capacity", "--run", "modadd", "-o", folder.path(name), "--db", db]).status, 0)
             XCTAssertTrue(try String(contentsOfFile: folder.path(name), encoding: .utf8).hasPrefix(format), name)
         }
-        let npy = try CLI.run(["export", "top", "--run", "modadd", "-o", folder.path("top.npy"), "--db", db])
+        let npy = try CLI.run(["top", "--run", "modadd", "-o", folder.path("top.npy"), "--db", db])
         XCTAssertEqual(npy.status, 1)
-        XCTAssertTrue(npy.stderr.contains("npy export takes numeric tables; column 'component' holds text"), npy.stderr)
+        XCTAssertTrue(npy.stderr.contains("npy output takes numeric tables; column 'component' holds text"), npy.stderr)
     }
 
     func testPlotFlagsDrawOnATerminal() throws {

@@ -10,7 +10,7 @@ final class HostileArchiveCommandTests: XCTestCase {
     func testZipBombsStayUnder300MBAndLeaveTMPDIRAsItWas() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/time") else { throw XCTSkip("/usr/bin/time is not installed") }
         let script = CLI.repositoryRoot.appendingPathComponent("Tests/reliability/hostile_npz.py").path
-        let result = try CLI.run([script, "--attrdb", CLI.binary.path], executable: URL(fileURLWithPath: "/usr/bin/env"), prefix: ["python3"])
+        let result = try CLI.run([script, "--attrdb", CLI.binary.path], executable: URL(fileURLWithPath: "/usr/bin/env"), prefix: [Python.command])
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
         XCTAssertTrue(result.stdout.contains("hostile npz: PASS"), result.stdout)
     }
@@ -20,7 +20,7 @@ final class HostileArchiveCommandTests: XCTestCase {
     func testAFullTmpfsGivesAClearErrorAndIsLeftEmpty() throws {
         let folder = try TemporaryFolder()
         let script = CLI.repositoryRoot.appendingPathComponent("Tests/reliability/hostile_npz.py").path
-        XCTAssertEqual(try CLI.run([script, "--make", folder.url.path], executable: URL(fileURLWithPath: "/usr/bin/env"), prefix: ["python3"]).status, 0)
+        XCTAssertEqual(try CLI.run([script, "--make", folder.url.path], executable: URL(fileURLWithPath: "/usr/bin/env"), prefix: [Python.command]).status, 0)
         let mount = folder.path("tiny")
         try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
         guard try CLI.run(["-c", "mount -t tmpfs -o size=4m tmpfs \"$0\"", mount], executable: URL(fileURLWithPath: "/bin/sh")).status == 0 else {

@@ -14,8 +14,9 @@ final class NumericOptionTests: XCTestCase {
             (["capacity", "--layer", "-1"], ["capacity", "--layer=-1"]),
             (["profile", "--component", "L0H0", "--coef", "-3"], ["profile", "--component", "L0H0", "--coef=-3"]),
             (["clusters", "-k", "2", "--coef", "-10:-2"], ["clusters", "-k", "2", "--coef=-10:-2"]),
-            (["export", "top", "--coef", "-1"], ["export", "top", "--coef=-1"]),
-            (["export", "capacity", "--layer", "-1", "--coef", "-2:2"], ["export", "capacity", "--layer=-1", "--coef=-2:2"]),
+            (["export", "values", "--coef", "-1"], ["export", "values", "--coef=-1"]),
+            (["export", "values", "--layer", "-1", "--coef", "-2:2"], ["export", "values", "--layer=-1", "--coef=-2:2"]),
+            (["norms", "--checkpoint", "-5:100"], ["norms", "--checkpoint=-5:100"]),
         ]
         for (spaced, joined) in pairs {
             let a = try CLI.run(spaced + ["--run", "m", "--db", db, "--format", "csv"])
@@ -29,7 +30,7 @@ final class NumericOptionTests: XCTestCase {
         let step = try CLI.run(["top", "--checkpoint", "-5", "--run", "m", "--db", db])
         XCTAssertEqual(step.status, 3, step.stderr)
         XCTAssertTrue(step.stderr.hasPrefix("attrdb: no checkpoint '-5'; closest: '0'"), step.stderr)
-        // norms has its own --checkpoint.
+        // norms takes the same --checkpoint, applied to the checkpoints that have norms.
         let norms = try CLI.run(["norms", "--checkpoint", "-5:100", "--run", "m", "--db", db, "--format", "csv"])
         XCTAssertEqual(norms.status, 0, norms.stderr)
         XCTAssertTrue(norms.stdout.hasPrefix("checkpoint_step,growth_pct_per_layer\n0,"), norms.stdout)
@@ -48,11 +49,8 @@ final class NumericOptionTests: XCTestCase {
             (["concentration", "--top", "-5"], "--top takes a positive number"),
             (["turnover", "--cutoff", "-0.05"], "--cutoff takes a share between 0 and 1"),
             (["capacity", "--digits", "-3"], "--digits takes a number from 1 to 17"),
-            (["export", "top", "-k", "-1"], "-k takes a positive number"),
-            (["export", "capacity", "--digits", "-2"], "--digits takes a number from 1 to 17"),
-            (["export", "clusters", "--clusters", "-1"], "--clusters takes a positive number"),
-            (["export", "concentration", "--top", "-1"], "--top takes a positive number"),
-            (["export", "clusters", "--seed", "-7"], "--seed takes a whole number from 0 to 18446744073709551615"),
+            (["export", "values", "--digits", "-2"], "--digits takes a number from 1 to 17"),
+            (["norms", "--digits", "-2"], "--digits takes a number from 1 to 17"),
             (["plot", "clusters", "-k", "-1", "-o", svg], "-k takes a positive number"),
             (["plot", "clusters", "--seed", "-1", "-o", svg], "--seed takes a whole number from 0 to 18446744073709551615"),
             (["report", "-k", "-1", "-o", html], "-k takes a positive number"),

@@ -40,7 +40,7 @@ final class OutputSafetyCommandTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: out + "/d", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: out + "/parts/run=old", withIntermediateDirectories: true)
         let old: [String: String] = [
-            "v.csv": "old csv\n", "r.html": "<p>old report</p>\n", "c.svg": "<svg>old</svg>\n", "v.parquet": "old parquet",
+            "v.csv": "old csv\n", "cap.csv": "old capacity\n", "r.html": "<p>old report</p>\n", "c.svg": "<svg>old</svg>\n", "v.parquet": "old parquet",
             "d/x.npy": "old npy", "d/axes.json": "{\"old\": true}\n", "parts/run=old/part-0.parquet": "old part",
         ]
         for (name, text) in old { try Data(text.utf8).write(to: URL(fileURLWithPath: out + "/" + name)) }
@@ -52,6 +52,7 @@ final class OutputSafetyCommandTests: XCTestCase {
         XCTAssertEqual(holder.line(), "open")
         let commands: [(target: String, arguments: [String])] = [
             ("v.csv", ["export", "values", "--run", "modadd", "-o", out + "/v.csv"]),
+            ("cap.csv", ["capacity", "--run", "modadd", "--by", "component", "-o", out + "/cap.csv"]),
             ("r.html", ["report", "--run", "modadd", "-o", out + "/r.html"]),
             ("c.svg", ["plot", "capacity", "--run", "modadd", "-o", out + "/c.svg"]),
             ("v.parquet", ["export", "values", "--run", "modadd", "-o", out + "/v.parquet"]),
@@ -73,10 +74,10 @@ final class OutputSafetyCommandTests: XCTestCase {
             XCTAssertEqual(result.status, 0, "\(target): \(result.stderr)")
         }
         let after = try snapshot(out)
-        XCTAssertEqual(Set(after.keys.filter { !$0.hasPrefix("parts/") }), ["v.csv", "r.html", "c.svg", "v.parquet", "d/", "d/x.npy", "d/axes.json"])
+        XCTAssertEqual(Set(after.keys.filter { !$0.hasPrefix("parts/") }), ["v.csv", "cap.csv", "r.html", "c.svg", "v.parquet", "d/", "d/x.npy", "d/axes.json"])
         XCTAssertFalse(after.keys.contains("parts/run=old/"), "the old folder was replaced")
         XCTAssertTrue(after.keys.contains("parts/checkpoint_step=4000/part-0.parquet"), after.keys.sorted().joined(separator: " "))
-        for name in ["v.csv", "r.html", "c.svg", "v.parquet", "d/x.npy", "d/axes.json"] {
+        for name in ["v.csv", "cap.csv", "r.html", "c.svg", "v.parquet", "d/x.npy", "d/axes.json"] {
             XCTAssertNotEqual(after[name], before[name], name)
         }
     }

@@ -1,5 +1,11 @@
 import Foundation
 
+/// The Python the tests run: `$ATTRDB_PYTHON` (make test sets it to the python3 of the virtualenv
+/// it makes, since Debian's own python3 refuses pip installs), else `python3` on PATH.
+enum Python {
+    static let command = ProcessInfo.processInfo.environment["ATTRDB_PYTHON"].flatMap { $0.isEmpty ? nil : $0 } ?? "python3"
+}
+
 /// A python3 process running `script` with the store path; its standard input and output are
 /// pipes the test speaks through, a line at a time.
 final class PythonPeer {
@@ -9,7 +15,7 @@ final class PythonPeer {
 
     init(_ script: String, store: String) throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, store]
+        process.arguments = [Python.command, "-c", script, store]
         process.standardInput = input
         process.standardOutput = output
         process.standardError = errors

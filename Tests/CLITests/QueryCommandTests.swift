@@ -47,6 +47,8 @@ final class QueryCommandTests: XCTestCase {
             (["capacity", "--run", "modadd", "--scan", "defualt"], "attrdb: no scan 'defualt'; closest: 'default'\n"),
             (["capacity", "--run", "modadd", "--metric", "logit_dif"], "attrdb: no metric 'logit_dif'; closest: 'logit_diff'\n"),
             (["profile", "--run", "modadd", "--component", "L0H9"], "attrdb: no component 'L0H9'; closest: 'L0H0', 'L0H1', 'L0H2'\n"),
+            (["capacity", "--run", "modadd", "--component", "L0H9"], "attrdb: no component 'L0H9'; closest: 'L0H0', 'L0H1', 'L0H2'\n"),
+            (["export", "values", "--run", "modadd", "--component", "L0H9"], "attrdb: no component 'L0H9'; closest: 'L0H0', 'L0H1', 'L0H2'\n"),
             (["top", "--run", "modadd", "--checkpoint", "4001"], "attrdb: no checkpoint '4001'; closest: '4000', '3111', '2420'\n"),
         ]
         for (command, message) in cases {

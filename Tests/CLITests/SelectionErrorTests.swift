@@ -31,14 +31,16 @@ final class SelectionErrorTests: XCTestCase {
             (["clusters", "-k", "1000"], "checkpoint 4000 has 13 components to cluster (after --min-mass), fewer than k = 1000; choose k ≤ 13"),
             (["report", "-k", "0", "-o", html], "-k takes a positive number"),
             (["report", "--cutoff", "1.5", "-o", html], "--cutoff takes a share between 0 and 1"),
-            (["export", "capacity", "--checkpoint", "200:100"], "--checkpoint '200:100': the range is reversed"),
+            (["export", "losses", "--checkpoint", "200:100"], "--checkpoint '200:100': the range is reversed"),
             (["export", "values", "--coef", "3:2"], "--coef '3:2': the range is reversed"),
-            (["export", "capacity", "--checkpoint", "101:102"], "--checkpoint 101:102 selects no stored checkpoint"),
+            (["export", "values", "--checkpoint", "101:102"], "--checkpoint 101:102 selects no stored checkpoint"),
+            (["export", "losses", "--checkpoint", "101:102"], "--checkpoint 101:102 selects no stored checkpoint"),
+            (["plot", "norms", "--checkpoint", "101:102", "-o", folder.path("n.svg")], "--checkpoint 101:102 selects no stored checkpoint"),
             (["norms", "--checkpoint", "every:0"], "--checkpoint 'every:0': every:N takes a whole number N ≥ 1"),
             (["norms", "--checkpoint", "101:102"], "--checkpoint 101:102 selects no stored checkpoint"),
         ]
         for (command, reason) in cases {
-            let format = command[0] == "report" ? [] : ["--format", "csv"]
+            let format = ["report", "plot"].contains(command[0]) ? [] : ["--format", "csv"]
             let result = try CLI.run(command + ["--run", "m", "--db", db] + format)
             XCTAssertEqual(result.status, 64, "\(command): \(result.stderr)")
             XCTAssertTrue(result.stderr.contains(reason), "\(command): \(result.stderr)")

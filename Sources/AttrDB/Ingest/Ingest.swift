@@ -13,9 +13,12 @@ public struct IngestRequest: Sendable {
     public var task: String?
     public var streamFormat: StreamFormat
     public var options: IngestOptions
+    /// Marks the run complete after this ingest. An ingest of a file always does; one from standard
+    /// input leaves the run incomplete (more checkpoints may follow) unless this is set.
+    public var complete: Bool
 
     public init(path: String, run: String, scan: String? = nil, metric: String? = nil, model: String? = nil, task: String? = nil,
-                streamFormat: StreamFormat = .jsonl, options: IngestOptions = IngestOptions()) {
+                streamFormat: StreamFormat = .jsonl, options: IngestOptions = IngestOptions(), complete: Bool = false) {
         self.path = path
         self.run = run
         self.scan = scan
@@ -24,6 +27,7 @@ public struct IngestRequest: Sendable {
         self.task = task
         self.streamFormat = streamFormat
         self.options = options
+        self.complete = complete
     }
 
     /// The metric when neither `--metric` nor axes.json names one.
@@ -87,7 +91,7 @@ public enum Ingest {
             recorder.rollback()
             throw error
         }
-        var summary = try recorder.commit(status: request.path == "-" ? .incomplete : .complete)
+        var summary = try recorder.commit(status: request.path == "-" && !request.complete ? .incomplete : .complete)
         summary.seconds = Date().timeIntervalSince(started)
         return summary
     }

@@ -1,67 +1,22 @@
-/// The tables `attrdb export` writes, and what each needs to be computed.
+/// The tables `attrdb export` writes: the raw values, and the run's own rows that no query
+/// command prints. Every analysis is written by its own command (`capacity -o capacity.parquet`).
 public enum ExportTable: String, CaseIterable, Sendable {
-    case values, capacity, top, profiles, clusters, concentration, norms, wov, runs, checkpoints, components, losses
+    case values, checkpoints, components, losses
 
-    /// Parameters of the analyses behind the tables, with the query commands' defaults.
-    public struct Parameters: Sendable {
-        public var k = 10
-        public var capacityGrouping = Capacity.Grouping.layer
-        public var capacityMode = MassMode.absolute
-        public var wide = false
-        public var concentrationTop = 10
-        public var clusterCount = 4
-        public var clusterMethod = Clusters.Method.kmeans
-        public var clusterDistance = ProfileDistance.euclidean
-        public var seed: UInt64 = 0
-        public var minMass = 0.0
-        /// Components for `profiles`; empty means all.
-        public var components: [String] = []
+    /// Whether the table reads a scan's values (and so takes --scan, --metric, --coef, --layer, --kind, --component).
+    public var readsValues: Bool { self == .values }
 
-        public init() {}
-    }
+    /// Whether the table has a row per checkpoint, so that `--checkpoint` applies to it.
+    public var hasCheckpoints: Bool { self != .components }
 
-    /// The checkpoints a table covers when `--checkpoint` is not given.
-    public var defaultCheckpoints: CheckpointSelection {
+    /// One run's table, its rows kept to the checkpoints `checkpoints` selects (applied to the steps
+    /// the table holds, as every query command applies it). `values` is streamed by ``ValuesExport`` instead.
+    public func table(store: Store, run: String, checkpoints: CheckpointSelection) throws -> ResultTable {
         switch self {
-        case .top, .profiles, .clusters: return .last
-        default: return .all
-        }
-    }
-
-    /// Whether the table reads a scan's values (and so takes --scan, --metric, --coef, --layer, --kind).
-    public var readsValues: Bool {
-        switch self {
-        case .values, .capacity, .top, .profiles, .clusters, .concentration: return true
-        default: return false
-        }
-    }
-
-    /// Computes the table for one run. `values` is streamed by ``ValuesTable`` instead.
-    public func table(store: Store, resolved: ResolvedSelection?, run: String, checkpoints: CheckpointSelection,
-                      parameters p: Parameters) throws -> ResultTable {
-        switch self {
-        case .capacity:
-            let masses = try ComponentMasses(try required(resolved), mode: p.capacityMode)
-            return p.wide ? Capacity.wideTable(masses, by: p.capacityGrouping) : Capacity.table(masses, by: p.capacityGrouping)
-        case .top: return try TopComponents.table(try required(resolved), k: p.k)
-        case .profiles:
-            let selection = try required(resolved)
-            return try Profiles.table(selection, components: p.components.isEmpty ? selection.components.map { selection.scan.components[$0].label } : p.components)
-        case .clusters:
-            return try Clusters(try required(resolved), k: p.clusterCount, method: p.clusterMethod, distance: p.clusterDistance, seed: p.seed, minMass: p.minMass).members
-        case .concentration: return ConcentrationTable.table(try ComponentMasses(try required(resolved)), top: p.concentrationTop)
-        case .norms: return try NormGrowth.residual(store: store, run: run, checkpoints: checkpoints, wide: p.wide)
-        case .wov: return try NormGrowth.wov(store: store, run: run, checkpoints: checkpoints)
-        case .runs: return RunTables.runs(try store.runs())
-        case .checkpoints: return try StoreTables.checkpoints(store: store, run: run)
+        case .checkpoints: return try checkpoints.rows(of: try StoreTables.checkpoints(store: store, run: run), run: run)
+        case .losses: return try checkpoints.rows(of: try StoreTables.losses(store: store, run: run), run: run)
         case .components: return try StoreTables.components(store: store, run: run)
-        case .losses: return try StoreTables.losses(store: store, run: run)
-        case .values: throw StoreError.invalidArgument("values are streamed: use ValuesTable")
+        case .values: preconditionFailure("values are streamed by ValuesExport")
         }
-    }
-
-    private func required(_ resolved: ResolvedSelection?) throws -> ResolvedSelection {
-        guard let resolved else { throw StoreError.invalidArgument("export \(rawValue) needs --run") }
-        return resolved
     }
 }

@@ -10,13 +10,16 @@ public enum RunTables {
         })
     }
 
-    /// One `field,value` row per fact about the run.
+    /// One `field,value` row per fact about the run; the config one row per setting (`config.training.lr`).
     public static func details(_ details: RunDetails) -> ResultTable {
         let run = details.summary.run
         var rows: [[Cell]] = [
             ["name", .text(run.name)], ["model", text(run.model)], ["task", text(run.task)],
             ["status", .text(run.status.rawValue)], ["created", .text(run.createdAt)],
-            ["tags", .text(tagText(run.tags))], ["config", .text(run.config)],
+            ["tags", .text(tagText(run.tags))],
+        ]
+        if run.config != "{}" { rows += FlatConfig.fields(run.config, prefix: "config").map { [.text($0.key), .text($0.value)] } }
+        rows += [
             ["checkpoints", .int(details.summary.checkpoints)],
             ["first_step", details.firstStep.map(Cell.int) ?? .null], ["last_step", details.lastStep.map(Cell.int) ?? .null],
             ["components", .int(details.summary.components)],

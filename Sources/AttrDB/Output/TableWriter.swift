@@ -13,12 +13,17 @@ public final class TableWriter {
     /// Significant digits for the formats read by people (table, markdown, latex); nil prints exact values.
     public let digits: Int?
     public let caption: String?
+    /// The `table` format only: the terminal's width in cells; columns that do not fit are left out.
+    public var maxWidth: Int?
+    /// Called with the number of columns `maxWidth` left out, when it left any out.
+    public var whenColumnsLeftOut: ((Int) -> Void)?
     private let sink: OutputSink
     private var rowCount = 0
     private var pending: [[Cell]] = []
 
     public init(columns: [String], format: OutputFormat, sink: OutputSink, headers: Bool = true,
                 digits: Int? = nil, caption: String? = nil) {
+        precondition(!format.isBinary, "TableWriter writes the text formats; \(format) goes through TableOutput")
         self.columns = columns
         self.format = format
         self.sink = sink
@@ -60,6 +65,7 @@ public final class TableWriter {
             try sink.write("| " + row.map { Escape.markdown($0.roundedText(digits: digits)) }.joined(separator: " | ") + " |\n")
         case .latex:
             try sink.write(row.map { Escape.latex($0.roundedText(digits: digits)) }.joined(separator: " & ") + " \\\\\n")
+        case .npy, .parquet: preconditionFailure("checked in init")
         }
     }
 
@@ -67,7 +73,10 @@ public final class TableWriter {
     public func finish() throws {
         if !started { try start() }
         switch format {
-        case .table: try sink.write(AlignedTable.render(columns: headers ? columns : nil, rows: pending, digits: digits))
+        case .table:
+            let rendered = AlignedTable.render(columns: headers ? columns : nil, rows: pending, digits: digits, maxWidth: maxWidth)
+            try sink.write(rendered.text)
+            if rendered.hiddenColumns > 0 { whenColumnsLeftOut?(rendered.hiddenColumns) }
         case .json: try sink.write(rowCount == 0 ? "]\n" : "\n]\n")
         case .latex:
             try sink.write("\\bottomrule\n\\end{tabular}\n")
@@ -119,13 +128,4 @@ public struct ResultTable: Equatable, Sendable {
 
     /// The index of a column by name.
     public func column(_ name: String) -> Int? { columns.firstIndex(of: name) }
-}
-
-extension ResultTable {
-    /// Tables of several runs stacked, with a leading `run` column; one run's table is returned as it is.
-    public static func stacked(byRun tables: [(run: String, table: ResultTable)]) -> ResultTable {
-        guard tables.count > 1, let first = tables.first else { return tables.first?.table ?? ResultTable(columns: []) }
-        return ResultTable(columns: ["run"] + first.table.columns,
-                           rows: tables.flatMap { entry in entry.table.rows.map { [.text(entry.run)] + $0 } })
-    }
 }

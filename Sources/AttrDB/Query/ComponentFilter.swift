@@ -1,15 +1,19 @@
-/// `--layer` and `--kind`: which components a query keeps.
+/// `--layer`, `--kind` and `--component`: which components a query keeps.
 public struct ComponentFilter: Equatable, Sendable {
     public var layers: Set<Int>
     public var kinds: Set<ComponentKind>
+    /// Component labels, in the order given (a profile is drawn in this order); empty keeps all.
+    public var labels: [String]
 
-    public init(layers: [Int] = [], kinds: [ComponentKind] = []) {
+    public init(layers: [Int] = [], kinds: [ComponentKind] = [], labels: [String] = []) {
         self.layers = Set(layers)
         self.kinds = Set(kinds)
+        self.labels = labels
     }
 
     public func keeps(_ component: Component) -> Bool {
         (layers.isEmpty || layers.contains(component.layer)) && (kinds.isEmpty || kinds.contains(component.kind))
+            && (labels.isEmpty || labels.contains(component.label))
     }
 
     /// Positions of the kept components. A layer or kind that no component has, or a pair of them
@@ -20,6 +24,10 @@ public struct ComponentFilter: Equatable, Sendable {
         guard !components.isEmpty else { return kept }
         let of = run.map { " of run '\(Escape.terminal($0))'" } ?? ""
         let presentLayers = Set(components.map(\.layer)), presentKinds = Set(components.map(\.kind))
+        let presentLabels = Set(components.map(\.label))
+        if let missing = labels.first(where: { !presentLabels.contains($0) }) {
+            throw StoreError.unknown(what: "component", name: missing, suggestions: Suggestions.closest(to: missing, in: components.map(\.label)))
+        }
         if let missing = layers.subtracting(presentLayers).min() {
             throw SelectionError("--layer \(missing): no component\(of) has layer \(missing) (layers: \(presentLayers.sorted().map(String.init).joined(separator: ", ")))")
         }
@@ -29,7 +37,8 @@ public struct ComponentFilter: Equatable, Sendable {
         }
         guard !kept.isEmpty else {
             let options = layers.sorted().map { "--layer \($0)" } + ComponentKind.allCases.filter(kinds.contains).map { "--kind \($0.rawValue)" }
-            throw SelectionError("\(options.joined(separator: " ")): no component\(of) has both")
+                + labels.map { "--component \($0)" }
+            throw SelectionError("\(options.joined(separator: " ")): no component\(of) has \(options.count == 2 ? "both" : "all of these")")
         }
         return kept
     }

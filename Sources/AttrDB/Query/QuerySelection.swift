@@ -1,19 +1,44 @@
-/// Everything a query command selects: the scan, checkpoints, coefficients and components.
+/// Everything a query selects, parsed once from the command line: the runs, the scan and metric,
+/// checkpoints, coefficients and components. Every query command, plot, the report and export take
+/// this one value, so a selection means the same wherever it is given.
+///
+/// ```swift
+/// let selection = QuerySelection(runs: ["modadd"], checkpoints: .every(4), coefficients: .nearest(0))
+/// let resolved = try selection.resolve(in: store)   // one ResolvedSelection per run
+/// ```
 public struct QuerySelection: Sendable {
+    public var runs: [String]
+    /// nil: the run's only scan, else `default`.
+    public var scan: String?
+    /// nil: the scan's only metric.
+    public var metric: String?
     public var checkpoints: CheckpointSelection
     public var coefficients: CoefficientSelection
     public var components: ComponentFilter
 
-    public init(checkpoints: CheckpointSelection = .all, coefficients: CoefficientSelection = .all, components: ComponentFilter = ComponentFilter()) {
+    public init(runs: [String] = [], scan: String? = nil, metric: String? = nil, checkpoints: CheckpointSelection = .all,
+                coefficients: CoefficientSelection = .all, components: ComponentFilter = ComponentFilter()) {
+        self.runs = runs
+        self.scan = scan
+        self.metric = metric
         self.checkpoints = checkpoints
         self.coefficients = coefficients
         self.components = components
+    }
+
+    /// Each run's scan resolved with the selection. Every run is resolved before any is read, so a
+    /// selection that cannot select is refused with nothing written.
+    public func resolve(in store: Store) throws -> [ResolvedSelection] {
+        try runs.map { try ResolvedSelection(scan: ScanSelection(store: store, run: $0, scan: scan, metric: metric), selection: self) }
     }
 }
 
 /// A selection resolved against one scan: indices ready to read.
 public struct ResolvedSelection {
     public let scan: ScanSelection
+    /// The selection this was resolved from: tables read outside the scan (norms, losses) apply
+    /// its checkpoint selection to their own steps, as the scan's were.
+    public let selection: QuerySelection
     /// Indices into `scan.checkpoints`.
     public let checkpoints: [Int]
     /// Positions in the coefficient grid.
@@ -23,6 +48,7 @@ public struct ResolvedSelection {
 
     public init(scan: ScanSelection, selection: QuerySelection) throws {
         self.scan = scan
+        self.selection = selection
         checkpoints = try selection.checkpoints.indices(in: scan.checkpoints.map(\.step), run: scan.run)
         coefficients = try selection.coefficients.positions(in: scan.coefficients, run: scan.run)
         components = try selection.components.positions(in: scan.components, run: scan.run)

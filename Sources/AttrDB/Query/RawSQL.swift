@@ -15,7 +15,7 @@ public enum RawSQL {
     /// - Throws: ``QueryTimedOut`` when the statement runs longer than `timeout` seconds.
     @discardableResult
     public static func run(_ sql: String, path: String, timeout: Double? = nil, maxRows: Int? = nil,
-                           writer makeWriter: ([String]) -> TableWriter) throws -> Outcome {
+                           writer makeWriter: ([String]) throws -> RowSink) throws -> Outcome {
         try Store.checkPath(path, access: .read)
         let connection: Connection
         let guardian: ReadOnlyGuard
@@ -37,7 +37,7 @@ public enum RawSQL {
             throw StoreError.invalidArgument("refused: attrdb sql runs read-only statements; this statement would change the store")
         }
         let columns = (0..<statement.columnCount).map(statement.columnName)
-        let writer = makeWriter(columns)
+        let writer = try makeWriter(columns)
         let deadline = timeout.map { connection.interrupt(after: $0) }
         var outcome = Outcome(rows: 0, cut: false)
         do {

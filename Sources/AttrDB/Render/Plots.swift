@@ -86,7 +86,7 @@ public enum Plots {
             for row in clusters.members.rows { if case .text(let label) = row[3] { clusterOf[label] = Int(row[1].doubleValue ?? 0) } }
             let labels = resolved.components.map { resolved.scan.components[$0].label }.filter { clusterOf[$0] != nil }
             return profiles(try Profiles.table(resolved, components: labels), run: run, clusterOf: clusterOf).svg()
-        case .norms: return norms(try NormGrowth.residual(store: store, run: run, checkpoints: resolved.scanCheckpointSelection, wide: false), run: run).svg()
+        case .norms: return norms(try NormGrowth.residual(store: store, run: run, checkpoints: resolved.selection.checkpoints, wide: false), run: run).svg()
         case .concentration: return concentration(ConcentrationTable.table(try ComponentMasses(resolved), top: 10), run: run).svg()
         }
     }
@@ -94,13 +94,5 @@ public enum Plots {
     /// The checkpoints a plot covers when none are given: all for plots over training, the last for profiles.
     public static func defaultCheckpoints(_ kind: Kind) -> CheckpointSelection {
         kind == .profile || kind == .clusters ? .last : .all
-    }
-}
-
-extension ResolvedSelection {
-    /// The selected checkpoints as a selection of steps, for tables read outside the scan (norms).
-    var scanCheckpointSelection: CheckpointSelection {
-        guard let first = steps.first, let last = steps.last else { return .range(1, 0) }
-        return .range(first, last)
     }
 }

@@ -69,6 +69,15 @@ extension Store {
         }
     }
 
+    /// Marks a run complete: a run streamed from standard input stays incomplete until then. Marking
+    /// a complete run again changes nothing.
+    public func finish(run name: String) throws {
+        try write {
+            let id = try runID(named: name)
+            try connection.run("UPDATE run SET status = 'complete' WHERE run_id = ? AND status <> 'complete'", [.integer(id)])
+        }
+    }
+
     /// Deletes a run and everything it holds.
     public func deleteRun(named name: String) throws {
         try write {

@@ -16,7 +16,8 @@ public enum Suggestions {
         return "; closest: " + suggestions.map { "'\(Escape.terminal($0))'" }.joined(separator: ", ")
     }
 
-    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+    /// The Levenshtein distance: insertions, deletions and substitutions that turn `a` into `b`.
+    public static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previous = Array(0...b.count)

@@ -25,17 +25,17 @@ struct CapacityCommand: ParsableCommand {
     func run() throws {
         let opened = try store.open(.read)
         let mode: MassMode = signed ? .signed : squared ? .squared : .absolute
-        if plot && OutputSink.standardOutput().isTerminal {
-            for resolved in try query.resolve(in: opened, defaultCheckpoints: .all) {
+        if plot && output.toTerminal {
+            for resolved in try query.resolve(in: opened, checkpoints: .all) {
                 print("\(resolved.scan.run) — share of mass by layer over \(resolved.checkpoints.count) checkpoints")
                 print(TerminalPlot.capacity(try ComponentMasses(resolved, mode: mode)), terminator: "")
             }
             return
         }
-        let tables = try query.resolve(in: opened, defaultCheckpoints: .all).map { resolved in
+        let tables = try query.resolve(in: opened, checkpoints: .all).map { resolved in
             let masses = try ComponentMasses(resolved, mode: mode)
             return (resolved.scan.run, wide ? Capacity.wideTable(masses, by: by) : Capacity.table(masses, by: by))
         }
-        try output.print(.stacked(byRun: tables))
+        try output.print(byRun: tables)
     }
 }

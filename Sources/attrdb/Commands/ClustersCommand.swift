@@ -28,12 +28,12 @@ struct ClustersCommand: ParsableCommand {
 
     func run() throws {
         let opened = try store.open(.read)
-        let results = try query.resolve(in: opened, defaultCheckpoints: .last).map { resolved in
+        let results = try query.resolve(in: opened, checkpoints: .last).map { resolved in
             (resolved.scan.run, try Clusters(resolved, k: k, method: method, distance: distance, seed: seed, minMass: minMass))
         }
         for (run, result) in results where result.leftOut > 0 {
             Diagnostics.note("\(run): \(result.leftOut) components below --min-mass \(minMass) left out")
         }
-        try output.print(.stacked(byRun: results.map { ($0.0, centroids ? $0.1.centroids : $0.1.members) }))
+        try output.print(byRun: results.map { ($0.0, centroids ? $0.1.centroids : $0.1.members) })
     }
 }

@@ -25,9 +25,8 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         let opened = try store.open(.read)
-        var options = query
-        if what == .top && options.coef == nil { options.coef = "0" }
-        let resolved = try options.resolve(in: opened, defaultCheckpoints: what == .top ? .last : .all)
+        let resolved = what == .top ? try query.resolve(in: opened, checkpoints: .last, coefficients: .nearest(0))
+                                    : try query.resolve(in: opened, checkpoints: .all)
         switch what {
         case .capacity:
             try output.print(Comparison.capacity(try ComponentMasses(resolved[0]), try ComponentMasses(resolved[1]), alignment: align))

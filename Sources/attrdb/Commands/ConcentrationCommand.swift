@@ -18,9 +18,9 @@ struct ConcentrationCommand: ParsableCommand {
 
     func run() throws {
         let opened = try store.open(.read)
-        let tables = try query.resolve(in: opened, defaultCheckpoints: .all).map {
+        let tables = try query.resolve(in: opened, checkpoints: .all).map {
             ($0.scan.run, ConcentrationTable.table(try ComponentMasses($0), top: top))
         }
-        try output.print(.stacked(byRun: tables))
+        try output.print(byRun: tables)
     }
 }

@@ -11,7 +11,8 @@ struct IngestCommand: ParsableCommand {
         discussion: """
             PATH is a folder with attributions.npy + axes.json (and losses.csv, resid_norms.csv, wov_norms.csv when \
             present), an .npz, a long-form CSV/TSV with the header checkpoint_step,coefficient,component,layer,kind,value, \
-            a .jsonl file, or - for JSON lines (or CSV with --format csv) on standard input.
+            a .jsonl file, or - for JSON lines (or CSV with --format csv) on standard input. \
+            A run ingested from standard input stays incomplete until an ingest with --complete or attrdb finish RUN.
             A further checkpoint of an existing run/scan/metric is appended; identical data changes nothing; values \
             that differ from stored ones are refused unless --replace. One ingest is one transaction.
             """)
@@ -26,6 +27,8 @@ struct IngestCommand: ParsableCommand {
     @Flag(help: "Overwrite stored values that differ from the input.") var replace = false
     @Flag(name: .customLong("allow-nonfinite"), help: "Store NaN and ±Inf instead of refusing them.") var allowNonFinite = false
     @Option(help: "What standard input holds: jsonl or csv (default: jsonl).") var format: IngestRequest.StreamFormat = .jsonl
+    @Flag(help: "Mark the run complete after this ingest (from standard input a run stays incomplete, as more may follow; a file completes it anyway).")
+    var complete = false
 
     func validate() throws {
         if runName.isEmpty { throw ValidationError("--run needs a non-empty name.") }
@@ -33,7 +36,8 @@ struct IngestCommand: ParsableCommand {
 
     func run() throws {
         let request = IngestRequest(path: path, run: runName, scan: scan, metric: metric, model: model, task: task,
-                                    streamFormat: format, options: IngestOptions(replace: replace, allowNonFinite: allowNonFinite))
+                                    streamFormat: format, options: IngestOptions(replace: replace, allowNonFinite: allowNonFinite),
+                                    complete: complete)
         let progress = Progress(label: "ingest")
         let summary = try Ingest.run(request, storePath: store.path, busyTimeout: store.busyTimeoutSeconds, progress: progress.update)
         progress.finish()

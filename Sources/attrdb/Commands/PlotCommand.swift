@@ -14,8 +14,6 @@ struct PlotCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("capacity, shares, profile, clusters, norms or concentration.", valueName: "plot")) var kind: Plots.Kind
     @OptionGroup var query: QueryOptions
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The SVG file (written beside and moved into place when complete).", valueName: "file")) var output: String
-    @Option(name: .customLong("component"), help: ArgumentHelp("Profile: component labels (repeatable; default all).", valueName: "label"))
-    var components: [String] = []
     @Option(name: .short, parsing: .unconditional, help: "Clusters: how many.") var k = 4
     @Option(parsing: .unconditional, help: "Clusters: seed for k-means++.", transform: NumericOption.seed) var seed: UInt64 = 0
 
@@ -26,8 +24,8 @@ struct PlotCommand: ParsableCommand {
 
     func run() throws {
         let opened = try store.open(.read)
-        guard let resolved = try query.resolve(in: opened, defaultCheckpoints: Plots.defaultCheckpoints(kind)).first else { return }
-        let svg = try Plots.svg(kind, store: opened, resolved: resolved, components: components, k: k, seed: seed)
+        guard let resolved = try query.resolve(in: opened, checkpoints: Plots.defaultCheckpoints(kind)).first else { return }
+        let svg = try Plots.svg(kind, store: opened, resolved: resolved, components: query.components, k: k, seed: seed)
         let sink = try OutputSink.file(output)
         try sink.write(svg)
         try sink.finish()

@@ -10,27 +10,25 @@ struct ProfileCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var query: QueryOptions
     @OptionGroup var output: OutputOptions
-    @Option(name: .customLong("component"), parsing: .upToNextOption, help: ArgumentHelp("Component labels (repeatable).", valueName: "label"))
-    var components: [String] = []
     @Flag(help: "Per profile: slope at 0, min, max, range, and where it saturates.") var summary = false
     @Flag(help: "On a terminal, draw each profile as a sparkline instead of the table.") var plot = false
 
     func validate() throws {
-        if components.isEmpty { throw ValidationError("Give at least one --component LABEL.") }
+        if query.components.isEmpty { throw ValidationError("Give at least one --component LABEL.") }
     }
 
     func run() throws {
         let opened = try store.open(.read)
-        if plot && OutputSink.standardOutput().isTerminal {
-            for resolved in try query.resolve(in: opened, defaultCheckpoints: .last) {
-                print(TerminalPlot.profiles(try Profiles.table(resolved, components: components)), terminator: "")
+        if plot && output.toTerminal {
+            for resolved in try query.resolve(in: opened, checkpoints: .last) {
+                print(TerminalPlot.profiles(try Profiles.table(resolved, components: query.components)), terminator: "")
             }
             return
         }
-        let tables = try query.resolve(in: opened, defaultCheckpoints: .last).map { resolved in
-            let profiles = try Profiles.table(resolved, components: components)
+        let tables = try query.resolve(in: opened, checkpoints: .last).map { resolved in
+            let profiles = try Profiles.table(resolved, components: query.components)
             return (resolved.scan.run, summary ? try ProfileSummaries.table(profiles) : profiles)
         }
-        try output.print(.stacked(byRun: tables))
+        try output.print(byRun: tables)
     }
 }

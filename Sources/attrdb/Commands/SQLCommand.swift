@@ -12,7 +12,7 @@ struct SQLCommand: ParsableCommand {
             Statements that write (INSERT, UPDATE, DELETE, DROP, CREATE, ATTACH, PRAGMAs that set a value) are refused, \
             as are fts3_tokenizer and load_extension. schema/README.md documents the tables and functions. \
             --format table shows the first \(tableRowLimit) rows unless --max-rows says otherwise, and says on standard error when it left rows out; \
-            csv, tsv, json and jsonl stream every row. --timeout stops a statement that runs too long (exit status 1). \
+            csv, tsv, json and jsonl stream every row; npy and parquet (-o FILE) hold the rows and write them at the end. --timeout stops a statement that runs too long (exit status 1). \
             A reader that stops reading (| head) ends the command quietly, with status 0.
             """)
 
@@ -30,11 +30,11 @@ struct SQLCommand: ParsableCommand {
     }
 
     func run() throws {
-        let format = output.resolvedFormat(for: .standardOutput())
-        let limit = maxRows ?? (format == .table ? Self.tableRowLimit : nil)
-        let outcome = try RawSQL.run(sql, path: store.path, timeout: timeout, maxRows: limit) { output.writer(columns: $0) }
+        let target = output.target()
+        let limit = maxRows ?? (target.format == .table ? Self.tableRowLimit : nil)
+        let outcome = try RawSQL.run(sql, path: store.path, timeout: timeout, maxRows: limit) { try target.rows(columns: $0) }
         if outcome.cut {
-            let streaming = format == .table ? ", or --format csv to stream them all" : ""
+            let streaming = target.format == .table ? ", or --format csv to stream them all" : ""
             Diagnostics.error("showed the first \(outcome.rows) rows; the query returns more (--max-rows N to show more\(streaming))")
         }
     }

@@ -14,17 +14,10 @@ struct Tag: ParsableCommand {
 
     func validate() throws {
         if tags.isEmpty && remove.isEmpty { throw ValidationError("Give at least one KEY=VALUE or --remove KEY.") }
-        for tag in tags where parsed(tag) == nil {
-            throw ValidationError("'\(tag)' is not KEY=VALUE (a non-empty key, an equals sign, then the value).")
-        }
-    }
-
-    private func parsed(_ tag: String) -> (key: String, value: String)? {
-        guard let equals = tag.firstIndex(of: "="), equals != tag.startIndex else { return nil }
-        return (String(tag[..<equals]), String(tag[tag.index(after: equals)...]))
+        for tag in tags where TagText.parse(tag) == nil { throw ValidationError(TagText.malformed(tag)) }
     }
 
     func run() throws {
-        try store.open(.write).tag(run: name, set: tags.compactMap(parsed), remove: remove)
+        try store.open(.write).tag(run: name, set: tags.compactMap(TagText.parse), remove: remove)
     }
 }

@@ -18,9 +18,7 @@ struct TopCommand: ParsableCommand {
 
     func run() throws {
         let opened = try store.open(.read)
-        var options = query
-        if options.coef == nil { options.coef = "0" }
-        let tables = try options.resolve(in: opened, defaultCheckpoints: .last).map { ($0.scan.run, try TopComponents.table($0, k: k)) }
-        try output.print(.stacked(byRun: tables))
+        let tables = try query.resolve(in: opened, checkpoints: .last, coefficients: .nearest(0)).map { ($0.scan.run, try TopComponents.table($0, k: k)) }
+        try output.print(byRun: tables)
     }
 }

@@ -19,11 +19,11 @@ struct TurnoverCommand: ParsableCommand {
 
     func run() throws {
         let opened = try store.open(.read)
-        let tables = try query.resolve(in: opened, defaultCheckpoints: .all).map { resolved in
+        let tables = try query.resolve(in: opened, checkpoints: .all).map { resolved in
             try Turnover.requireTwoCheckpoints(resolved)
             let masses = try ComponentMasses(resolved)
             return (resolved.scan.run, summary ? Turnover.summary(masses, cutoff: cutoff) : Turnover.events(masses, cutoff: cutoff))
         }
-        try output.print(.stacked(byRun: tables))
+        try output.print(byRun: tables)
     }
 }

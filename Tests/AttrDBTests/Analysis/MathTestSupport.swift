@@ -92,7 +92,7 @@ enum NumpyOracle {
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, inputURL.path]
+        process.arguments = [Python.command, "-c", script, inputURL.path]
         // Files rather than pipes: a large output cannot fill a pipe buffer and stall both sides.
         let output = try FileHandle(forWritingTo: outputURL)
         let errors = try FileHandle(forWritingTo: errorURL)

@@ -29,14 +29,14 @@ final class FaultInjectionTests: XCTestCase {
     /// Ingests with the default VFS, to build the template.
     private func ingest(_ input: String, into path: String, replace: Bool = false) throws {
         let store = try Store(path: path, access: .create)
-        try Ingest.run(IngestRequest(path: input, run: "r", options: IngestOptions(replace: replace)), into: store)
+        _ = try Ingest.run(IngestRequest(path: input, run: "r", options: IngestOptions(replace: replace)), into: store)
     }
 
     /// The operation every ingest scenario tries: open the store through the shim and ingest.
     private func faultyIngest(_ input: String, replace: Bool = false) -> (String) throws -> Void {
         { trial in
             let store = try Store(path: (trial as NSString).appendingPathComponent("store.sqlite"), access: .write, vfs: FaultVFS.name)
-            try Ingest.run(IngestRequest(path: input, run: "r", options: IngestOptions(replace: replace)), into: store)
+            _ = try Ingest.run(IngestRequest(path: input, run: "r", options: IngestOptions(replace: replace)), into: store)
         }
     }
 

@@ -13,7 +13,7 @@ final class WritebackTests: XCTestCase {
         let folder = try TemporaryFolder()
         let path = folder.path("s.sqlite")
         let store = try Store(path: path, access: .create)
-        let components = (0..<1024).map { Component(label: "L0N\($0)", layer: 0, kind: .neuron, index: $0) }
+        let components = (0..<1024).map { (i: Int) in Component(label: "L0N\(i)", layer: 0, kind: .neuron, index: i) }
         var recorder: Recorder? = try Recorder(store: store, target: IngestTarget(run: "big", metric: "m"), components: components,
                                                coefficients: (0..<64).map(Double.init))
         let values = [Float](repeating: 0.5, count: 1024 * 64)

@@ -97,7 +97,7 @@ enum ParquetReadBack {
         let requestData = try JSONSerialization.data(withJSONObject: request)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, String(decoding: requestData, as: UTF8.self)]
+        process.arguments = [Python.command, "-c", script, String(decoding: requestData, as: UTF8.self)]
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors

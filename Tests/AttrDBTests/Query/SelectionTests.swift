@@ -76,4 +76,29 @@ final class SelectionTests: XCTestCase {
             try ComponentFilter(layers: [1], kinds: [.mlp]).positions(in: components)
         }
     }
+
+    func testAComponentFilterByLabelKeepsThoseAndNamesTheClosestToAnUnknownOne() throws {
+        let components = [Component(label: "embed", layer: -1, kind: .embed), Component(label: "L0H0", layer: 0, kind: .attnHead, index: 0),
+                          Component(label: "0_mlp_out", layer: 0, kind: .mlp), Component(label: "bias", layer: 1, kind: .bias)]
+        XCTAssertEqual(try ComponentFilter(labels: ["0_mlp_out", "embed"]).positions(in: components), [0, 2])
+        XCTAssertThrowsError(try ComponentFilter(labels: ["L0H1"]).positions(in: components)) { error in
+            XCTAssertEqual(error as? StoreError, .unknown(what: "component", name: "L0H1", suggestions: Suggestions.closest(to: "L0H1", in: components.map(\.label))))
+        }
+        assertSelectionError("--layer 1 --component L0H0: no component has both") {
+            try ComponentFilter(layers: [1], labels: ["L0H0"]).positions(in: components)
+        }
+    }
+
+    /// A table read outside the scan (losses, norms) takes the selection over its own steps, exactly
+    /// as a scan's checkpoints do.
+    func testACheckpointSelectionKeepsATablesRowsAtTheStepsItTakes() throws {
+        let table = ResultTable(columns: ["checkpoint_step", "loss"], rows: (0..<10).map { [.int($0 * 10), .double(Double($0))] })
+        XCTAssertEqual(try CheckpointSelection.every(4).rows(of: table, run: "r").rows.map { $0[0] }, [.int(0), .int(40), .int(80), .int(90)])
+        XCTAssertEqual(try CheckpointSelection.range(25, 55).rows(of: table, run: "r").rows.map { $0[0] }, [.int(30), .int(40), .int(50)])
+        assertSelectionError("--checkpoint 91: selects no stored checkpoint of run 'r' (10 stored, steps 0 to 90; closest: 90)") {
+            try CheckpointSelection.range(91, nil).rows(of: table, run: "r")
+        }
+        let noSteps = ResultTable(columns: ["label"], rows: [[.text("a")]])
+        XCTAssertEqual(try CheckpointSelection.last.rows(of: noSteps, run: "r"), noSteps)
+    }
 }

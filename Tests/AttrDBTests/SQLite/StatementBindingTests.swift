@@ -48,7 +48,7 @@ final class StatementBindingTests: XCTestCase {
         try db.execute("CREATE TABLE t (v)")
         let insert = try db.prepare("INSERT INTO t VALUES (?)")
         let bytes: [UInt8] = [1, 2, 3, 4]
-        try bytes.withUnsafeBytes { raw in
+        _ = try bytes.withUnsafeBytes { raw in
             try insert.withBorrowedBlob(raw, at: 1) { try insert.step() }
         }
         try insert.step()  // the binding was cleared: this inserts NULL, not dangling memory

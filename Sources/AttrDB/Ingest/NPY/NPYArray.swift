@@ -45,7 +45,7 @@ public final class NPYArray {
         guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
             throw IngestError(file: path, message: "cannot map into memory (\(String(cString: strerror(errno))))")
         }
-        let unmap = { munmap(mapped, size) }
+        let unmap = { _ = munmap(mapped, size) }
         do {
             let bytes = UnsafeRawBufferPointer(start: mapped, count: size)
             let header = try NPYHeader(parsing: bytes, file: path)
