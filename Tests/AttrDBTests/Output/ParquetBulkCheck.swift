@@ -90,7 +90,7 @@ enum ParquetBulkCheck {
         let copy = path + ".pyarrow"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import sys, pyarrow.parquet as pq; pq.write_table(pq.read_table(sys.argv[1]), sys.argv[2])",
+        process.arguments = [Python.command, "-c", "import sys, pyarrow.parquet as pq; pq.write_table(pq.read_table(sys.argv[1]), sys.argv[2])",
                              path, copy]
         do { try process.run() } catch { throw XCTSkip("python3 is not available: \(error)") }
         process.waitUntilExit()
@@ -104,7 +104,7 @@ enum ParquetBulkCheck {
         let request = try JSONSerialization.data(withJSONObject: ["path": path, "columns": columns])
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, String(decoding: request, as: UTF8.self)]
+        process.arguments = [Python.command, "-c", script, String(decoding: request, as: UTF8.self)]
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
