@@ -124,6 +124,23 @@ final class ParquetDictionaryTests: XCTestCase {
                        [36, 35, 15].map(Optional.some))
     }
 
+    func testADictionaryOfNearlyAllDistinctValuesIsDroppedEarly() throws {
+        let scratch = try ParquetScratch()
+        let columns = [ParquetColumn("distinct", .double, nullable: true), ParquetColumn("few", .int64),
+                       ParquetColumn("most", .string)]
+        // After 100 values: "distinct" has 100 entries (dropped), "few" 7, "most" 90 of 100 (dropped,
+        // at the 90 % line); later rows repeat "most" often, but the decision is taken by then.
+        let rows: [[Cell]] = (0..<400).map { i in
+            [i == 50 ? .null : .double(Double(i) * 0.5), .int(i % 7), .text(i < 100 ? "m\(i % 90)" : "m\(i % 3)")]
+        }
+        var options = ParquetEncodingOptions()
+        options.dictionaryProbeValues = 100
+        let file = try ParquetReadBack.file(try write(rows, columns: columns, rowGroupRows: 200, options: options, in: scratch))
+        assertReadBack(file, rows, columns)
+        XCTAssertEqual(file.rowGroups.map { $0.columns.map(\.hasDictionaryPage) }, [[false, true, false], [false, true, false]],
+                       "dropped for the column's later chunks too")
+    }
+
     func testWithTheDefaultBoundADictionaryPast1MiBFallsBack() throws {
         let scratch = try ParquetScratch()
         // 40 000 distinct 40-byte strings: 1.7 MB of dictionary, past 1 MiB within the row group.

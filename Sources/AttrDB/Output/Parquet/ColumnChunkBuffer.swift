@@ -4,8 +4,9 @@
 /// where the dictionary makes the chunk smaller, else PLAIN data pages.
 ///
 /// A chunk begins with a dictionary. It falls back to PLAIN as soon as the dictionary outgrows
-/// ``ParquetEncodingOptions/dictionaryPageBytes``, and at the end when PLAIN would be smaller (as
-/// for float32 attributions, nearly all distinct). Either way the column's later chunks go PLAIN
+/// ``ParquetEncodingOptions/dictionaryPageBytes`` or, after
+/// ``ParquetEncodingOptions/dictionaryProbeValues`` values, holds nearly as many entries as values
+/// (as for float32 attributions), and at the end when PLAIN would be smaller. Either way the column's later chunks go PLAIN
 /// from their first row: building a dictionary that is thrown away costs a hash look-up a value,
 /// and a column's values keep their character from one row group to the next.
 struct ColumnChunkBuffer {
@@ -71,7 +72,10 @@ struct ColumnChunkBuffer {
         }
         indices.append(dictionary!.index(of: value))
         plainSize += PlainEncoding.size(of: value)
-        if dictionary!.plainBytes.count > options.dictionaryPageBytes { fallBackToPlain(abandoning: true) }
+        if dictionary!.plainBytes.count > options.dictionaryPageBytes
+            || (indices.count == options.dictionaryProbeValues && !options.alwaysDictionary && dictionary!.count * 10 >= indices.count * 9) {
+            fallBackToPlain(abandoning: true)
+        }
     }
 
     /// The chunk's pages, compressed, with its value count and statistics; the buffer starts a new chunk.
