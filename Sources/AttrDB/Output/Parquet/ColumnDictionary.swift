@@ -16,6 +16,11 @@ struct ColumnDictionary {
     /// The last value looked up, as runs of one value (a checkpoint, a coefficient) are common.
     private var last: (key: UInt64, index: UInt32)?
     private var lastString: (text: String, index: UInt32)?
+    /// The text entries by index, and for each the index of the text that followed it last time:
+    /// labels cycle (every component at each coefficient), so the next one is usually foretold and
+    /// costs a comparison instead of a hash look-up.
+    private var texts: [String] = []
+    private var successors: [UInt32] = []
 
     var count: Int { entries.count }
 
@@ -26,22 +31,39 @@ struct ColumnDictionary {
         case .double(let v): return index(ofBits: v.bitPattern, value)
         case .float(let v): return index(ofBits: UInt64(v.bitPattern), value)
         case .string(let v):
-            // The same string object again (a label repeated row after row) needs no hashing.
-            if let lastString, UTF8Key.identical(lastString.text, v) { return lastString.index }
-            let key = UTF8Key(text: v)
             let index: UInt32
-            if let known = strings[key] {
-                index = known
+            if let lastString {
+                // The same string object again (a label repeated row after row) needs no hashing.
+                if UTF8Key.identical(lastString.text, v) { return lastString.index }
+                let next = successors[Int(lastString.index)]
+                if next != Self.noSuccessor && UTF8Key(text: texts[Int(next)]) == UTF8Key(text: v) {
+                    self.lastString = (v, next)
+                    return next
+                }
+                index = lookUp(v)
+                successors[Int(lastString.index)] = index
             } else {
-                index = UInt32(entries.count)
-                strings[key] = index
-                append(value)
+                index = lookUp(v)
             }
             lastString = (v, index)
             return index
         case .null:
             preconditionFailure("a null has no dictionary entry")
         }
+    }
+
+    private static let noSuccessor = UInt32.max
+
+    /// The index of a text through the hash table, added if new.
+    private mutating func lookUp(_ text: String) -> UInt32 {
+        let key = UTF8Key(text: text)
+        if let known = strings[key] { return known }
+        let index = UInt32(entries.count)
+        strings[key] = index
+        texts.append(text)
+        successors.append(Self.noSuccessor)
+        append(.string(text))
+        return index
     }
 
     private mutating func index(ofBits bits: UInt64, _ value: ParquetValue) -> UInt32 {
