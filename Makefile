@@ -14,9 +14,9 @@ export ATTRDB_PYTHON := $(VENV_PYTHON)
 
 # The system SQLite and zlib headers and libraries, through pkg-config (Debian: libsqlite3-dev, zlib1g-dev).
 deps:
-	@pkg-config --exists sqlite3 zlib 2>/dev/null || { \
-	  echo "installing libsqlite3-dev zlib1g-dev"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsqlite3-dev zlib1g-dev pkg-config; }
+	@pkg-config --exists sqlite3 zlib libzstd 2>/dev/null || { \
+	  echo "installing libsqlite3-dev zlib1g-dev libzstd-dev"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsqlite3-dev zlib1g-dev libzstd-dev pkg-config; }
 
 # Independent oracles for the tests: numpy, scipy, pyarrow and duckdb from PyPI into a virtualenv of
 # its own, .venv-test/ (Debian's python3 refuses pip installs: externally-managed-environment; its

@@ -27,11 +27,20 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // The system zstd (Debian: libzstd-dev): Parquet pages compressed with ZSTD, the codec that
+        // brings `export values` to pyarrow's file size (its dictionary indices and repeated labels
+        // compress well); nothing in Swift or the other C libraries implements it.
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
         .target(
             name: "AttrDB",
             dependencies: [
                 "CSQLite",
                 "CSystemZlib",
+                "CZstd",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
             // No unsafe flags (they would make the package unusable as a versioned dependency): the

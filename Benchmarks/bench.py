@@ -7,6 +7,8 @@ Ingest (10.24 M float32 values: 100 checkpoints x 128 coefficients x 800 compone
   attrdb ingest of a dataset folder (.npy + axes.json), whole process, fresh store, best of 3
   vs Python sqlite3.executemany in long form (the baseline) and a raw write of the same bytes (the floor).
 Storage: bytes per value on disk, also for single-coefficient data (100 x 1 x 50 000).
+Parquet: export values of the ingest benchmark's run vs pyarrow.parquet.write_table's defaults for the
+same table (target: no more than 1.2x pyarrow's size).
 Other inputs: CSV and JSON-lines ingest rates.
 Queries over a 100 M-value store (1 000 x 128 x 800): capacity whole process vs DuckDB's native file,
 top and profile latency; start-up of `attrdb --help`.
@@ -163,6 +165,27 @@ def bench_ingest(args, work):
     return folder
 
 
+def bench_parquet(args, work):
+    print("\n== Parquet: export values of the ingest run (10.24 M values)")
+    import pyarrow.parquet as pq
+    store = os.path.join(work, "ingest.sqlite")
+    ours = os.path.join(work, "values.parquet")
+    theirs = os.path.join(work, "values-pyarrow.parquet")
+    seconds = best(3, lambda: run_rss([args.attrdb, "--db", store, "export", "values", "--run", "bench", "-o", ours]))[0]
+    # The same table, as pyarrow writes it by default (dictionary encoding, Snappy).
+    table = pq.read_table(ours)
+    start = time.perf_counter()
+    pq.write_table(table, theirs)
+    pyarrow_s = time.perf_counter() - start
+    size, pyarrow_size = os.path.getsize(ours), os.path.getsize(theirs)
+    row("attrdb export values .parquet, whole process, seconds", seconds, "s",
+        f"(pyarrow write_table from memory {pyarrow_s:.2f} s)")
+    row("attrdb export values .parquet, MB", size / 1e6, "MB", f"(pyarrow default {pyarrow_size / 1e6:.1f} MB)")
+    row("  size / pyarrow's default (target <= 1.2)", size / pyarrow_size, "x", target=size / pyarrow_size <= 1.2)
+    os.remove(ours)
+    os.remove(theirs)
+
+
 def bench_single(args, work):
     print("\n== Single coefficient: 100 checkpoints x 1 coefficient x 50 000 components (5 M values)")
     folder = os.path.join(work, "single")
@@ -219,6 +242,7 @@ def main():
     print(f"attrdb benchmark — {os.cpu_count()} cores; work folder {work}")
     try:
         bench_ingest(args, work)
+        bench_parquet(args, work)
         bench_single(args, work)
         bench_text_inputs(args, work)
         if not args.skip_big:

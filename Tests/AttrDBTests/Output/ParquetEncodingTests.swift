@@ -104,6 +104,15 @@ final class ParquetEncodingTests: XCTestCase {
         XCTAssertEqual(Array(bytes[(bytes.count - 8 - footerLength)...].prefix(2)), [0x15, 0x02])
     }
 
+    func testPagesAreZstdFramesAndRepetitionShrinks() throws {
+        let compressor = ZstdCompressor()
+        let page = [UInt8](repeating: 7, count: 1 << 20)
+        let frame = try compressor.compress(page)
+        XCTAssertEqual(Array(frame.prefix(4)), [0x28, 0xB5, 0x2F, 0xFD], "zstd's frame magic, little-endian")
+        XCTAssertLessThan(frame.count, 1000)
+        XCTAssertEqual(Array(try compressor.compress([]).prefix(4)), [0x28, 0xB5, 0x2F, 0xFD], "an empty page is a frame too")
+    }
+
     /// Decodes the RLE / bit-packed hybrid with bit width 1, as a reader does.
     private func decodeLevels(_ bytes: [UInt8], count: Int) -> [UInt8] {
         var levels: [UInt8] = []

@@ -45,6 +45,9 @@ enum ParquetReadBack {
         let numValues: Int
         let compression: String
         let statistics: Statistics?
+        /// As pyarrow names them: "PLAIN", "RLE", "RLE_DICTIONARY".
+        let encodings: [String]
+        let hasDictionaryPage: Bool
     }
 
     struct RowGroup: Decodable {
@@ -241,6 +244,8 @@ if request["mode"] == "file":
                 "num_values": chunk.num_values,
                 "compression": chunk.compression,
                 "statistics": statistics_report(chunk.statistics),
+                "encodings": list(chunk.encodings),
+                "has_dictionary_page": chunk.has_dictionary_page,
             })
         report["row_groups"].append({"num_rows": group.num_rows, "columns": chunks})
     report["schema"] = [{

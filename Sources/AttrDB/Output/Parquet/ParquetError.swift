@@ -19,6 +19,8 @@ public enum ParquetError: UserFacingError, Equatable {
     case mixedColumn(column: String, row: Int, first: ParquetType, then: ParquetType)
     /// A row was written after `close()`.
     case closed(path: String)
+    /// zstd refused to compress a page (out of memory), with its reason.
+    case compression(String)
 
     public var description: String {
         switch self {
@@ -34,6 +36,8 @@ public enum ParquetError: UserFacingError, Equatable {
             return "column '\(column)': \(first.rawValue) values, then \(then.rawValue) at row \(row); a Parquet column holds one type"
         case .closed(let path):
             return "\(path): the Parquet writer is already closed"
+        case .compression(let reason):
+            return "zstd could not compress a Parquet page: \(reason)"
         }
     }
 }

@@ -5,8 +5,10 @@
 enum ParquetCode {
     static let plainEncoding: Int32 = 0
     static let rleEncoding: Int32 = 3
-    static let uncompressed: Int32 = 0
+    static let rleDictionaryEncoding: Int32 = 8
+    static let zstd: Int32 = 6
     static let dataPage: Int32 = 0
+    static let dictionaryPage: Int32 = 2
     static let required: Int32 = 0
     static let optional: Int32 = 1
     static let utf8ConvertedType: Int32 = 0
@@ -37,21 +39,40 @@ struct ParquetStatistics: ThriftStruct {
     }
 }
 
-/// `PageHeader` of a v1 `DATA_PAGE`, PLAIN values, RLE levels, uncompressed.
-struct DataPageHeader: ThriftStruct {
-    var valueCount: Int32
-    var size: Int32
+/// `PageHeader` of a v1 `DATA_PAGE` (RLE levels; values PLAIN or RLE_DICTIONARY) or of a
+/// `DICTIONARY_PAGE` (PLAIN entries), with the sizes of its body before and after compression.
+struct PageHeader: ThriftStruct {
+    enum Kind {
+        /// `valueCount` counts nulls too: it is the number of levels.
+        case data(valueCount: Int32, encoding: Int32)
+        case dictionary(entryCount: Int32)
+    }
+
+    var kind: Kind
+    var uncompressedSize: Int32
+    var compressedSize: Int32
 
     func writeFields(to writer: inout ThriftCompactWriter) {
-        writer.field(1, i32: ParquetCode.dataPage)
-        writer.field(2, i32: size)  // uncompressed_page_size
-        writer.field(3, i32: size)  // compressed_page_size
-        writer.field(5, struct: { w in  // data_page_header
-            w.field(1, i32: valueCount)
-            w.field(2, i32: ParquetCode.plainEncoding)
-            w.field(3, i32: ParquetCode.rleEncoding)  // definition levels
-            w.field(4, i32: ParquetCode.rleEncoding)  // repetition levels (none: no nesting)
-        })
+        switch kind {
+        case .data(let valueCount, let encoding):
+            writer.field(1, i32: ParquetCode.dataPage)
+            writer.field(2, i32: uncompressedSize)
+            writer.field(3, i32: compressedSize)
+            writer.field(5, struct: { w in  // data_page_header
+                w.field(1, i32: valueCount)
+                w.field(2, i32: encoding)
+                w.field(3, i32: ParquetCode.rleEncoding)  // definition levels
+                w.field(4, i32: ParquetCode.rleEncoding)  // repetition levels (none: no nesting)
+            })
+        case .dictionary(let entryCount):
+            writer.field(1, i32: ParquetCode.dictionaryPage)
+            writer.field(2, i32: uncompressedSize)
+            writer.field(3, i32: compressedSize)
+            writer.field(7, struct: { w in  // dictionary_page_header
+                w.field(1, i32: entryCount)
+                w.field(2, i32: ParquetCode.plainEncoding)
+            })
+        }
     }
 }
 
@@ -74,9 +95,14 @@ struct SchemaLeaf: ThriftStruct {
 struct ColumnChunkMetadata: ThriftStruct {
     var column: ParquetColumn
     var valueCount: Int64
-    /// Page headers and pages together; the same compressed and uncompressed, as nothing is compressed.
-    var size: Int64
-    var dataPageOffset: Int64
+    /// Whether the chunk begins with a dictionary page (and its data pages are RLE_DICTIONARY).
+    var dictionaryEncoded: Bool
+    /// Page headers and pages together, before and after compression.
+    var uncompressedSize: Int64
+    var compressedSize: Int64
+    /// Where the chunk begins: its dictionary page, if any, else its first data page.
+    var offset: Int64
+    var firstDataPageOffset: Int64
     var statistics: ParquetStatistics
 
     func writeFields(to writer: inout ThriftCompactWriter) {
@@ -84,13 +110,16 @@ struct ColumnChunkMetadata: ThriftStruct {
         writer.field(2, i64: 0)
         writer.field(3, struct: { w in  // meta_data
             w.field(1, i32: column.type.physicalTypeCode)
-            w.field(2, i32List: [ParquetCode.plainEncoding, ParquetCode.rleEncoding])
+            // PLAIN: the values, or the dictionary page's entries; RLE: the definition levels.
+            w.field(2, i32List: [ParquetCode.plainEncoding, ParquetCode.rleEncoding]
+                    + (dictionaryEncoded ? [ParquetCode.rleDictionaryEncoding] : []))
             w.field(3, stringList: [column.name])  // path_in_schema
-            w.field(4, i32: ParquetCode.uncompressed)
+            w.field(4, i32: ParquetCode.zstd)
             w.field(5, i64: valueCount)
-            w.field(6, i64: size)  // total_uncompressed_size
-            w.field(7, i64: size)  // total_compressed_size
-            w.field(9, i64: dataPageOffset)
+            w.field(6, i64: uncompressedSize)  // total_uncompressed_size
+            w.field(7, i64: compressedSize)  // total_compressed_size
+            w.field(9, i64: firstDataPageOffset)
+            if dictionaryEncoded { w.field(11, i64: offset) }  // dictionary_page_offset
             w.field(12, struct: statistics)
         })
     }
@@ -104,12 +133,11 @@ struct RowGroupMetadata: ThriftStruct {
     var ordinal: Int16?
 
     func writeFields(to writer: inout ThriftCompactWriter) {
-        let size = columns.reduce(0) { $0 + $1.size }
         writer.field(1, structList: columns)
-        writer.field(2, i64: size)  // total_byte_size
+        writer.field(2, i64: columns.reduce(0) { $0 + $1.uncompressedSize })  // total_byte_size
         writer.field(3, i64: rowCount)
         writer.field(5, i64: fileOffset)
-        writer.field(6, i64: size)  // total_compressed_size
+        writer.field(6, i64: columns.reduce(0) { $0 + $1.compressedSize })  // total_compressed_size
         if let ordinal { writer.field(7, i16: ordinal) }
     }
 }

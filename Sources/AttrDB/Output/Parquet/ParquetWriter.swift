@@ -1,7 +1,9 @@
 /// Writes rows to a Parquet file as they come, in row groups of a bounded size, so an export of
 /// any length streams through constant memory.
 ///
-/// Values are PLAIN-encoded and uncompressed, in v1 data pages; nullable columns carry RLE
+/// Pages are v1 and ZSTD-compressed. A column chunk is dictionary-encoded (a PLAIN dictionary
+/// page, then RLE_DICTIONARY data pages) where that makes it smaller, as for labels, steps and
+/// coefficients that repeat, else PLAIN (see ``ColumnChunkBuffer``); nullable columns carry RLE
 /// definition levels; each column chunk records its minimum, maximum, null count (and NaN count
 /// for floating point). pyarrow and DuckDB read the files (the tests check both, value for value).
 ///
@@ -38,13 +40,19 @@ public final class ParquetWriter {
     private var rowsInGroup = 0
     private var offset: Int64 = 0
     private var converted: [ParquetValue] = []
+    private let compressor: ZstdCompressor
 
     /// Creates the file (replacing one at `path`) and writes its header.
     ///
     /// - Parameter rowGroupRows: rows per row group; the last one may have fewer.
     /// - Throws: ``ParquetError/invalidSchema(_:)`` for no columns, an empty or repeated name, or a
     ///   `rowGroupRows` below 1; ``StoreError`` when the file cannot be created.
-    public init(path: String, columns: [ParquetColumn], rowGroupRows: Int = 131_072) throws {
+    public convenience init(path: String, columns: [ParquetColumn], rowGroupRows: Int = 131_072) throws {
+        try self.init(path: path, columns: columns, rowGroupRows: rowGroupRows, options: ParquetEncodingOptions())
+    }
+
+    /// A writer with page, dictionary and compression settings other than the defaults.
+    init(path: String, columns: [ParquetColumn], rowGroupRows: Int, options: ParquetEncodingOptions) throws {
         try Self.check(columns)
         guard rowGroupRows >= 1 else {
             throw ParquetError.invalidSchema("a row group needs at least 1 row, not \(rowGroupRows)")
@@ -52,7 +60,8 @@ public final class ParquetWriter {
         self.path = path
         self.columns = columns
         self.rowGroupRows = rowGroupRows
-        buffers = columns.map(ColumnChunkBuffer.init(column:))
+        buffers = columns.map { ColumnChunkBuffer(column: $0, options: options) }
+        compressor = ZstdCompressor(level: options.compressionLevel)
         converted.reserveCapacity(columns.count)
         let sink = try OutputSink.file(path)
         self.sink = sink
@@ -72,7 +81,12 @@ public final class ParquetWriter {
         for (column, cell) in zip(columns, row) {
             converted.append(try Self.convert(cell, for: column, row: rowCount))
         }
-        for index in buffers.indices { buffers[index].append(converted[index]) }
+        // One exclusive access to the buffers a row, not one a cell.
+        buffers.withUnsafeMutableBufferPointer { buffers in
+            converted.withUnsafeBufferPointer { values in
+                for index in buffers.indices { buffers[index].append(values[index]) }
+            }
+        }
         rowCount += 1
         rowsInGroup += 1
         if rowsInGroup >= rowGroupRows || buffers.reduce(0, { $0 + $1.bufferedBytes }) >= Self.rowGroupBytes {
@@ -130,11 +144,14 @@ public final class ParquetWriter {
         var chunks: [ColumnChunkMetadata] = []
         chunks.reserveCapacity(buffers.count)
         for index in buffers.indices {
-            let chunk = buffers[index].take()
+            let chunk = try buffers[index].take(compressor: compressor)
             chunks.append(ColumnChunkMetadata(column: columns[index], valueCount: Int64(chunk.valueCount),
-                                              size: Int64(chunk.pages.count), dataPageOffset: offset,
+                                              dictionaryEncoded: chunk.dictionaryPageBytes > 0,
+                                              uncompressedSize: Int64(chunk.uncompressedSize),
+                                              compressedSize: Int64(chunk.bytes.count), offset: offset,
+                                              firstDataPageOffset: offset + Int64(chunk.dictionaryPageBytes),
                                               statistics: chunk.statistics))
-            try write(chunk.pages, to: sink)
+            try write(chunk.bytes, to: sink)
         }
         // The ordinal is optional and an i16: files with more row groups go without it.
         rowGroups.append(RowGroupMetadata(columns: chunks, rowCount: Int64(rowsInGroup), fileOffset: start,

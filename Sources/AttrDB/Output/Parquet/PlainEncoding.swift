@@ -43,3 +43,28 @@ enum PlainEncoding {
         return bytes
     }
 }
+
+extension PlainEncoding {
+    /// Appends any non-null value in its column type's PLAIN encoding.
+    static func append(_ value: ParquetValue, to bytes: inout [UInt8]) {
+        switch value {
+        case .null: break
+        case .int64(let v): append(v, to: &bytes)
+        case .double(let v): append(v, to: &bytes)
+        case .float(let v): append(v, to: &bytes)
+        case .string(let v): append(v, to: &bytes)
+        }
+    }
+}
+
+extension PlainEncoding {
+    /// The bytes `value` takes PLAIN-encoded.
+    static func size(of value: ParquetValue) -> Int {
+        switch value {
+        case .null: return 0
+        case .int64, .double: return 8
+        case .float: return 4
+        case .string(let v): return 4 + v.utf8.count
+        }
+    }
+}
