@@ -20,7 +20,7 @@ public struct Heatmap {
 
     /// Checkpoints take equal-width columns in order; with log-spaced steps that reads as a log
     /// axis, and the tick labels name the steps.
-    public func svg(width: Double = 600) -> String {
+    public func svg(width: Double = 1000) -> String {
         let left = 78.0, right = 92.0, top = 34.0, bottom = 48.0
         let rowHeight = max(14, min(36, 220 / Double(max(rowLabels.count, 1))))
         let height = top + bottom + rowHeight * Double(rowLabels.count)

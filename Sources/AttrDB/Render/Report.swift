@@ -1,38 +1,101 @@
-/// `attrdb report`: one run's page — metadata, capacity heatmap, shares over training, top
-/// components, clusters with their profiles, turnover, concentration and norm growth.
+import Foundation
+
+/// `attrdb report`: one run's page telling its story — capacity by layer over training aligned above
+/// the loss and accuracy curves and the residual-norm growth, the top components, the largest profiles,
+/// clusters, turnover as a picture with per-step lists, concentration, and the run's facts and config.
 public enum Report {
-    public static func page(store: Store, run: String, scan: String? = nil, metric: String? = nil, k: Int = 4, cutoff: Double = 0.05) throws -> String {
+    public static func page(store: Store, run: String, scan: String? = nil, metric: String? = nil, k: Int = 4, cutoff: Double = 0.05,
+                            topProfiles: Int = Plots.defaultTopProfiles) throws -> String {
         let details = try store.details(ofRun: run)
         let selection = try ScanSelection(store: store, run: run, scan: scan, metric: metric)
         let all = try ResolvedSelection(scan: selection, selection: QuerySelection())
         let last = try ResolvedSelection(scan: selection, selection: QuerySelection(checkpoints: .last))
+        let nearZero = try ResolvedSelection(scan: selection, selection: QuerySelection(checkpoints: .last, coefficients: .nearest(0)))
         let masses = try ComponentMasses(all)
+        let metricName = selection.metric
+        let lastStep = last.steps.last.map(String.init) ?? "none"
+        let facts = RunTables.details(details).rows
+        let config = facts.filter { $0.field.hasPrefix("config.") }.map { RunFact(field: String($0.field.dropFirst("config.".count)), value: $0.value) }
+        let grid = selection.coefficients
+        let nearestZero = nearZero.coefficients.isEmpty ? "none" : Axis.label(grid[nearZero.coefficients.lowerBound])
+        let subtitle = [details.summary.run.model.map { "model \($0)" }, details.summary.run.task.map { "task \($0)" },
+                        "scan \(selection.scan) (\(grid.count) coefficients \(Axis.label(grid.first ?? 0))…\(Axis.label(grid.last ?? 0)))",
+                        "metric \(metricName)", Plots.stepsText(masses.steps), "\(selection.components.count) components"].compactMap { $0 }
+        let norms = try NormGrowth.residual(store: store, run: run, checkpoints: .all, wide: true)
+        let statistics = try StoreTables.losses(store: store, run: run)
+
         var sections: [ReportPage.Section] = [
-            .facts(title: "Run", RunTables.details(details).rows.map { ($0.field, $0.value.exactText) } + [("scan", selection.scan), ("metric", selection.metric)]),
-            .figure(title: "Capacity by layer over training", svg: Plots.capacity(masses, run: run).svg()),
-            .figure(title: "Shares over training", svg: Plots.shares(masses, run: run).svg()),
-            .table(title: "Top components at the last checkpoint (coefficient nearest 0)",
-                   try TopComponents(try ResolvedSelection(scan: selection, selection: QuerySelection(checkpoints: .last, coefficients: .nearest(0))), k: 10), note: nil),
+            .figure(title: "Training: capacity by layer over the loss and accuracy curves",
+                    svg: training(masses, statistics: statistics, norms: norms, run: run, metric: metricName).svg()),
+            .table(title: "Top components at step \(lastStep), coefficient \(nearestZero) (nearest 0)",
+                   try TopComponents(nearZero, k: 10), note: nil),
+            .figure(title: "Profiles at step \(lastStep)",
+                    svg: Plots.profiles(try Profiles(last, components: last.components.map { selection.components[$0].label }), run: run, metric: metricName, top: topProfiles).svg()),
         ]
         let clusterCount = min(k, last.components.count)
         if clusterCount >= 1 {
             let clusters = try Clusters(last, k: clusterCount, method: .kmeans, distance: .euclidean, seed: 0, minMass: 0)
             let clusterOf = clusters.members.clusterOf
             let labels = last.components.map { selection.components[$0].label }.filter { clusterOf[$0] != nil }
-            sections.append(.figure(title: "Profiles at the last checkpoint, coloured by cluster",
-                                    svg: Plots.profiles(try Profiles(last, components: labels), run: run, clusterOf: clusterOf).svg()))
+            sections.append(.figure(title: "Profiles at step \(lastStep) by cluster",
+                                    svg: Plots.clusterProfiles(try Profiles(last, components: labels), run: run, metric: metricName, clusterOf: clusterOf).svg()))
             sections.append(.table(title: "Clusters (k-means on z-normalised profiles, k = \(clusterCount), seed 0)", clusters.members, note: nil))
         }
-        sections.append(.table(title: "Turnover (share cut-off \(cutoff))", Turnover.summary(masses, cutoff: cutoff), note: "From the first checkpoint to the last: components above the cut-off that fell below it were priced out."))
-        sections.append(.table(title: "Turnover events", Turnover.events(masses, cutoff: cutoff), note: nil))
-        let concentration = ConcentrationTable(masses, top: 10)
-        sections.append(.figure(title: "Concentration over training", svg: Plots.concentration(concentration, run: run).svg()))
-        sections.append(.table(title: "Concentration", concentration, note: nil))
-        let norms = try NormGrowth.residual(store: store, run: run, checkpoints: .all, wide: true)
-        if !norms.rows.isEmpty {
-            sections.append(.figure(title: "Residual-norm growth per layer", svg: Plots.norms(norms, run: run).svg()))
-            sections.append(.table(title: "Residual norms", norms, note: nil))
+        let events = Turnover.events(masses, cutoff: cutoff)
+        sections.append(.table(title: "Turnover (share cut-off \(Axis.label(cutoff)))", Turnover.summary(masses, cutoff: cutoff),
+                               note: "From the first checkpoint to the last: components above the cut-off that fell below it were priced out."))
+        if masses.steps.count >= 2 {
+            if let strip = TurnoverStrip.timeline(masses, cutoff: cutoff, run: run, metric: metricName) {
+                sections.append(.figure(title: "Who holds capacity over training", svg: strip.svg()))
+            }
+            if !events.rows.isEmpty { sections.append(TurnoverStrip.lists(events, cutoff: cutoff)) }
         }
-        return ReportPage(title: "attrdb report — \(run)", sections: sections).html()
+        let concentration = ConcentrationTable(masses, top: 10)
+        sections.append(.figure(title: "Concentration over training", svg: Plots.concentration(concentration, run: run, metric: metricName).svg()))
+        sections.append(.table(title: "Concentration", concentration, note: nil))
+        if !norms.rows.isEmpty { sections.append(.table(title: "Residual norms", norms, note: nil)) }
+        if !statistics.rows.isEmpty { sections.append(.table(title: "Losses and accuracies", statistics, note: nil)) }
+        sections.append(.table(title: "Run", RunFacts(rows: facts.filter { !$0.field.hasPrefix("config.") }), note: nil))
+        if !config.isEmpty { sections.append(.table(title: "Config", RunFacts(rows: config), note: "The run's config, one setting a row (nested keys joined with dots), as attrdb show prints it.")) }
+        return ReportPage(title: "attrdb report — \(run)", subtitle: subtitle.joined(separator: " · "), sections: sections).html()
+    }
+
+    /// Capacity by layer (heatmap and stacked shares) above the losses, accuracies and residual-norm
+    /// growth, all on one step axis, with the largest jump in accuracy marked across them.
+    static func training(_ masses: ComponentMasses, statistics: CheckpointStatistics, norms: ResidualNorms, run: String, metric: String) -> Timeline {
+        let wide = CapacityWide(masses, by: .layer)
+        var panels: [Timeline.Panel] = [
+            .heatmap(title: "Capacity by layer (share of Σ|\(metric)|)", rows: wide.groups,
+                     values: wide.groups.indices.map { g in wide.rows.map { $0.shares[g] } }, colorbar: "share of mass", floor: nil),
+            .stacked(title: "Shares of mass by layer", bands: wide.groups.enumerated().map { g, name in (name, wide.rows.map { $0.shares[g] }) }),
+        ]
+        func series(_ index: Int) -> (name: String, points: [(step: Int, value: Double)]) {
+            (statistics.names[index], statistics.rows.compactMap { row in row.values[index].map { (row.step, $0) } })
+        }
+        let losses = statistics.names.indices.filter { statistics.names[$0].lowercased().contains("loss") }
+        let accuracies = statistics.names.indices.filter { statistics.names[$0].lowercased().contains("acc") && !losses.contains($0) }
+        let others = statistics.names.indices.filter { !losses.contains($0) && !accuracies.contains($0) }
+        if !losses.isEmpty { panels.append(.lines(title: "Loss (log scale)", yLabel: "loss", series: losses.map(series), logY: true)) }
+        if !accuracies.isEmpty { panels.append(.lines(title: "Accuracy", yLabel: "accuracy", series: accuracies.map(series), logY: false)) }
+        if !others.isEmpty { panels.append(.lines(title: "Other statistics", yLabel: "value", series: others.map(series), logY: false)) }
+        let growth = norms.rows.compactMap { row in row.growthPercentPerLayer.map { (step: row.step, value: $0) } }
+        if !growth.isEmpty { panels.append(.lines(title: "Residual-norm growth per layer", yLabel: "% per layer", series: [("growth % per layer (resid_pre)", growth)], logY: false)) }
+        return Timeline(title: "\(run), \(metric), \(Plots.stepsText(masses.steps))", steps: masses.steps, panels: panels,
+                        marker: accuracyJump(statistics, among: accuracies))
+    }
+
+    /// The largest rise of an accuracy between consecutive checkpoints (test or validation accuracy
+    /// first), when it rises by a quarter or more: where the model generalised (grokking).
+    static func accuracyJump(_ statistics: CheckpointStatistics, among accuracies: [Int]) -> Timeline.Marker? {
+        let held = accuracies.filter { ["test", "val"].contains(where: statistics.names[$0].lowercased().contains) }
+        var best: (rise: Double, marker: Timeline.Marker)?
+        for index in held.isEmpty ? accuracies : held {
+            let points = statistics.rows.compactMap { row in row.values[index].map { (step: row.step, value: $0) } }
+            for (before, after) in zip(points, points.dropFirst()) where after.value - before.value > (best?.rise ?? 0.25) {
+                best = (after.value - before.value, Timeline.Marker(step: after.step, label: "\(statistics.names[index]) \(String(format: "%.2f", before.value)) → "
+                    + "\(String(format: "%.2f", after.value)) between steps \(before.step) and \(after.step) (dashed line)"))
+            }
+        }
+        return best?.marker
     }
 }

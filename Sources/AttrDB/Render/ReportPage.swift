@@ -2,10 +2,11 @@
 /// header (a few lines of inline JavaScript), and no request to anything outside the file.
 public struct ReportPage {
     public enum Section {
-        case facts(title: String, [(String, String)])
         case figure(title: String, svg: String)
         /// A result's table; `columns` give each header its meaning, shown when the pointer rests on it.
         case table(title: String, ResultTable, columns: [ResultColumn], note: String?)
+        /// A table of text built for the page (lists per step); each header comes with its meaning.
+        case lists(title: String, headers: [(name: String, meaning: String)], rows: [[String]], note: String?)
 
         /// A typed result as a table section, its headers explained by its columns' meanings.
         public static func table<Result: TabularResult>(title: String, _ result: Result, note: String?) -> Section {
@@ -14,26 +15,43 @@ public struct ReportPage {
     }
 
     public var title: String
+    /// One line under the title: what the page shows (model, scan, metric, checkpoints).
+    public var subtitle: String?
     public var sections: [Section]
 
-    public init(title: String, sections: [Section]) {
+    public init(title: String, subtitle: String? = nil, sections: [Section]) {
         self.title = title
+        self.subtitle = subtitle
         self.sections = sections
     }
 
+    /// Tables longer than this are folded (their figure above tells the story; the rows are a click away).
+    static let foldedRows = 15
+
     public func html() -> String {
         var body = "<h1>\(SVG.escape(title))</h1>\n"
+        if let subtitle { body += "<p class=\"subtitle\">\(SVG.escape(subtitle))</p>\n" }
         for (index, section) in sections.enumerated() {
             switch section {
-            case .facts(let heading, let facts):
-                body += "<section><h2>\(SVG.escape(heading))</h2><dl>"
-                for (key, value) in facts { body += "<dt>\(SVG.escape(key))</dt><dd>\(SVG.escape(value))</dd>" }
-                body += "</dl></section>\n"
             case .figure(let heading, let svg):
                 body += "<section><h2>\(SVG.escape(heading))</h2><figure>\(svg)</figure></section>\n"
+            case .lists(let heading, let headers, let rows, let note):
+                body += "<section><h2>\(SVG.escape(heading))</h2>"
+                if let note { body += "<p class=\"note\">\(SVG.escape(note))</p>" }
+                body += "<table class=\"sortable lists\" id=\"t\(index)\"><thead><tr>"
+                body += headers.map { "<th title=\"\(SVG.escape($0.meaning))\">\(SVG.escape($0.name))</th>" }.joined()
+                body += "</tr></thead><tbody>"
+                for row in rows {
+                    body += "<tr>" + row.map { cell in
+                        Int(cell) != nil ? "<td class=\"num\" data-value=\"\(cell)\">\(cell)</td>" : "<td>\(SVG.escape(cell))</td>"
+                    }.joined() + "</tr>"
+                }
+                body += "</tbody></table></section>\n"
             case .table(let heading, let table, let columns, let note):
                 body += "<section><h2>\(SVG.escape(heading))</h2>"
                 if let note { body += "<p class=\"note\">\(SVG.escape(note))</p>" }
+                let folded = table.rows.count > ReportPage.foldedRows
+                if folded { body += "<details><summary>\(table.rows.count) rows</summary>" }
                 body += "<table class=\"sortable\" id=\"t\(index)\"><thead><tr>"
                 for (index, column) in table.columns.enumerated() {
                     let meaning = columns[safe: index].map { column in column.meaning + (column.unit.map { " (\($0))" } ?? "") }
@@ -47,7 +65,7 @@ public struct ReportPage {
                         return cell.isNumeric ? "<td class=\"num\" data-value=\"\(cell.exactText)\">\(text)</td>" : "<td>\(text)</td>"
                     }.joined() + "</tr>"
                 }
-                body += "</tbody></table></section>\n"
+                body += "</tbody></table>" + (folded ? "</details>" : "") + "</section>\n"
             }
         }
         return """
@@ -59,14 +77,16 @@ public struct ReportPage {
         <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
         <title>\(SVG.escape(title))</title>
         <style>
-        body { font-family: Helvetica, Arial, sans-serif; margin: 2rem auto; max-width: 960px; color: #222; padding: 0 1rem; }
+        body { font-family: Helvetica, Arial, sans-serif; margin: 2rem auto; max-width: 1200px; color: #222; padding: 0 1rem; }
+        .subtitle { color: #444; margin-top: -.6rem; }
         h1 { font-size: 1.6rem; } h2 { font-size: 1.15rem; margin-top: 2rem; border-bottom: 1px solid #ddd; padding-bottom: .2rem; }
         dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; } dt { font-weight: bold; } dd { margin: 0; word-break: break-word; }
         table { border-collapse: collapse; font-size: .85rem; margin: .5rem 0; }
         th, td { padding: .2rem .6rem; border-bottom: 1px solid #eee; text-align: left; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
         th { cursor: pointer; user-select: none; background: #f6f6f6; position: sticky; top: 0; }
         th.asc::after { content: " ▲"; } th.desc::after { content: " ▼"; }
-        figure { margin: .5rem 0; } svg { max-width: 100%; height: auto; } .note { color: #555; font-size: .9rem; }
+        figure { margin: .5rem 0; } figure svg { width: 100%; height: auto; display: block; }
+        table.lists td { max-width: 40rem; } summary { cursor: pointer; color: #555; font-size: .9rem; } .note { color: #555; font-size: .9rem; }
         </style>
         </head>
         <body>

@@ -46,15 +46,59 @@ public struct SVG {
     }
 
     /// A polyline or closed polygon through `points`.
-    public mutating func path(_ points: [(Double, Double)], stroke: String?, fill: String = "none", width: Double = 1.5, closed: Bool = false, opacity: Double? = nil) {
+    public mutating func path(_ points: [(Double, Double)], stroke: String?, fill: String = "none", width: Double = 1.5, closed: Bool = false, opacity: Double? = nil,
+                              dash: String? = nil, cssClass: String? = nil, tooltip: String? = nil) {
         guard let first = points.first else { return }
         var d = "M\(SVG.number(first.0)),\(SVG.number(first.1))"
         for point in points.dropFirst() { d += " L\(SVG.number(point.0)),\(SVG.number(point.1))" }
         if closed { d += " Z" }
-        body.append("<path d=\"\(d)\" fill=\"\(fill)\" stroke=\"\(stroke ?? "none")\" stroke-width=\"\(SVG.number(width))\"\(opacity.map { " opacity=\"\(SVG.number($0))\"" } ?? "") stroke-linejoin=\"round\"/>")
+        let attributes = (opacity.map { " opacity=\"\(SVG.number($0))\"" } ?? "") + (dash.map { " stroke-dasharray=\"\($0)\"" } ?? "")
+            + (cssClass.map { " class=\"\(SVG.escape($0))\"" } ?? "")
+        let tip = tooltip.map { "<title>\(SVG.escape($0))</title>" } ?? ""
+        body.append("<path d=\"\(d)\" fill=\"\(fill)\" stroke=\"\(stroke ?? "none")\" stroke-width=\"\(SVG.number(width))\"\(attributes) stroke-linejoin=\"round\">\(tip)</path>")
     }
 
     public mutating func raw(_ element: String) { body.append(element) }
+
+    /// The elements drawn so far, to place inside another document (drawn before its size was known).
+    public var elements: String { body.joined(separator: "\n") }
+
+    /// Opens a `<g>` group with a class and `data-` attributes (values escaped); close it with ``endGroup()``.
+    /// Groups name what a part of a figure is (a panel, a legend entry), for tests and stylesheets.
+    public mutating func beginGroup(_ cssClass: String, data: [(String, String)] = []) {
+        body.append("<g class=\"\(SVG.escape(cssClass))\"" + data.map { " data-\($0.0)=\"\(SVG.escape($0.1))\"" }.joined() + ">")
+    }
+
+    public mutating func endGroup() { body.append("</g>") }
+
+    /// Text wrapped onto lines of at most `columns` characters, broken after commas or spaces where
+    /// it can be (a long name with neither is cut into pieces, never shortened). Returns the lines' count.
+    @discardableResult
+    public mutating func wrappedText(_ content: String, x: Double, y: Double, columns: Int, size: Double = 10, lineHeight: Double = 12,
+                                      fill: String = "#222", weight: String? = nil) -> Int {
+        let lines = SVG.wrap(content, columns: columns)
+        let spans = lines.enumerated().map { index, line in
+            "<tspan x=\"\(SVG.number(x))\" dy=\"\(index == 0 ? "0" : SVG.number(lineHeight))\">\(SVG.escape(line))</tspan>"
+        }.joined()
+        body.append("<text x=\"\(SVG.number(x))\" y=\"\(SVG.number(y))\" font-size=\"\(SVG.number(size))\" fill=\"\(fill)\"\(weight.map { " font-weight=\"\($0)\"" } ?? "")>\(spans)</text>")
+        return lines.count
+    }
+
+    /// `text` cut into lines of at most `columns` characters; joined again they give `text` back.
+    public static func wrap(_ text: String, columns: Int) -> [String] {
+        let columns = max(columns, 4)
+        var lines: [String] = []
+        var rest = Substring(text)
+        while rest.count > columns {
+            let window = rest.prefix(columns)
+            // Break after the last comma or space in the window, else hard at the window's end.
+            let cut = window.lastIndex { $0 == "," || $0 == " " }.map { rest.index(after: $0) } ?? window.endIndex
+            lines.append(String(rest[..<cut]))
+            rest = rest[cut...]
+        }
+        if !rest.isEmpty || lines.isEmpty { lines.append(String(rest)) }
+        return lines
+    }
 
     /// The document: an `<svg>` root with the SVG namespace, a viewBox, a title and the elements.
     public func render() -> String {

@@ -10,8 +10,8 @@ public struct StackedAreaPlot {
         self.bands = bands
     }
 
-    public func svg(width: Double = 600, height: Double = 320) -> String {
-        let left = 56.0, right = 110.0, top = 34.0, bottom = 48.0
+    public func svg(width: Double = 1000, height: Double = 320) -> String {
+        let left = 56.0, right = Legend.width + 20, top = 34.0, bottom = 48.0
         var svg = SVG(width: width, height: height, title: title)
         svg.text(title, x: left, y: 20, size: 13, weight: "bold")
         let logX = Axis.isLogSpaced(steps)
@@ -21,12 +21,12 @@ public struct StackedAreaPlot {
         for (index, band) in bands.enumerated() {
             let upper = zip(lower, band.shares).map { $0 + (($1.isFinite) ? max(0, $1) : 0) }
             let points = steps.indices.map { (x(Double(steps[$0])), y(upper[$0])) } + steps.indices.reversed().map { (x(Double(steps[$0])), y(lower[$0])) }
-            svg.path(points, stroke: "#ffffff", fill: Colormap.series(index), width: 0.5, closed: true, opacity: 0.9)
+            svg.path(points, stroke: "#ffffff", fill: Colormap.fill(index), width: 0.5, closed: true, opacity: 0.9, cssClass: "band", tooltip: band.name)
             lower = upper
-            let legendY = top + 8 + Double(index) * 16
-            svg.rect(x: width - right + 14, y: legendY - 9, width: 10, height: 10, fill: Colormap.series(index))
-            svg.text(band.name, x: width - right + 28, y: legendY, size: 10)
         }
+        // Listed top down as the bands stack bottom up, so the legend reads in the figure's order.
+        Legend(entries: bands.indices.reversed().map { Legend.Entry(name: bands[$0].name, swatch: .fill(Colormap.fill($0))) })
+            .draw(&svg, x: width - right + 14, y: top)
         AxesFrame.draw(&svg, x: x, y: y, xLabel: logX ? "checkpoint step (log scale)" : "checkpoint step", yLabel: "share of mass", width: width, height: height, bottom: bottom, left: left)
         return svg.render()
     }

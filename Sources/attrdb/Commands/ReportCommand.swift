@@ -9,6 +9,9 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var query: QueryOptions
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The HTML file (written beside and moved into place when complete).", valueName: "file")) var output: String
+    @Option(name: .customLong("top-profiles"), parsing: .unconditional,
+            help: "Profiles: how many to draw one by one, the largest by Σ|value|; the others make a grey min–max band.")
+    var topProfiles = Plots.defaultTopProfiles
     @Option(name: .short, parsing: .unconditional, help: "Clusters in the report.") var k = 4
     @Option(parsing: .unconditional, help: "The share cut-off for turnover.") var cutoff = 0.05
 
@@ -21,11 +24,12 @@ struct ReportCommand: ParsableCommand {
         }
         // -k 0 would drop the clusters section without a word.
         try NumericOption.positive(k, "-k")
+        try NumericOption.positive(topProfiles, "--top-profiles")
         try NumericOption.share(cutoff, "--cutoff")
     }
 
     func run() throws {
-        let page = try Report.page(store: try store.open(.read), run: query.runs[0], scan: query.scan, metric: query.metric, k: k, cutoff: cutoff)
+        let page = try Report.page(store: try store.open(.read), run: query.runs[0], scan: query.scan, metric: query.metric, k: k, cutoff: cutoff, topProfiles: topProfiles)
         let sink = try OutputSink.file(output)
         try sink.write(page)
         try sink.finish()

@@ -208,7 +208,7 @@ final class TypedResultTests: XCTestCase {
         let masses = try ComponentMasses(try example.resolved())
         let wide = CapacityWide(masses, by: .layer)
         XCTAssertEqual(wide.groups, ["embed", "layer 0", "layer 1", "bias"])
-        XCTAssertEqual(Plots.capacity(masses, run: "modadd").rowLabels, wide.groups)
+        XCTAssertEqual(Plots.capacity(masses, run: "modadd", metric: "logit_diff").rowLabels, wide.groups)
         // Each share is the long table's share of the same checkpoint and layer, bit for bit.
         let long = Capacity(masses, by: .layer)
         for (c, row) in wide.rows.enumerated() {

@@ -40,7 +40,7 @@ final class RenderTests: XCTestCase {
 
     func testHeatmapHasACellPerLayerAndCheckpointInViridis() throws {
         let example = try ExampleStore()
-        let heatmap = Plots.capacity(try ComponentMasses(try example.resolved()), run: "modadd")
+        let heatmap = Plots.capacity(try ComponentMasses(try example.resolved()), run: "modadd", metric: "logit_diff")
         XCTAssertEqual(heatmap.rowLabels, ["embed", "layer 0", "layer 1", "bias"])
         let svg = heatmap.svg()
         let cells = svg.components(separatedBy: "<title>").count - 2  // one title per cell, plus the document's
@@ -51,7 +51,7 @@ final class RenderTests: XCTestCase {
 
     func testHostileLabelsAreEscaped() {
         let plot = LinePlot(title: "<script>alert('x')</script> & \"q\"", xLabel: "a<b", yLabel: "c&d",
-                            series: [LinePlot.Series(name: "L0H0 </text><script>", points: [(0, 1), (1, 2)], group: 0)])
+                            series: [LinePlot.Series(name: "L0H0 </text><script>", points: [(0, 1), (1, 2)], style: Colormap.overflow)])
         let svg = plot.svg()
         XCTAssertFalse(svg.contains("<script>"))
         let parsed = parse(svg)
@@ -63,7 +63,8 @@ final class RenderTests: XCTestCase {
         let example = try ExampleStore()
         let html = try Report.page(store: example.store, run: "modadd")
         XCTAssertTrue(html.hasPrefix("<!DOCTYPE html>"))
-        for section in ["Capacity by layer over training", "Shares over training", "Top components", "coloured by cluster", "Turnover", "Concentration", "Residual-norm growth"] {
+        for section in ["Training: capacity by layer over the loss and accuracy curves", "Shares of mass by layer", "Loss (log scale)", "Accuracy",
+                        "Top components", "by cluster", "Turnover", "Who holds capacity", "Concentration", "Residual-norm growth", "Config"] {
             XCTAssertTrue(html.contains(section), section)
         }
         XCTAssertNil(html.range(of: #"(src|href)\s*=\s*["']?(https?:)?//"#, options: .regularExpression), "no network references")
