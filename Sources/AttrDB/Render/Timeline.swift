@@ -68,8 +68,8 @@ public struct Timeline {
         if let marker { top += 14 * Double(body.wrappedText(marker.label, x: Timeline.left, y: top, columns: columns, size: 11, lineHeight: 14, fill: Timeline.markerColor)) }
         let firstTop = top
         var lastBottom = top
-        for panel in panels {
-            let (panelTop, bottom) = draw(panel, on: &body, x: x, top: top + 16)
+        for (index, panel) in panels.enumerated() {
+            let (panelTop, bottom) = draw(panel, index: index, on: &body, x: x, top: top + 16)
             body.text(panelTitle(panel), x: Timeline.left, y: panelTop - 5, size: 11, weight: "bold")
             lastBottom = bottom
             top = bottom + 30
@@ -94,7 +94,7 @@ public struct Timeline {
     }
 
     /// Draws one panel from `top`; returns its plot area's top and bottom.
-    func draw(_ panel: Panel, on svg: inout SVG, x: Axis.Scale, top: Double) -> (Double, Double) {
+    func draw(_ panel: Panel, index: Int, on svg: inout SVG, x: Axis.Scale, top: Double) -> (Double, Double) {
         let kind: String, height: Double
         switch panel {
         case .heatmap(_, let rows, _, _, _): kind = "heatmap"; height = max(12, min(26, 180 / Double(max(rows.count, 1)))) * Double(rows.count)
@@ -102,7 +102,7 @@ public struct Timeline {
         case .lines(_, _, let series, _): kind = "lines"; height = max(120, Legend(entries: series.map { Legend.Entry(name: $0.name, swatch: .none) }).height)
         }
         let bottom = top + height
-        svg.beginGroup("panel", data: [("kind", kind), ("x-from", SVG.number(x.from)), ("x-to", SVG.number(x.to)),
+        svg.beginGroup("panel", data: [("panel", String(index)), ("kind", kind), ("x-from", SVG.number(x.from)), ("x-to", SVG.number(x.to)),
                                        ("step-low", SVG.number(x.low)), ("step-high", SVG.number(x.high)), ("log-x", String(x.logarithmic))])
         switch panel {
         case .heatmap(_, let rows, let values, let colorbar, let floor):
