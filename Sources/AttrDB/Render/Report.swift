@@ -24,9 +24,10 @@ public enum Report {
         let norms = try NormGrowth.residual(store: store, run: run, checkpoints: .all, wide: true)
         let statistics = try StoreTables.losses(store: store, run: run)
 
+        let training = training(masses, statistics: statistics, norms: norms, run: run, metric: metricName)
         var sections: [ReportPage.Section] = [
-            .figure(title: "Training: capacity by layer over the loss and accuracy curves",
-                    svg: training(masses, statistics: statistics, norms: norms, run: run, metric: metricName).svg()),
+            .figure(title: statistics.rows.isEmpty ? "Training: capacity by layer" : "Training: capacity by layer over the loss and accuracy curves",
+                    svg: training.svg()),
             .table(title: "Top components at step \(lastStep), coefficient \(nearestZero) (nearest 0)",
                    try TopComponents(nearZero, k: 10), note: nil),
             .figure(title: "Profiles at step \(lastStep)",
@@ -45,7 +46,7 @@ public enum Report {
         sections.append(.table(title: "Turnover (share cut-off \(Axis.label(cutoff)))", Turnover.summary(masses, cutoff: cutoff),
                                note: "From the first checkpoint to the last: components above the cut-off that fell below it were priced out."))
         if masses.steps.count >= 2 {
-            if let strip = TurnoverStrip.timeline(masses, cutoff: cutoff, run: run, metric: metricName) {
+            if let strip = TurnoverStrip.timeline(masses, cutoff: cutoff, run: run, metric: metricName, marker: training.marker) {
                 sections.append(.figure(title: "Who holds capacity over training", svg: strip.svg()))
             }
             if !events.rows.isEmpty { sections.append(TurnoverStrip.lists(events, cutoff: cutoff)) }
@@ -55,8 +56,8 @@ public enum Report {
         sections.append(.table(title: "Concentration", concentration, note: nil))
         if !norms.rows.isEmpty { sections.append(.table(title: "Residual norms", norms, note: nil)) }
         if !statistics.rows.isEmpty { sections.append(.table(title: "Losses and accuracies", statistics, note: nil)) }
-        sections.append(.table(title: "Run", RunFacts(rows: facts.filter { !$0.field.hasPrefix("config.") }), note: nil))
-        if !config.isEmpty { sections.append(.table(title: "Config", RunFacts(rows: config), note: "The run's config, one setting a row (nested keys joined with dots), as attrdb show prints it.")) }
+        sections.append(.table(title: "Run", RunFacts(rows: facts.filter { !$0.field.hasPrefix("config.") }), note: nil, foldable: false))
+        if !config.isEmpty { sections.append(.table(title: "Config", RunFacts(rows: config), note: "The run's config, one setting a row (nested keys joined with dots), as attrdb show prints it.", foldable: false)) }
         return ReportPage(title: "attrdb report — \(run)", subtitle: subtitle.joined(separator: " · "), sections: sections).html()
     }
 

@@ -4,13 +4,14 @@ public struct ReportPage {
     public enum Section {
         case figure(title: String, svg: String)
         /// A result's table; `columns` give each header its meaning, shown when the pointer rests on it.
-        case table(title: String, ResultTable, columns: [ResultColumn], note: String?)
+        /// `foldable`: past ``ReportPage/foldedRows`` rows the table is folded (a figure above tells its story).
+        case table(title: String, ResultTable, columns: [ResultColumn], note: String?, foldable: Bool)
         /// A table of text built for the page (lists per step); each header comes with its meaning.
         case lists(title: String, headers: [(name: String, meaning: String)], rows: [[String]], note: String?)
 
         /// A typed result as a table section, its headers explained by its columns' meanings.
-        public static func table<Result: TabularResult>(title: String, _ result: Result, note: String?) -> Section {
-            .table(title: title, ResultTable(result), columns: result.columns, note: note)
+        public static func table<Result: TabularResult>(title: String, _ result: Result, note: String?, foldable: Bool = true) -> Section {
+            .table(title: title, ResultTable(result), columns: result.columns, note: note, foldable: foldable)
         }
     }
 
@@ -25,7 +26,7 @@ public struct ReportPage {
         self.sections = sections
     }
 
-    /// Tables longer than this are folded (their figure above tells the story; the rows are a click away).
+    /// Foldable tables longer than this are folded (their figure tells the story; the rows are a click away).
     static let foldedRows = 15
 
     public func html() -> String {
@@ -47,10 +48,10 @@ public struct ReportPage {
                     }.joined() + "</tr>"
                 }
                 body += "</tbody></table></section>\n"
-            case .table(let heading, let table, let columns, let note):
+            case .table(let heading, let table, let columns, let note, let foldable):
                 body += "<section><h2>\(SVG.escape(heading))</h2>"
                 if let note { body += "<p class=\"note\">\(SVG.escape(note))</p>" }
-                let folded = table.rows.count > ReportPage.foldedRows
+                let folded = foldable && table.rows.count > ReportPage.foldedRows
                 if folded { body += "<details><summary>\(table.rows.count) rows</summary>" }
                 body += "<table class=\"sortable\" id=\"t\(index)\"><thead><tr>"
                 for (index, column) in table.columns.enumerated() {

@@ -6,7 +6,7 @@ enum TurnoverStrip {
     static let maxRows = 40
 
     /// Nil when no component reaches the cut-off.
-    static func timeline(_ masses: ComponentMasses, cutoff: Double, run: String, metric: String) -> Timeline? {
+    static func timeline(_ masses: ComponentMasses, cutoff: Double, run: String, metric: String, marker: Timeline.Marker?) -> Timeline? {
         let shares = Turnover.shares(masses)
         // The components at or above the cut-off at some checkpoint (those that cross it, and those that
         // hold capacity throughout), in the order they first reach it.
@@ -27,7 +27,8 @@ enum TurnoverStrip {
                 + (more > 0 ? " (the \(rows.count) with the largest peak share; +\(more) more)" : ""),
             steps: masses.steps,
             panels: [.heatmap(title: "Share of Σ|\(metric)| where at or above \(Axis.label(cutoff)); pale below", rows: rows,
-                              values: rows.map { label in shares.map { $0[position[label] ?? 0] } }, colorbar: "share of mass", floor: cutoff)])
+                              values: rows.map { label in shares.map { $0[position[label] ?? 0] } }, colorbar: "share of mass", floor: cutoff)],
+            marker: marker)
     }
 
     /// One row per step where something crossed: who entered, who was priced out.
