@@ -160,8 +160,16 @@ final class ExportCommandTests: XCTestCase {
             XCTAssertEqual(render.terminationStatus, 0, "\(kind): \(complaint)")
             XCTAssertGreaterThan((try? FileManager.default.attributesOfItem(atPath: folder.path("\(kind).png"))[.size] as? Int) ?? 0, 1000, kind)
         }
+        // --top-profiles: how many profiles are drawn one by one; the rest make the band.
+        let three = folder.path("three.svg")
+        XCTAssertEqual(try CLI.run(["plot", "profile", "--run", "modadd", "--top-profiles", "3", "-o", three, "--db", db]).status, 0)
+        let drawn = try String(contentsOfFile: three, encoding: .utf8)
+        XCTAssertEqual(drawn.components(separatedBy: "class=\"series\"").count - 1, 3)
+        XCTAssertEqual(drawn.components(separatedBy: "class=\"band\"").count - 1, 1)
+        XCTAssertTrue(drawn.contains("top 3 of 13 by Σ|value|"))
         let html = folder.path("report.html")
-        XCTAssertEqual(try CLI.run(["report", "--run", "modadd", "-o", html, "--db", db]).status, 0)
+        XCTAssertEqual(try CLI.run(["report", "--run", "modadd", "-o", html, "--db", db, "--top-profiles", "5"]).status, 0)
+        XCTAssertTrue(try String(contentsOfFile: html, encoding: .utf8).contains("top 5 of 13 by Σ|value|"))
         guard ProcessInfo.processInfo.environment["ATTRDB_SKIP_BROWSER"] == nil else { throw XCTSkip("ATTRDB_SKIP_BROWSER set") }
         let process = Process()
         process.executableURL = CLI.repositoryRoot.appendingPathComponent("scripts/check-report.sh")

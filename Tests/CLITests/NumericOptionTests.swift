@@ -55,6 +55,8 @@ final class NumericOptionTests: XCTestCase {
             (["plot", "clusters", "--seed", "-1", "-o", svg], "--seed takes a whole number from 0 to 18446744073709551615"),
             (["report", "-k", "-1", "-o", html], "-k takes a positive number"),
             (["report", "--cutoff", "-0.1", "-o", html], "--cutoff takes a share between 0 and 1"),
+            (["report", "--top-profiles", "-2", "-o", html], "--top-profiles takes a positive number"),
+            (["plot", "profile", "--top-profiles", "0", "-o", svg], "--top-profiles takes a positive number"),
         ]
         for (command, reason) in cases {
             let result = try CLI.run(command + ["--run", "m", "--db", db])
