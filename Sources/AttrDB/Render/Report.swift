@@ -76,11 +76,11 @@ public enum Report {
         let losses = statistics.names.indices.filter { statistics.names[$0].lowercased().contains("loss") }
         let accuracies = statistics.names.indices.filter { statistics.names[$0].lowercased().contains("acc") && !losses.contains($0) }
         let others = statistics.names.indices.filter { !losses.contains($0) && !accuracies.contains($0) }
-        if !losses.isEmpty { panels.append(.lines(title: "Loss (log scale)", yLabel: "loss", series: losses.map(series), logY: true)) }
-        if !accuracies.isEmpty { panels.append(.lines(title: "Accuracy", yLabel: "accuracy", series: accuracies.map(series), logY: false)) }
-        if !others.isEmpty { panels.append(.lines(title: "Other statistics", yLabel: "value", series: others.map(series), logY: false)) }
+        if !losses.isEmpty { panels.append(.lines(title: "Loss (log scale)", yLabel: "loss", series: losses.map(series), y: .log)) }
+        if !accuracies.isEmpty { panels.append(.lines(title: "Accuracy", yLabel: "accuracy", series: accuracies.map(series), y: .unit)) }
+        if !others.isEmpty { panels.append(.lines(title: "Other statistics", yLabel: "value", series: others.map(series), y: .linear)) }
         let growth = norms.rows.compactMap { row in row.growthPercentPerLayer.map { (step: row.step, value: $0) } }
-        if !growth.isEmpty { panels.append(.lines(title: "Residual-norm growth per layer", yLabel: "% per layer", series: [("growth % per layer (resid_pre)", growth)], logY: false)) }
+        if !growth.isEmpty { panels.append(.lines(title: "Residual-norm growth per layer", yLabel: "% per layer", series: [("growth % per layer (resid_pre)", growth)], y: .linear)) }
         return Timeline(title: "\(run), \(metric), \(Plots.stepsText(masses.steps))", steps: masses.steps, panels: panels,
                         marker: accuracyJump(statistics, among: accuracies))
     }

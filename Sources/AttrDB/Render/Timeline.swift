@@ -5,7 +5,7 @@ import Foundation
 ///
 /// ```swift
 /// let figure = Timeline(title: "modadd", steps: [0, 10, 100], panels: [
-///     .lines(title: "Accuracy", yLabel: "accuracy", series: [("test_acc", [(0, 0.1), (10, 0.2), (100, 0.99)])], logY: false),
+///     .lines(title: "Accuracy", yLabel: "accuracy", series: [("test_acc", [(0, 0.1), (10, 0.2), (100, 0.99)])], y: .unit),
 /// ])
 /// let svg = figure.svg()
 /// ```
@@ -15,8 +15,18 @@ public struct Timeline {
         case heatmap(title: String, rows: [String], values: [[Double]], colorbar: String, floor: Double?)
         /// Shares at the timeline's steps stacked to fill [0, 1], one band per name.
         case stacked(title: String, bands: [(name: String, shares: [Double])])
-        /// Series at steps of their own; `logY` plots log10 of the positive values (losses).
-        case lines(title: String, yLabel: String, series: [(name: String, points: [(step: Int, value: Double)])], logY: Bool)
+        /// Series at steps of their own, on a y axis of the given kind.
+        case lines(title: String, yLabel: String, series: [(name: String, points: [(step: Int, value: Double)])], y: YAxis)
+    }
+
+    /// How a lines panel's y axis spans its values.
+    public enum YAxis: Sendable {
+        /// From the smallest value to the largest.
+        case linear
+        /// log10 of the positive values, between whole powers of ten (losses).
+        case log
+        /// 0 to 1 whatever the values (accuracies), so a jump reads at its true size.
+        case unit
     }
 
     /// A step to mark across every panel, with what happened there.
@@ -119,16 +129,18 @@ public struct Timeline {
             Timeline.frame(&svg, x: x, y: y, yTicks: [0, 0.5, 1], yLabel: "share of mass")
             Legend(entries: bands.indices.reversed().map { Legend.Entry(name: bands[$0].name, swatch: .fill(Colormap.fill($0))) })
                 .draw(&svg, x: x.to + 14, y: top)
-        case .lines(_, let yLabel, let series, let logY):
+        case .lines(_, let yLabel, let series, let axis):
+            let logY = axis == .log
             func transform(_ v: Double) -> Double? { v.isFinite ? (logY ? (v > 0 ? log10(v) : nil) : v) : nil }
             let finite = series.flatMap { $0.points.compactMap { transform($0.value) } }
             var low = finite.min() ?? 0, high = finite.max() ?? 1
             if logY { low = low.rounded(.down); high = high.rounded(.up) }
+            if axis == .unit { low = min(low, 0); high = max(high, 1) }
             if low == high { low -= 1; high += 1 }
-            let pad = logY ? 0 : (high - low) * 0.05
+            let pad = axis == .linear ? (high - low) * 0.05 : 0
             let y = Axis.Scale(low: low - pad, high: high + pad, from: bottom, to: top)
             let ticks = logY ? stride(from: low, through: high, by: max(1, ((high - low) / 4).rounded(.up))).map { $0 } : Axis.ticks(low, high, count: 4)
-            Timeline.frame(&svg, x: x, y: y, yTicks: ticks, yLabel: yLabel, tickLabel: logY ? { Axis.label(pow(10, $0)) } : Axis.label)
+            Timeline.frame(&svg, x: x, y: y, yTicks: ticks, yLabel: yLabel, tickLabel: logY ? Timeline.powerOfTen : Axis.label)
             var legend = Legend()
             for (index, entry) in series.enumerated() {
                 let style = Colormap.lineStyle(index) ?? Colormap.overflow
@@ -173,6 +185,11 @@ public struct Timeline {
         svg.text(Axis.label(high), x: barX + 14, y: top + 8, size: 9)
         svg.text((floor == nil ? "" : "< ") + Axis.label(low), x: barX + 14, y: bottom, size: 9)
         svg.wrappedText(colorbar, x: barX + 52, y: top + 8, columns: 18, size: 9, lineHeight: 11)
+    }
+
+    /// The label of the tick at 10^`exponent`: 0.01, 1, 100 when short, else 1e-4, 1e5.
+    static func powerOfTen(_ exponent: Double) -> String {
+        (-2...3).contains(exponent) ? Axis.label(pow(10, exponent)) : "1e\(Int(exponent))"
     }
 
     /// The panel's axes: the shared step ticks below, `yTicks` at the left.

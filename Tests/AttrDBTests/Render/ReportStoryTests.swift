@@ -100,6 +100,19 @@ final class ReportStoryTests: XCTestCase {
         XCTAssertTrue(cells.contains { $0.text.hasPrefix("layer 1, step 1882: ") })
     }
 
+    /// Accuracies span 0 to 1 whatever their values, so a jump reads at its true size; losses get powers of ten.
+    func testAccuracyAxisIsZeroToOneAndLossAxisPowersOfTen() {
+        let figure = Timeline(title: "t", steps: [0, 10, 20], panels: [
+            .lines(title: "Accuracy", yLabel: "accuracy", series: [("test_acc", [(0, 0.4), (10, 0.5), (20, 0.6)])], y: .unit),
+            .lines(title: "Loss", yLabel: "loss", series: [("test_loss", [(0, 3), (10, 0.02), (20, 0.00004)])], y: .log),
+        ])
+        let texts = elements(figure.svg()).filter { $0.name == "text" }
+        func ticks(_ panel: String) -> [String] { texts.filter { $0.groups.contains { $0["data-panel"] == panel } && $0.attributes["text-anchor"] == "end" }.map(\.text) }
+        XCTAssertEqual(ticks("0").first, "0")
+        XCTAssertEqual(ticks("0").last, "1")
+        XCTAssertEqual(ticks("1"), ["1e-5", "1e-3", "0.1", "10"])
+    }
+
     func testPlotsAreSizedToThePage() throws {
         let example = try ExampleStore()
         let html = try Report.page(store: example.store, run: "modadd")
