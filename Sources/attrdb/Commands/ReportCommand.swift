@@ -4,7 +4,7 @@ import AttrDB
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write one self-contained HTML page about a run: metadata, capacity, shares, top components, clusters, turnover, concentration, norms.")
+        abstract: "Write one self-contained HTML page about a run: capacity by layer over the loss and accuracy curves, top components, profiles, clusters, turnover, concentration, run facts and config.")
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var query: QueryOptions
