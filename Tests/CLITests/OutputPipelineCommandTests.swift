@@ -166,8 +166,8 @@ final class OutputPipelineCommandTests: XCTestCase {
             let plot = try CLI.run(["plot", "norms", "--run", "modadd", "--checkpoint", selection, "-o", svg, "--db", db])
             XCTAssertEqual(plot.status, 0, plot.stderr)
             let text = try String(contentsOfFile: svg, encoding: .utf8)
-            // The one data line: the path drawn at the series' opacity.
-            let line = text.components(separatedBy: "<path d=\"").dropFirst().first { $0.contains("opacity=\"0.85\"") }
+            // The one data line: the path of class "series".
+            let line = text.components(separatedBy: "<path d=\"").dropFirst().first { $0.contains("class=\"series\"") }
             let points = line.map { $0.prefix { $0 != "\"" }.split(separator: " ").count } ?? 0
             XCTAssertEqual(points, rows.stdout.split(separator: "\n").count, selection)
         }
