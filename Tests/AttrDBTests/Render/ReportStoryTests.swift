@@ -55,11 +55,12 @@ final class ReportStoryTests: XCTestCase {
     }
 
     /// A store with one run of `count` components over 3 checkpoints and 5 coefficients; component i's
-    /// values grow with i, so the largest by mass are the last. The first two names are hostile.
+    /// values grow with i, so the largest by mass are the last; component 5 holds most of step 0's mass,
+    /// so it crosses the turnover cut-off. Those two have hostile names.
     private func wideRun(_ count: Int) throws -> IngestFixture {
         let fixture = try IngestFixture()
         var csv = "checkpoint_step,coefficient,component,layer,kind,value\n"
-        let names = (0..<count).map { i in i == 0 ? "<script>alert(1)</script>" : i == 1 ? "L0N1 \"&'<b>" : "L0N\(i)" }
+        let names = (0..<count).map { i in i == 5 ? "<script>alert(1)</script>" : i == count - 1 ? "L0N\(i) \"&'<b>" : "L0N\(i)" }
         for step in [0, 100, 200] {
             for coefficient in [-2.0, -1.0, 0.0, 1.0, 2.0] {
                 for (i, name) in names.enumerated() {
@@ -178,7 +179,7 @@ final class ReportStoryTests: XCTestCase {
         let profiles = try XCTUnwrap(figures(html).first { $0.contains("<title>Profiles — wide") })
         let parsed = elements(profiles)
         let series = parsed.filter { $0.name == "path" && $0.attributes["class"] == "series" }
-        XCTAssertEqual(series.map(\.text), (288..<300).reversed().map { "L0N\($0)" }, "the 12 largest by mass, largest first")
+        XCTAssertEqual(series.map(\.text), ["L0N299 \"&'<b>"] + (288..<299).reversed().map { "L0N\($0)" }, "the 12 largest by mass, largest first")
         XCTAssertEqual(parsed.filter { $0.name == "path" && $0.attributes["class"] == "band" }.count, 1)
         let legend = parsed.filter { $0.attributes["class"] == "legend-entry" }.map { $0.attributes["data-name"] ?? "" }
         XCTAssertEqual(legend.last, "the other 288 (min–max)")
@@ -188,15 +189,21 @@ final class ReportStoryTests: XCTestCase {
 
     func testHostileNamesAreEscapedEverywhere() throws {
         let fixture = try wideRun(300)
-        let html = try Report.page(store: fixture.store, run: "wide", topProfiles: 300)
+        let html = try Report.page(store: fixture.store, run: "wide")
         XCTAssertFalse(html.contains("<script>alert"), "a stored name never becomes markup")
         XCTAssertFalse(html.contains("<b>"))
-        XCTAssertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        let script = "&lt;script&gt;alert(1)&lt;/script&gt;", bold = "L0N299 &quot;&amp;&#39;&lt;b&gt;"
+        let turnover = try XCTUnwrap(html.components(separatedBy: "<h2>Turnover by step</h2>").last)
+        XCTAssertTrue(turnover.contains("<td>\(script)</td>"), "the per-step lists name it, escaped")
+        let strip = try XCTUnwrap(figures(html).first { $0.contains("at some checkpoint") })
+        XCTAssertTrue(elements(strip).contains { $0.name == "text" && $0.text == "<script>alert(1)</script>" }, "a row of the strip, as text")
+        let profiles = try XCTUnwrap(figures(html).first { $0.contains("<title>Profiles — wide") })
+        XCTAssertTrue(elements(profiles).contains { $0.attributes["data-name"] == "L0N299 \"&'<b>" }, "a legend entry, as text")
+        XCTAssertTrue(html.contains("<td>\(bold)</td>"), "the top components table")
         for figure in figures(html) {
             let parsed = elements(figure)
             XCTAssertFalse(parsed.contains { $0.name == "script" || $0.name == "b" })
         }
-        // The turnover lists (the hostile component holds little mass: it never crosses, so a list names it only if it does).
         let page = ReportPage(title: "t", sections: [.lists(title: "<i>", headers: [("a<", "m\"")], rows: [["<script>"]], note: "&")]).html()
         XCTAssertTrue(page.contains("<th title=\"m&quot;\">a&lt;</th>") && page.contains("<td>&lt;script&gt;</td>") && page.contains("<h2>&lt;i&gt;</h2>"), page)
     }
