@@ -79,6 +79,10 @@ public struct LinePlot {
         for entry in series {
             let points = entry.points.filter { $0.x.isFinite && $0.y.isFinite }.map { (x($0.x), y($0.y)) }
             svg.path(points, stroke: entry.style.color, width: 1.6, opacity: 0.9, dash: entry.style.dash, cssClass: "series", tooltip: entry.name)
+            // A path through one point draws nothing: mark it (one coefficient, one checkpoint).
+            if points.count == 1, let point = points.first {
+                svg.raw("<circle cx=\"\(SVG.number(point.0))\" cy=\"\(SVG.number(point.1))\" r=\"3.5\" fill=\"\(entry.style.color)\"/>")
+            }
         }
         legend.draw(&svg, x: width - right + 14, y: top)
         return svg.render()

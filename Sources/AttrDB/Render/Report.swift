@@ -19,7 +19,7 @@ public enum Report {
         let grid = selection.coefficients
         let nearestZero = nearZero.coefficients.isEmpty ? "none" : Axis.label(grid[nearZero.coefficients.lowerBound])
         let subtitle = [details.summary.run.model.map { "model \($0)" }, details.summary.run.task.map { "task \($0)" },
-                        "scan \(selection.scan) (\(grid.count) coefficients \(Axis.label(grid.first ?? 0))…\(Axis.label(grid.last ?? 0)))",
+                        "scan \(selection.scan) (\(grid.count) coefficient\(grid.count == 1 ? "" : "s") \(Axis.label(grid.first ?? 0))…\(Axis.label(grid.last ?? 0)))",
                         "metric \(metricName)", Plots.stepsText(masses.steps), "\(selection.components.count) components"].compactMap { $0 }
         let norms = try NormGrowth.residual(store: store, run: run, checkpoints: .all, wide: true)
         let statistics = try StoreTables.losses(store: store, run: run)

@@ -122,7 +122,10 @@ public struct Timeline {
             var lower = [Double](repeating: 0, count: steps.count)
             for (index, band) in bands.enumerated() {
                 let upper = zip(lower, band.shares).map { $0 + ($1.isFinite ? max(0, $1) : 0) }
-                let points = steps.indices.map { (x(Double(steps[$0])), y(upper[$0])) } + steps.indices.reversed().map { (x(Double(steps[$0])), y(lower[$0])) }
+                // One checkpoint alone spans the axis, as its heatmap cell does; otherwise each is a vertex.
+                let xs = steps.count == 1 ? [x.from, x.to] : steps.map { x(Double($0)) }
+                let column = steps.count == 1 ? [0, 0] : Array(steps.indices)
+                let points = column.indices.map { (xs[$0], y(upper[column[$0]])) } + column.indices.reversed().map { (xs[$0], y(lower[column[$0]])) }
                 svg.path(points, stroke: "#ffffff", fill: Colormap.fill(index), width: 0.5, closed: true, opacity: 0.92, cssClass: "band", tooltip: band.name)
                 lower = upper
             }

@@ -114,6 +114,17 @@ final class ReportStoryTests: XCTestCase {
         XCTAssertEqual(ticks("1"), ["1e-5", "1e-3", "0.1", "10"])
     }
 
+    /// One checkpoint's shares fill the axis (a band through one x would draw nothing); a profile of
+    /// one coefficient is a dot.
+    func testOneCheckpointAndOneCoefficientStillDraw() {
+        let figure = Timeline(title: "t", steps: [5], panels: [.stacked(title: "s", bands: [("layer 0", [1])])]).svg()
+        let band = elements(figure).first { $0.name == "path" && $0.attributes["class"] == "band" }
+        let xs = Set((band?.attributes["d"] ?? "").split(separator: " ").map { String($0.drop { !$0.isNumber }.prefix { $0 != "," }) }.filter { !$0.isEmpty })
+        XCTAssertEqual(xs, ["78", SVG.number(1000 - Timeline.right)], "the band spans the axis")
+        let plot = LinePlot(title: "t", xLabel: "x", yLabel: "y", series: [LinePlot.Series(name: "a", points: [(0, 1)], style: Colormap.overflow)]).svg()
+        XCTAssertEqual(elements(plot).filter { $0.name == "circle" }.count, 1)
+    }
+
     func testPlotsAreSizedToThePage() throws {
         let example = try ExampleStore()
         let html = try Report.page(store: example.store, run: "modadd")
@@ -223,7 +234,7 @@ final class ReportStoryTests: XCTestCase {
         let html = try Report.page(store: example.store, run: "modadd", cutoff: 0.05)
         let strip = try XCTUnwrap(figures(html).first { $0.contains("reaches 0.05 at some checkpoint") })
         let parsed = elements(strip)
-        let rows = Set(parsed.filter { $0.name == "rect" && $0.text.contains(", step ") }.map { String($0.text.prefix { $0 != "," }) })
+        let rows = Set(parsed.filter { $0.name == "rect" && $0.text.contains(", step ") }.map { String($0.text.prefix { $0 != "," }) }.filter { !$0.isEmpty })
         XCTAssertTrue(rows.isSuperset(of: ["1_mlp_out", "0_mlp_out", "L0H0", "pos_embed"]), "\(rows)")
         XCTAssertFalse(html.contains("Turnover events"), "no table of raw crossings")
         let lists = try XCTUnwrap(html.components(separatedBy: "<h2>Turnover by step</h2>").last?.components(separatedBy: "</table>").first)
