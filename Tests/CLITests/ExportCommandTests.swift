@@ -143,7 +143,7 @@ final class ExportCommandTests: XCTestCase {
     func testPlotsAndReportRenderInHeadlessChromium() throws {
         let folder = try TemporaryFolder()
         let db = try store(folder)
-        for kind in ["capacity", "shares", "profile", "clusters", "norms", "concentration"] {
+        for kind in ["capacity", "shares", "profile", "clusters", "norms", "concentration", "training"] {
             let file = folder.path("\(kind).svg")
             let result = try CLI.run(["plot", kind, "--run", "modadd", "-o", file, "--db", db, "-k", "3"])
             XCTAssertEqual(result.status, 0, "\(kind): \(result.stderr)")

@@ -2,6 +2,8 @@
 public enum Plots {
     public enum Kind: String, CaseIterable, Sendable {
         case capacity, shares, profile, clusters, norms, concentration
+        /// Capacity by layer (heatmap and shares) above the losses, accuracies and norm growth on one step axis.
+        case training
     }
 
     /// How many profiles a plot draws one by one unless told otherwise; the rest make a grey band.
@@ -128,7 +130,20 @@ public enum Plots {
             return clusterProfiles(try Profiles(resolved, components: labels), run: run, metric: metric, clusterOf: clusterOf).svg()
         case .norms: return norms(try NormGrowth.residual(store: store, run: run, checkpoints: resolved.selection.checkpoints, wide: false), run: run).svg()
         case .concentration: return concentration(ConcentrationTable(try ComponentMasses(resolved), top: 10), run: run, metric: metric).svg()
+        case .training: return try training(store: store, resolved: resolved).svg()
         }
+    }
+
+    /// The report's training figure for the selected checkpoints: statistics and norms outside the
+    /// selection's first and last step are left out, so every panel covers the same steps.
+    public static func training(store: Store, resolved: ResolvedSelection) throws -> Timeline {
+        let run = resolved.scan.run
+        let masses = try ComponentMasses(resolved)
+        let within = (masses.steps.first ?? 0)...(masses.steps.last ?? 0)
+        let statistics = try StoreTables.losses(store: store, run: run)
+        let norms = try NormGrowth.residual(store: store, run: run, checkpoints: .all, wide: false)
+        return Report.training(masses, statistics: CheckpointStatistics(names: statistics.names, rows: statistics.rows.filter { within.contains($0.step) }),
+                               norms: ResidualNorms(hooks: norms.hooks, rows: norms.rows.filter { within.contains($0.step) }), run: run, metric: resolved.scan.metric)
     }
 
     /// The checkpoints a plot covers when none are given: all for plots over training, the last for profiles.

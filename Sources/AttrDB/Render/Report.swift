@@ -24,7 +24,7 @@ public enum Report {
         let norms = try NormGrowth.residual(store: store, run: run, checkpoints: .all, wide: true)
         let statistics = try StoreTables.losses(store: store, run: run)
 
-        let training = training(masses, statistics: statistics, norms: norms, run: run, metric: metricName)
+        let training = Report.training(masses, statistics: statistics, norms: norms, run: run, metric: metricName)
         var sections: [ReportPage.Section] = [
             .figure(title: statistics.rows.isEmpty ? "Training: capacity by layer" : "Training: capacity by layer over the loss and accuracy curves",
                     svg: training.svg()),

@@ -7,11 +7,11 @@ extension Plots.Kind: ExpressibleByArgument {}
 struct PlotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plot",
-        abstract: "Draw an SVG: capacity heatmap, shares over training, profiles, clusters, norm growth, concentration.",
+        abstract: "Draw an SVG: capacity heatmap, shares over training, profiles, clusters, norm growth, concentration, training (capacity over loss and accuracy).",
         discussion: "attrdb plot capacity --run NAME -o capacity.svg. profile and clusters use the last checkpoint by default.")
 
     @OptionGroup var store: StoreOptions
-    @Argument(help: ArgumentHelp("capacity, shares, profile, clusters, norms or concentration.", valueName: "plot")) var kind: Plots.Kind
+    @Argument(help: ArgumentHelp("capacity, shares, profile, clusters, norms, concentration or training (capacity over the loss and accuracy curves).", valueName: "plot")) var kind: Plots.Kind
     @OptionGroup var query: QueryOptions
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The SVG file (written beside and moved into place when complete).", valueName: "file")) var output: String
     @Option(name: .customLong("top-profiles"), parsing: .unconditional,

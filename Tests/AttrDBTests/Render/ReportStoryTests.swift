@@ -125,6 +125,16 @@ final class ReportStoryTests: XCTestCase {
         XCTAssertEqual(elements(plot).filter { $0.name == "circle" }.count, 1)
     }
 
+    /// `plot training --checkpoint A:B` draws every panel over A..B only.
+    func testTrainingPlotCoversTheSelectedSteps() throws {
+        let example = try ExampleStore()
+        let svg = try Plots.svg(.training, store: example.store, resolved: try example.resolved(QuerySelection(checkpoints: .range(100, 2000))),
+                                components: [], k: 3, seed: 0)
+        let panels = elements(svg).filter { $0.attributes["class"] == "panel" }
+        XCTAssertEqual(panels.count, 5)
+        XCTAssertEqual(Set(panels.map { "\($0.attributes["data-step-low"] ?? "") \($0.attributes["data-step-high"] ?? "")" }), ["119 1882"])
+    }
+
     func testPlotsAreSizedToThePage() throws {
         let example = try ExampleStore()
         let html = try Report.page(store: example.store, run: "modadd")
