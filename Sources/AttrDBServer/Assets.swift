@@ -8,6 +8,7 @@ enum Assets {
     static let files: [String: (body: String, type: String)] = [
         "app.js": (appJS, "text/javascript; charset=utf-8"),
         "style.css": (styleCSS, "text/css; charset=utf-8"),
+        "icon.svg": (iconSVG, "image/svg+xml"),
     ]
 
     static func response(_ text: String, contentType: String) -> Response {

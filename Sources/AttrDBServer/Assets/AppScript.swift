@@ -77,17 +77,18 @@ extension Assets {
     // An SVG with a left axis over [y0, y1] and a bottom axis over [x0, x1], both labelled.
     function frame(container, height, x0, x1, y0, y1, xLabel, yLabel) {
       const svg = sv("svg", { viewBox: "0 0 " + W + " " + height, role: "img" });
-      const x = scale(x0, x1, LEFT, W - RIGHT), y = scale(y0, y1, height - 28, 8);
+      // The top 18 px hold the axis label, clear of the highest tick.
+      const x = scale(x0, x1, LEFT, W - RIGHT), y = scale(y0, y1, height - 28, 22);
       for (const t of ticks(x0, x1, 8)) {
         svg.appendChild(sv("line", { x1: x(t), x2: x(t), y1: height - 28, y2: height - 24, stroke: "#999" }));
-        svg.appendChild(sv("text", { x: x(t), y: height - 12, "text-anchor": "middle" }, fmt(t)));
+        svg.appendChild(sv("text", { x: x(t), y: height - 12, "text-anchor": "middle" }, String(t)));
       }
       for (const t of ticks(y0, y1, 4)) {
         svg.appendChild(sv("line", { x1: LEFT, x2: W - RIGHT, y1: y(t), y2: y(t), stroke: "#eee" }));
-        svg.appendChild(sv("text", { x: LEFT - 6, y: y(t) + 4, "text-anchor": "end" }, fmt(t)));
+        svg.appendChild(sv("text", { x: LEFT - 6, y: y(t) + 4, "text-anchor": "end" }, String(t)));
       }
       svg.appendChild(sv("text", { x: W - RIGHT, y: height - 1, "text-anchor": "end" }, xLabel));
-      svg.appendChild(sv("text", { x: 4, y: 12 }, yLabel));
+      svg.appendChild(sv("text", { x: 4, y: 11 }, yLabel));
       clear(container).appendChild(svg);
       return { svg, x, y };
     }
@@ -95,7 +96,8 @@ extension Assets {
       const div = el("div", { class: "legend" });
       names.forEach((name, i) => {
         const span = el("span");
-        span.appendChild(el("i", { style: "" }));
+        // CSSOM, not a style attribute: the policy refuses inline style attributes.
+        span.appendChild(el("i"));
         span.lastChild.style.background = PALETTE[i % PALETTE.length];
         span.appendChild(document.createTextNode(name));
         div.appendChild(span);
@@ -179,18 +181,18 @@ extension Assets {
         const f = frame(document.getElementById("heatmap"), height, s0, s1, 0, 1, "training step", "layer");
         // The layer axis is categorical: clear the numeric ticks the frame drew, label the rows.
         f.svg.querySelectorAll("text[text-anchor=end]").forEach(t => { if (t.textContent !== "training step") t.remove(); });
-        const rowH = (height - 36) / layers.length;
+        const rowH = (height - 50) / layers.length;
         const edge = i => i <= 0 ? s0 : i >= steps.length ? s1 : (steps[i - 1] + steps[i]) / 2;
         const maxShare = Math.max(1e-12, ...rows.map(r => r.share));
         layers.forEach((layer, j) => {
-          f.svg.appendChild(sv("text", { x: LEFT - 6, y: 8 + rowH * (layers.length - 1 - j) + rowH / 2 + 4, "text-anchor": "end" }, layer === -1 ? "embed" : layer));
+          f.svg.appendChild(sv("text", { x: LEFT - 6, y: 22 + rowH * (layers.length - 1 - j) + rowH / 2 + 4, "text-anchor": "end" }, layer === -1 ? "embed" : layer));
         });
         const index = new Map(steps.map((s, i) => [s, i]));
         for (const r of rows) {
           const i = index.get(r.checkpoint_step), j = layers.indexOf(r.layer);
           const x0 = f.x(edge(i)), x1 = f.x(edge(i + 1));
           const t = r.share / maxShare;
-          const cell = sv("rect", { class: "cell", x: x0.toFixed(2), y: (8 + rowH * (layers.length - 1 - j)).toFixed(2),
+          const cell = sv("rect", { class: "cell", x: x0.toFixed(2), y: (22 + rowH * (layers.length - 1 - j)).toFixed(2),
             width: Math.max(1, x1 - x0).toFixed(2), height: rowH.toFixed(2),
             fill: "rgb(" + Math.round(255 - 225 * t) + "," + Math.round(255 - 190 * t) + "," + Math.round(255 - 100 * t) + ")",
             "data-step": r.checkpoint_step, "data-layer": r.layer });

@@ -4,7 +4,7 @@ extension Assets {
     <!doctype html>
     <html lang="en"><head><meta charset="utf-8"><title>attrdb</title>
     <meta name="viewport" content="width=device-width, initial-scale=1">
-    <link rel="stylesheet" href="/assets/style.css"><script src="/assets/app.js" defer></script></head>
+    <link rel="icon" href="/assets/icon.svg"><link rel="stylesheet" href="/assets/style.css"><script src="/assets/app.js" defer></script></head>
     <body data-page="runs">
     <header><h1>attrdb runs</h1><span id="status" class="status"></span></header>
     <main>
@@ -21,7 +21,7 @@ extension Assets {
     <!doctype html>
     <html lang="en"><head><meta charset="utf-8"><title>attrdb run</title>
     <meta name="viewport" content="width=device-width, initial-scale=1">
-    <link rel="stylesheet" href="/assets/style.css"><script src="/assets/app.js" defer></script></head>
+    <link rel="icon" href="/assets/icon.svg"><link rel="stylesheet" href="/assets/style.css"><script src="/assets/app.js" defer></script></head>
     <body data-page="run">
     <header><a href="/">runs</a> <h1 id="run-name"></h1><span id="status" class="status"></span></header>
     <main class="dashboard">
@@ -37,6 +37,11 @@ extension Assets {
     <section><h2>Clusters of profile shapes <small>last checkpoint</small></h2><table id="clusters"><thead><tr><th>cluster</th><th>size</th><th>components (by mass)</th></tr></thead><tbody></tbody></table></section>
     <section><h2>Turnover <small>share ≥ 0.05 entering or priced out, per step</small></h2><table id="turnover"><thead><tr><th>step</th><th>entering</th><th>priced out</th></tr></thead><tbody></tbody></table></section>
     </main></body></html>
+    """#
+
+    /// The tab's icon: three bars of a capacity chart (without it the browser asks for /favicon.ico).
+    static let iconSVG = #"""
+    <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect x="1" y="9" width="4" height="6" fill="#1f77b4"/><rect x="6" y="4" width="4" height="11" fill="#ff7f0e"/><rect x="11" y="1" width="4" height="14" fill="#2ca02c"/></svg>
     """#
 
     static let styleCSS = #"""
