@@ -195,6 +195,13 @@ def main():
         names = page.evaluate("Array.from(document.querySelectorAll('#runs tbody a')).map(a => a.textContent)")
         check("runs page lists the runs with names as text", sorted(names) == sorted([HOSTILE_RUN, "live"]), names)
         check("no markup from a name on the runs page", page.evaluate("document.querySelectorAll('img').length") == 0)
+        page.click("#runs tbody tr:nth-child(1) input")
+        page.click("#runs tbody tr:nth-child(2) input")
+        page.wait_for("!document.getElementById('compare').disabled")
+        page.click("#compare")
+        page.wait_for("document.querySelectorAll('#comparison-table tbody tr').length > 0")
+        columns = page.evaluate("Array.from(document.querySelectorAll('#comparison-table th')).map(h => h.textContent)")
+        check("ticking two runs and comparing shows their capacity side by side", "share_a" in columns and "share_b" in columns, columns)
 
         # The hostile run's dashboard.
         page.call("Page.navigate", url=base + "/run/" + urllib.parse.quote(HOSTILE_RUN, safe=""))
