@@ -129,6 +129,20 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertTrue(openStopped.stderr.contains("warning: serving on 0.0.0.0: anyone who can reach this address can read the store"), openStopped.stderr)
     }
 
+    func testAPortInUseOrAnUnknownHostIsAClearError() throws {
+        let folder = try TemporaryFolder()
+        let db = try CLI.exampleStore(in: folder)
+        let server = try ServeProcess(db: db)
+        let taken = try CLI.run(["serve", "--db", db, "--port", String(server.port)])
+        XCTAssertEqual(taken.status, 1)
+        XCTAssertTrue(taken.stderr.hasPrefix("attrdb: cannot serve on 127.0.0.1 port \(server.port): "), taken.stderr)
+        XCTAssertTrue(taken.stderr.contains("in use"), taken.stderr)
+        let unknown = try CLI.run(["serve", "--db", db, "--port", "0", "--host", "no-such-host.invalid"])
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.stderr.contains("attrdb: cannot serve on no-such-host.invalid port 0"), unknown.stderr)
+        XCTAssertEqual(server.stop().status, 0)
+    }
+
     func testRefusesToStartOnAStoreItCannotUse() throws {
         let folder = try TemporaryFolder()
         let result = try CLI.run(["serve", "--db", folder.path("missing.sqlite"), "--port", "0"])

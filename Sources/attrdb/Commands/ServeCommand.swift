@@ -26,7 +26,7 @@ struct ServeCommand: ParsableCommand {
         }
         let server = DashboardServer(storePath: store.path, busyTimeout: store.busyTimeoutSeconds, host: host, port: port,
                                      exitStatus: { ExitStatus.of($0) })
-        let host = self.host
+        let host = self.host, port = self.port
         let finished = DispatchSemaphore(value: 0)
         let outcome = Mutex<Error?>(nil)
         Task {
@@ -41,11 +41,20 @@ struct ServeCommand: ParsableCommand {
                     SignalCleanup.onSignal(stop)
                 }
             } catch {
-                outcome.withLock { $0 = error }
+                // Binding fails here: an address that does not resolve, a port in use.
+                outcome.withLock { $0 = ServeFailed(host: host, port: port, reason: String(describing: error)) }
             }
             finished.signal()
         }
         finished.wait()
         if let error = outcome.withLock({ $0 }) { throw error }
     }
+}
+
+/// The server could not start or stopped with an error: the address, and the system's reason.
+struct ServeFailed: UserFacingError {
+    let host: String
+    let port: Int
+    let reason: String
+    var description: String { "cannot serve on \(host) port \(port): \(reason)" }
 }
