@@ -1,43 +1,51 @@
 import AttrDB
 
 /// The query commands the JSON API answers: `GET /api/NAME?…` answers what `attrdb NAME … --format
-/// json` prints. Each case makes its table from the same library calls as its command in
-/// `Sources/attrdb/Commands/` (the same selection defaults, the same typed results), and
-/// `ServeTests` checks every one against the command line byte for byte.
+/// json` prints. The parameters become the same ``QueryRequest`` and ``QuerySelection`` the command
+/// in `Sources/attrdb/Commands/` makes, and `ServeCommandTests` checks every one against the command
+/// line byte for byte.
 enum APIQuery: String, CaseIterable, Sendable {
     case capacity, top, profile, clusters, turnover, concentration, norms, compare
 
-    /// The table for `parameters`, read from `store` (inside one snapshot: see ``APIRoutes``).
+    /// The table for `parameters`, read from `store` (inside one snapshot: see ``APIRoutes``):
+    /// the parameters read into the command's ``QueryRequest`` and selection, then the request's
+    /// tables — the same call the command line makes.
     func table(_ parameters: inout APIParameters, store: Store) throws -> ResultTable {
-        let table: ResultTable
+        let request = try self.request(&parameters)
+        let selection: QuerySelection
+        if case .norms = request {
+            // norms reads no attribution values: only run and checkpoint; scan, coef, layer, … are refused as unknown.
+            let runs = parameters.all("run")
+            if runs.isEmpty { throw APIUsageError("Give a run with run=NAME.") }
+            selection = QuerySelection(runs: runs, checkpoints: try parameters.one("checkpoint").map(CheckpointSelection.init(parsing:)) ?? request.defaultCheckpoints)
+        } else {
+            selection = try parameters.selection(checkpoints: request.defaultCheckpoints, coefficients: request.defaultCoefficients)
+        }
+        try parameters.refuseUnread(command: rawValue)
+        switch request {
+        case .profile where selection.components.labels.isEmpty:
+            throw APIUsageError("Give at least one component=LABEL.")
+        case .compare where selection.runs.count != 2:
+            throw APIUsageError("compare takes exactly two runs: run=A&run=B.")
+        default: break
+        }
+        let tables = try request.tables(selection, in: store)
+        if case .compare = request { return tables[0].table }
+        return stacked(tables)
+    }
+
+    /// The command's own options, from the parameters named as its command-line options.
+    private func request(_ parameters: inout APIParameters) throws -> QueryRequest {
         switch self {
         case .capacity:
             let signed = try parameters.flag("signed"), squared = try parameters.flag("squared")
             if signed && squared { throw APIUsageError("Use signed or squared, not both.") }
-            let mode: MassMode = signed ? .signed : squared ? .squared : .absolute
-            let by = try parameters.choice("by", default: Capacity.Grouping.layer)
-            let wide = try parameters.flag("wide")
-            let selection = try parameters.selection(checkpoints: .all)
-            try parameters.refuseUnread(command: rawValue)
-            table = try stacked(selection.resolve(in: store).map { resolved in
-                let masses = try ComponentMasses(resolved, mode: mode)
-                return (resolved.scan.run, wide ? ResultTable(CapacityWide(masses, by: by)) : ResultTable(Capacity(masses, by: by)))
-            })
+            return .capacity(mode: signed ? .signed : squared ? .squared : .absolute,
+                             by: try parameters.choice("by", default: Capacity.Grouping.layer), wide: try parameters.flag("wide"))
         case .top:
-            let k = try Self.positive(parameters.int("k", default: 10), "k")
-            let selection = try parameters.selection(checkpoints: .last, coefficients: .nearest(0))
-            try parameters.refuseUnread(command: rawValue)
-            table = try stacked(selection.resolve(in: store).map { ($0.scan.run, ResultTable(try TopComponents($0, k: k))) })
+            return .top(k: try Self.positive(parameters.int("k", default: 10), "k"))
         case .profile:
-            let summary = try parameters.flag("summary")
-            let selection = try parameters.selection(checkpoints: .last)
-            try parameters.refuseUnread(command: rawValue)
-            let labels = selection.components.labels
-            if labels.isEmpty { throw APIUsageError("Give at least one component=LABEL.") }
-            table = try stacked(selection.resolve(in: store).map { resolved in
-                let profiles = try Profiles(resolved, components: labels)
-                return (resolved.scan.run, summary ? ResultTable(try ProfileSummaries(profiles)) : ResultTable(profiles))
-            })
+            return .profile(summary: try parameters.flag("summary"))
         case .clusters:
             let k = try Self.positive(parameters.int("k", default: 4), "k")
             let method = try parameters.choice("method", default: Clusters.Method.kmeans)
@@ -46,55 +54,20 @@ enum APIQuery: String, CaseIterable, Sendable {
             guard let seed = UInt64(seedText) else { throw APIUsageError("seed takes a whole number from 0 to \(UInt64.max).") }
             let minMass = try parameters.double("min-mass") ?? 0
             if !(minMass >= 0 && minMass.isFinite) { throw APIUsageError("min-mass takes a mass of 0 or more (a sum of |value|), found \(minMass).") }
-            let centroids = try parameters.flag("centroids")
-            let selection = try parameters.selection(checkpoints: .last)
-            try parameters.refuseUnread(command: rawValue)
-            table = try stacked(selection.resolve(in: store).map { resolved in
-                let result = try Clusters(resolved, k: k, method: method, distance: distance, seed: seed, minMass: minMass)
-                return (resolved.scan.run, centroids ? ResultTable(result.centroids) : ResultTable(result.members))
-            })
+            return .clusters(k: k, method: method, distance: distance, seed: seed, minMass: minMass, centroids: try parameters.flag("centroids"))
         case .turnover:
             guard let cutoff = try parameters.double("cutoff") else { throw APIUsageError("Give the share that counts as holding capacity, e.g. cutoff=0.05.") }
             if !(cutoff > 0 && cutoff < 1) { throw APIUsageError("cutoff takes a share between 0 and 1, e.g. 0.05; found \(cutoff).") }
-            let summary = try parameters.flag("summary")
-            let selection = try parameters.selection(checkpoints: .all)
-            try parameters.refuseUnread(command: rawValue)
-            table = try stacked(selection.resolve(in: store).map { resolved in
-                try Turnover.requireTwoCheckpoints(resolved)
-                let masses = try ComponentMasses(resolved)
-                return (resolved.scan.run, summary ? ResultTable(Turnover.summary(masses, cutoff: cutoff)) : ResultTable(Turnover.events(masses, cutoff: cutoff)))
-            })
+            return .turnover(cutoff: cutoff, summary: try parameters.flag("summary"))
         case .concentration:
-            let top = try Self.positive(parameters.int("top", default: 10), "top")
-            let selection = try parameters.selection(checkpoints: .all)
-            try parameters.refuseUnread(command: rawValue)
-            table = try stacked(selection.resolve(in: store).map { ($0.scan.run, ResultTable(ConcentrationTable(try ComponentMasses($0), top: top))) })
+            return .concentration(top: try Self.positive(parameters.int("top", default: 10), "top"))
         case .norms:
-            let wide = try parameters.flag("wide"), wov = try parameters.flag("wov")
-            let runs = parameters.all("run")
-            if runs.isEmpty { throw APIUsageError("Give a run with run=NAME.") }
-            let checkpoints = try parameters.one("checkpoint").map(CheckpointSelection.init(parsing:)) ?? .all
-            // norms reads no attribution values: scan, coef, layer, … are refused as unknown.
-            try parameters.refuseUnread(command: rawValue)
-            table = try stacked(runs.map { run in
-                (run, wov ? ResultTable(try NormGrowth.wov(store: store, run: run, checkpoints: checkpoints))
-                          : ResultTable(try NormGrowth.residual(store: store, run: run, checkpoints: checkpoints, wide: wide)))
-            })
+            return .norms(wide: try parameters.flag("wide"), wov: try parameters.flag("wov"))
         case .compare:
-            let what = try parameters.one("what") ?? "capacity"
-            guard what == "capacity" || what == "top" else { throw APIUsageError("what takes capacity or top, found '\(what)'.") }
-            let align = try parameters.choice("align", default: Comparison.Alignment.exact)
-            let k = try Self.positive(parameters.int("k", default: 10), "k")
-            let selection = what == "top" ? try parameters.selection(checkpoints: .last, coefficients: .nearest(0))
-                                          : try parameters.selection(checkpoints: .all)
-            try parameters.refuseUnread(command: rawValue)
-            if selection.runs.count != 2 { throw APIUsageError("compare takes exactly two runs: run=A&run=B.") }
-            let resolved = try selection.resolve(in: store)
-            table = what == "top"
-                ? ResultTable(Comparison.top(try TopComponents(resolved[0], k: k), try TopComponents(resolved[1], k: k), alignment: align))
-                : ResultTable(Comparison.capacity(try ComponentMasses(resolved[0]), try ComponentMasses(resolved[1]), alignment: align))
+            return .compare(what: try parameters.choice("what", default: QueryRequest.ComparisonSubject.capacity),
+                            alignment: try parameters.choice("align", default: Comparison.Alignment.exact),
+                            k: try Self.positive(parameters.int("k", default: 10), "k"))
         }
-        return table
     }
 
     /// Each run's table under a `run` column when there are several: `TableOutput.write(byRun:)`'s rule.
