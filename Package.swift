@@ -5,6 +5,7 @@ let package = Package(
     name: "attrdb",
     products: [
         .library(name: "AttrDB", targets: ["AttrDB"]),
+        .library(name: "AttrDBServer", targets: ["AttrDBServer"]),
         .executable(name: "attrdb", targets: ["attrdb"]),
     ],
     dependencies: [
@@ -12,6 +13,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // Reading `.npz` archives (zip files of `.npy` members).
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        // `attrdb serve`: the HTTP server (routing, request/response types, graceful shutdown on
+        // SIGINT/SIGTERM through swift-service-lifecycle) behind the JSON API and the dashboard.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         // The system libsqlite3 (Debian: libsqlite3-dev), through a module map and one shim header.
@@ -46,10 +50,21 @@ let package = Package(
             // No unsafe flags (they would make the package unusable as a versioned dependency): the
             // release build is plain -O; the hot loops avoid bounds checks through unsafe buffers.
         ),
+        // The web application of `attrdb serve`: routes, the JSON API over the library's typed
+        // results, the dashboard's assets. A library of its own so the CLI command stays thin and
+        // the library `AttrDB` keeps no dependency on an HTTP server.
+        .target(
+            name: "AttrDBServer",
+            dependencies: [
+                "AttrDB",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .executableTarget(
             name: "attrdb",
             dependencies: [
                 "AttrDB",
+                "AttrDBServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

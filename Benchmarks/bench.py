@@ -12,6 +12,7 @@ same table (target: no more than 1.2x pyarrow's size).
 Other inputs: CSV and JSON-lines ingest rates.
 Queries over a 100 M-value store (1 000 x 128 x 800): capacity whole process vs DuckDB's native file,
 top and profile latency; start-up of `attrdb --help`.
+attrdb serve over that store: GET /api/capacity latency beside the command line's, 50 concurrent requests.
 Targets (DESIGN.md) are printed next to each figure with PASS/FAIL; the script exits 0 either way.
 """
 import argparse, json, os, resource, shutil, sqlite3, subprocess, sys, tempfile, time
@@ -248,6 +249,8 @@ def main():
         if not args.skip_big:
             import bench_queries
             bench_queries.bench(args, work, make_dataset, row, run, run_rss, best)
+            import bench_serve
+            bench_serve.bench(args, work, row, run)
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)

@@ -40,7 +40,8 @@ public enum Escape {
         return out
     }
 
-    static func json(_ text: String) -> String {
+    /// A JSON string literal, quotes included (the json formats; `attrdb serve`'s error bodies).
+    public static func json(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

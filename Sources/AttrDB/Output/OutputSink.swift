@@ -1,6 +1,6 @@
 import Foundation
 
-/// A buffered destination for text and bytes: standard output or a file.
+/// A buffered destination for text and bytes: standard output, a file, or memory.
 ///
 /// A file is an ``AtomicFile``: the bytes go to a temporary file beside it, and ``finish()``
 /// moves that into place. A sink dropped before ``finish()`` (an error, half-way) removes its
@@ -21,6 +21,17 @@ public final class OutputSink {
         return OutputSink(descriptor: -1, file: file, path: path)
     }
 
+    /// Memory: the bytes collect in ``collected`` (what `attrdb serve` answers with, written by the
+    /// same ``TableWriter`` the command line writes with).
+    public static func memory() -> OutputSink {
+        let sink = OutputSink(descriptor: -1, file: nil, path: nil)
+        sink.collected = []
+        return sink
+    }
+
+    /// A memory sink's bytes, flushed ones; nil for standard output and files.
+    public private(set) var collected: [UInt8]?
+
     private init(descriptor: Int32, file: AtomicFile?, path: String?) {
         self.descriptor = descriptor
         self.file = file
@@ -33,7 +44,7 @@ public final class OutputSink {
         if file == nil { try? flush() }
     }
 
-    public var isTerminal: Bool { file == nil && isatty(descriptor) == 1 }
+    public var isTerminal: Bool { file == nil && descriptor >= 0 && isatty(descriptor) == 1 }
 
     public func write(_ text: String) throws {
         var text = text
@@ -67,6 +78,7 @@ public final class OutputSink {
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
         if let file { return try file.write(bytes) }
+        if collected != nil { return collected!.append(contentsOf: bytes) }
         guard let base = bytes.baseAddress else { return }
         var offset = 0
         while offset < bytes.count {

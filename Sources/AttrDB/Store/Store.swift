@@ -161,6 +161,16 @@ public final class Store {
         return result
     }
 
+    /// Runs `body` in one read transaction: every statement in it sees the same snapshot of the
+    /// store, so a reader never sees half of an ingest that commits meanwhile (`attrdb serve`).
+    public func snapshot<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try connection.transaction(.deferred, body)
+        } catch let error as SQLiteError {
+            throw translate(error)
+        }
+    }
+
     /// ``translate(_:path:busyTimeout:)`` for this store.
     func translate(_ error: SQLiteError) -> Error {
         Store.translate(error, path: path, busyTimeout: busyTimeout)

@@ -32,10 +32,7 @@ struct CapacityCommand: ParsableCommand {
             }
             return
         }
-        let tables = try query.resolve(in: opened, checkpoints: .all).map { resolved in
-            let masses = try ComponentMasses(resolved, mode: mode)
-            return (resolved.scan.run, wide ? ResultTable(CapacityWide(masses, by: by)) : ResultTable(Capacity(masses, by: by)))
-        }
-        try output.print(byRun: tables)
+        let request = QueryRequest.capacity(mode: mode, by: by, wide: wide)
+        try output.print(byRun: try request.tables(query.selection(checkpoints: request.defaultCheckpoints), in: opened))
     }
 }

@@ -28,12 +28,7 @@ struct ClustersCommand: ParsableCommand {
 
     func run() throws {
         let opened = try store.open(.read)
-        let results = try query.resolve(in: opened, checkpoints: .last).map { resolved in
-            (resolved.scan.run, try Clusters(resolved, k: k, method: method, distance: distance, seed: seed, minMass: minMass))
-        }
-        for (run, result) in results where result.leftOut > 0 {
-            Diagnostics.note("\(run): \(result.leftOut) components below --min-mass \(minMass) left out")
-        }
-        try output.print(byRun: results.map { ($0.0, centroids ? ResultTable($0.1.centroids) : ResultTable($0.1.members)) })
+        let request = QueryRequest.clusters(k: k, method: method, distance: distance, seed: seed, minMass: minMass, centroids: centroids)
+        try output.print(byRun: try request.tables(query.selection(checkpoints: request.defaultCheckpoints), in: opened, note: Diagnostics.note))
     }
 }

@@ -1,10 +1,12 @@
 import ArgumentParser
 import AttrDB
 
+extension QueryRequest.ComparisonSubject: ExpressibleByArgument {}
+
 extension Comparison.Alignment: ExpressibleByArgument {}
 
 struct CompareCommand: ParsableCommand {
-    enum What: String, ExpressibleByArgument, CaseIterable { case capacity, top }
+    typealias What = QueryRequest.ComparisonSubject
 
     static let configuration = CommandConfiguration(
         commandName: "compare",
@@ -25,13 +27,9 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         let opened = try store.open(.read)
-        let resolved = what == .top ? try query.resolve(in: opened, checkpoints: .last, coefficients: .nearest(0))
-                                    : try query.resolve(in: opened, checkpoints: .all)
-        switch what {
-        case .capacity:
-            try output.print(ResultTable(Comparison.capacity(try ComponentMasses(resolved[0]), try ComponentMasses(resolved[1]), alignment: align)))
-        case .top:
-            try output.print(ResultTable(Comparison.top(try TopComponents(resolved[0], k: k), try TopComponents(resolved[1], k: k), alignment: align)))
-        }
+        let request = QueryRequest.compare(what: what, alignment: align, k: k)
+        let selection = try query.selection(checkpoints: request.defaultCheckpoints, coefficients: request.defaultCoefficients)
+        // One table of both runs: printed as is, not under a run column.
+        try output.print(try request.tables(selection, in: opened)[0].table)
     }
 }

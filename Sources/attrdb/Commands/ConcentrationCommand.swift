@@ -18,9 +18,7 @@ struct ConcentrationCommand: ParsableCommand {
 
     func run() throws {
         let opened = try store.open(.read)
-        let tables = try query.resolve(in: opened, checkpoints: .all).map {
-            ($0.scan.run, ResultTable(ConcentrationTable(try ComponentMasses($0), top: top)))
-        }
-        try output.print(byRun: tables)
+        let request = QueryRequest.concentration(top: top)
+        try output.print(byRun: try request.tables(query.selection(checkpoints: request.defaultCheckpoints), in: opened))
     }
 }

@@ -19,11 +19,7 @@ struct NormsCommand: ParsableCommand {
 
     func run() throws {
         let opened = try store.open(.read)
-        let selection = try query.selection(checkpoints: .all)
-        let tables = try selection.runs.map { run in
-            (run, wov ? ResultTable(try NormGrowth.wov(store: opened, run: run, checkpoints: selection.checkpoints))
-                      : ResultTable(try NormGrowth.residual(store: opened, run: run, checkpoints: selection.checkpoints, wide: wide)))
-        }
-        try output.print(byRun: tables)
+        let request = QueryRequest.norms(wide: wide, wov: wov)
+        try output.print(byRun: try request.tables(query.selection(checkpoints: request.defaultCheckpoints), in: opened))
     }
 }

@@ -25,10 +25,7 @@ struct ProfileCommand: ParsableCommand {
             }
             return
         }
-        let tables = try query.resolve(in: opened, checkpoints: .last).map { resolved in
-            let profiles = try Profiles(resolved, components: query.components)
-            return (resolved.scan.run, summary ? ResultTable(try ProfileSummaries(profiles)) : ResultTable(profiles))
-        }
-        try output.print(byRun: tables)
+        let request = QueryRequest.profile(summary: summary)
+        try output.print(byRun: try request.tables(query.selection(checkpoints: request.defaultCheckpoints), in: opened))
     }
 }

@@ -18,7 +18,7 @@ struct TopCommand: ParsableCommand {
 
     func run() throws {
         let opened = try store.open(.read)
-        let tables = try query.resolve(in: opened, checkpoints: .last, coefficients: .nearest(0)).map { ($0.scan.run, ResultTable(try TopComponents($0, k: k))) }
-        try output.print(byRun: tables)
+        let request = QueryRequest.top(k: k)
+        try output.print(byRun: try request.tables(query.selection(checkpoints: request.defaultCheckpoints, coefficients: request.defaultCoefficients), in: opened))
     }
 }

@@ -19,11 +19,7 @@ struct TurnoverCommand: ParsableCommand {
 
     func run() throws {
         let opened = try store.open(.read)
-        let tables = try query.resolve(in: opened, checkpoints: .all).map { resolved in
-            try Turnover.requireTwoCheckpoints(resolved)
-            let masses = try ComponentMasses(resolved)
-            return (resolved.scan.run, summary ? ResultTable(Turnover.summary(masses, cutoff: cutoff)) : ResultTable(Turnover.events(masses, cutoff: cutoff)))
-        }
-        try output.print(byRun: tables)
+        let request = QueryRequest.turnover(cutoff: cutoff, summary: summary)
+        try output.print(byRun: try request.tables(query.selection(checkpoints: request.defaultCheckpoints), in: opened))
     }
 }

@@ -76,4 +76,17 @@ final class TableWriterTests: XCTestCase {
         do { try TableWriter.write(ResultTable(columns: ["a", "b"]), format: .csv, sink: try OutputSink.file(path)) }
         XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "a,b\n")
     }
+
+    /// A memory sink collects what the writer writes: `attrdb serve`'s JSON is the command line's.
+    func testAMemorySinkCollectsExactlyWhatAFileWouldHold() throws {
+        let folder = try TemporaryFolder()
+        let table = ResultTable(columns: ["name", "x"], rows: [[.text("a\"<b>"), .double(0.1)], [.null, .int(3)]])
+        let path = folder.path("t.json")
+        try TableWriter.write(table, format: .json, sink: try OutputSink.file(path))
+        let memory = OutputSink.memory()
+        try TableWriter.write(table, format: .json, sink: memory)
+        XCTAssertEqual(memory.collected, Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+        XCTAssertFalse(memory.isTerminal)
+        XCTAssertNil(OutputSink.standardOutput().collected)
+    }
 }
