@@ -95,8 +95,11 @@ public struct Axes: Equatable, Sendable {
 
     /// Components from a JSON list of TransformerLens labels or objects with label, layer, kind and index.
     static func parseComponents(_ list: [JSONValue], file: String) throws -> [Component] {
-        let labels = list.compactMap(\.string)
-        let fromLabels = labels.count == list.count ? Component.parse(labels: labels) : []
+        // Bare labels are read together (a bias sits one layer below the deepest one named), also
+        // when objects are mixed in among them.
+        let bare = list.indices.filter { list[$0].string != nil }
+        var fromLabels = [Component?](repeating: nil, count: list.count)
+        for (index, component) in zip(bare, Component.parse(labels: bare.map { list[$0].string! })) { fromLabels[index] = component }
         var parsed: [Component] = []
         for (index, item) in list.enumerated() {
             let place = "components[\(index)]"

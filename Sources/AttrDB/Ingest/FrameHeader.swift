@@ -53,9 +53,10 @@ public struct FrameHeader: Sendable {
             guard let number = value.number else { throw fail("coefficients[\(index)]", "a number", value.kindDescription) }
             return number
         }
+        let componentList = try list("components")
         let components: [Component]
         do {
-            components = try Axes.parseComponents(try list("components"), file: file)
+            components = try Axes.parseComponents(componentList, file: file)
             try Axes.validateGrid(coefficients: coefficients, components: components, file: file)
         } catch let error as IngestError {
             throw FramePayload.reframe(error, frame)

@@ -131,6 +131,7 @@ public final class Recorder {
     /// since the last commit fail it, as in ``commit(status:)``.
     public func commitAndContinue(status: Run.Status = .incomplete) throws {
         try commit(status: status)
+        matrices.committed()
         transaction = try store.beginWrite()
     }
 
