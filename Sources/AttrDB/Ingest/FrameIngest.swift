@@ -78,17 +78,26 @@ public enum FrameIngest {
             if !header.tags.isEmpty {
                 try recorder.guarded { try store.setTags(header.tags.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, runID: recorder.runID) }
             }
-            try recorder.commitAndContinue(status: .incomplete)
+            // The registration is durable before the first `ok`, like any ingest's commit.
+            try recorder.commitFrame(status: .incomplete)
         } catch let error as IngestError {
             throw FramePayload.reframe(error, headerFrame)
         }
         acknowledge()
+        // From here each frame's commit is atomic but waits for no disk; the end (an end frame, end
+        // of input or an error) makes them all durable. See JournalPolicy.applyStreaming.
+        try store.beginStream()
+        var streaming = true
+        defer {
+            recorder.rollback()  // what an error left half-done; nothing once committed
+            if streaming { store.endStream() }
+        }
 
         let n = header.coefficients.count, m = header.components.count
         let values = UnsafeMutableBufferPointer<Float>.allocate(capacity: n * m)
         defer { values.deallocate() }
-        var finished = false
-        defer { if !finished { recorder.rollback() } }
+        // Log bytes written since the last checkpoint: the log is copied back once per limit.
+        var logged = 0
         while let frame = try reader.next() {
             do {
                 switch frame.kind {
@@ -98,8 +107,8 @@ public enum FrameIngest {
                     let step = FramePayload.step(frame)
                     // Row i of the payload is coefficient i; the store keeps component-major rows.
                     let source = UnsafeRawBufferPointer(rebasing: frame.payload[8...])
-                    if let base = source.baseAddress, let out = values.baseAddress, n * m > 0 {
-                        // The reader's buffer is 16-byte aligned, so the floats after the step are aligned.
+                    if let base = source.baseAddress, let out = values.baseAddress {
+                        // The reader's buffer is 16-byte aligned, so the floats after the 8-byte step are aligned.
                         NPYArray.transpose(base.assumingMemoryBound(to: Float.self), rows: n, columns: m, into: out)
                     }
                     try recorder.append(step: step, values: UnsafeBufferPointer(values))
@@ -111,15 +120,19 @@ public enum FrameIngest {
                     try recorder.record(wovNorms: try FramePayload.wovNorms(frame, file: file))
                 case .end:
                     let complete = try FramePayload.complete(frame, file: file)
+                    store.endStream()
+                    streaming = false
                     let summary = try recorder.commit(status: complete ? .complete : .incomplete)
-                    finished = true
                     acknowledge()
                     // Nothing may follow the end frame; the writer may wait for this `ok` before it
                     // closes the pipe, so the end frame is committed first and the check comes after.
                     if try reader.next() != nil { preconditionFailure("the reader refuses frames after the end") }
                     return summary
                 }
-                try recorder.commitAndContinue(status: .incomplete)
+                logged += frame.payload.count
+                let checkpoint = logged >= JournalPolicy.journalSizeLimit
+                if checkpoint { logged = 0 }
+                try recorder.commitFrame(status: .incomplete, checkpoint: checkpoint)
             } catch let error as IngestError where error.location == nil {
                 // The recorder's errors (a conflict, non-finite values) say what; the frame says where.
                 throw FramePayload.reframe(error, frame)
@@ -127,8 +140,6 @@ public enum FrameIngest {
             acknowledge()
         }
         // End of input between frames: every committed frame stays, the run stays incomplete.
-        recorder.rollback()
-        finished = true
         return recorder.summary
     }
 }
