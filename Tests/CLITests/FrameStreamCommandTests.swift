@@ -166,6 +166,20 @@ final class FrameStreamCommandTests: XCTestCase {
         XCTAssertEqual(matching.status, 0, matching.stderr)
     }
 
+    /// docs/stream-format.md's minimal writer, run as printed there with this attrdb first on PATH.
+    func testTheDocumentedPythonWriterStoresItsRun() throws {
+        let folder = try TemporaryFolder()
+        let docs = try String(contentsOf: CLI.repositoryRoot.appendingPathComponent("docs/stream-format.md"), encoding: .utf8)
+        let script = try XCTUnwrap(docs.components(separatedBy: "```python\n").dropFirst().first?.components(separatedBy: "```").first)
+        let result = try CLI.run(["-c", "import os, sys; os.chdir(sys.argv[1]); os.environ['PATH'] = sys.argv[2] + ':' + os.environ['PATH']; exec(sys.argv[3])",
+                                  folder.url.path, CLI.binary.deletingLastPathComponent().path, script],
+                                 executable: URL(fileURLWithPath: "/usr/bin/env"), prefix: [Python.command])
+        if result.stderr.contains("No module named") { throw XCTSkip(result.stderr) }
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let runs = try CLI.run(["runs", "--db", folder.path("attrdb.sqlite"), "--format", "csv", "--no-headers"]).stdout
+        XCTAssertTrue(runs.hasPrefix("demo,2L-128d,,3,4,60,") && runs.hasSuffix(",complete,seed=0\n"), runs)
+    }
+
     /// A reader between (and during) the frames of a stream sees whole checkpoints only: while a
     /// frame is half sent, the store holds exactly the checkpoints acknowledged before it.
     func testAReaderDuringASlowStreamSeesWholeCheckpointsOnly() throws {
