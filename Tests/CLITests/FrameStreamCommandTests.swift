@@ -181,7 +181,8 @@ final class FrameStreamCommandTests: XCTestCase {
     }
 
     /// A reader between (and during) the frames of a stream sees whole checkpoints only: while a
-    /// frame is half sent, the store holds exactly the checkpoints acknowledged before it.
+    /// frame is half sent, the store holds exactly the checkpoints acknowledged before it. And a
+    /// writer with no busy timeout at all is not blocked by the stream waiting for its writer.
     func testAReaderDuringASlowStreamSeesWholeCheckpointsOnly() throws {
         let folder = try TemporaryFolder()
         let db = folder.path("s.sqlite")
@@ -203,6 +204,8 @@ final class FrameStreamCommandTests: XCTestCase {
                 c = checkpoint(step, values[i])
                 send(c[:len(c) // 2]); time.sleep(0.05)
                 seen.append(values_stored())            # mid-frame: only the checkpoints before it
+                # No write lock is held while the stream waits: another writer goes through at once.
+                subprocess.run([attrdb, '--db', db, '--busy-timeout', '0', 'tag', 'r', f'seen={i}'], check=True, capture_output=True)
                 send(c[len(c) // 2:]); assert proc.stdout.readline() == b'ok\\n'
                 seen.append(values_stored())            # acknowledged: this one too
             proc.stdin.close(); proc.wait()
