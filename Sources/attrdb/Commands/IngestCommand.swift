@@ -18,7 +18,7 @@ struct IngestCommand: ParsableCommand {
             --metric, when given, must match it), each frame is one transaction, 'ok' is printed on standard output \
             after each committed frame, and its end frame says whether the run is complete.
             A further checkpoint of an existing run/scan/metric is appended; identical data changes nothing; values \
-            that differ from stored ones are refused unless --replace. One ingest is one transaction.
+            that differ from stored ones are refused unless --replace. One ingest is one transaction (a frame stream: one per frame).
             """)
 
     @OptionGroup var store: StoreOptions
@@ -40,7 +40,7 @@ struct IngestCommand: ParsableCommand {
             if model != nil || task != nil { throw ValidationError("--model and --task come from the frame stream's header.") }
             if complete { throw ValidationError("--complete does not apply to --format frames: the stream's end frame says whether the run is complete.") }
         } else if runName == nil {
-            throw ValidationError("Missing expected argument '--run <run>'")
+            throw ValidationError("Missing expected argument '--run <run>' (only --format frames takes the run from its input).")
         }
         if runName?.isEmpty == true { throw ValidationError("--run needs a non-empty name.") }
     }
