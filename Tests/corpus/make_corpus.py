@@ -218,7 +218,7 @@ file("frames-lying-length.frames", MAGIC + b"H" + bytes(7) + (64 << 20).to_bytes
 file("frames-cut-header.frames", good_stream[:20])
 file("frames-header-list.frames", MAGIC + frame(b"H", b"[]"))
 file("frames-header-not-utf8.frames", MAGIC + frame(b"H", frame_header[:10] + b"\xff" + frame_header[11:]))
-file("frames-header-deep.frames", MAGIC + frame(b"H", b"[" * 100000 + b"]" * 100000))
+file("frames-header-deep.frames", MAGIC + frame(b"H", b"[" * 1000 + b"]" * 1000))
 file("frames-header-no-metric.frames", MAGIC + frame(b"H", json.dumps({"run": "corpus", "coefficients": [0], "components": ["L0H0"]}).encode()))
 file("frames-header-nan.frames", MAGIC + frame(b"H", frame_header.replace(b"-1.0", b"NaN")))
 
