@@ -9,13 +9,15 @@ Ingest (10.24 M float32 values: 100 checkpoints x 128 coefficients x 800 compone
 Storage: bytes per value on disk, also for single-coefficient data (100 x 1 x 50 000).
 Parquet: export values of the ingest benchmark's run vs pyarrow.parquet.write_table's defaults for the
 same table (target: no more than 1.2x pyarrow's size).
+Frame stream: the same 10.24 M values written by a Python loop (numpy .tobytes() into the pipe of
+`attrdb ingest - --format frames`, waiting for each frame's ok) vs the .npy ingest of the same values.
 Other inputs: CSV and JSON-lines ingest rates.
 Queries over a 100 M-value store (1 000 x 128 x 800): capacity whole process vs DuckDB's native file,
 top and profile latency; start-up of `attrdb --help`.
 attrdb serve over that store: GET /api/capacity latency beside the command line's, 50 concurrent requests.
 Targets (DESIGN.md) are printed next to each figure with PASS/FAIL; the script exits 0 either way.
 """
-import argparse, json, os, resource, shutil, sqlite3, subprocess, sys, tempfile, time
+import argparse, json, os, resource, shutil, sqlite3, struct, subprocess, sys, tempfile, time
 
 import numpy as np
 
@@ -166,6 +168,67 @@ def bench_ingest(args, work):
     return folder
 
 
+def stream_frames(attrdb, store, run_name, axes, data):
+    """Streams `data` (checkpoints x coefficients x components, float32) to `attrdb ingest - --format
+    frames` as a training loop would: one C frame per checkpoint, waiting for its ok. Returns the
+    seconds from starting the process to its exit."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([attrdb, "--db", store, "ingest", "-", "--format", "frames"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def send(kind, *parts):
+        proc.stdin.write(kind + bytes(7) + struct.pack("<Q", sum(len(p) for p in parts)))
+        for part in parts:
+            proc.stdin.write(part)
+        proc.stdin.flush()
+        if proc.stdout.readline() != b"ok\n":
+            sys.exit(f"frame stream failed: {proc.stderr.read().decode()}")
+
+    proc.stdin.write(b"ATTRDB\x00\x01")
+    header = {"run": run_name, "metric": axes["metric"], "coefficients": axes["coefficients"],
+              "components": axes["components"], "model": "bench", "task": "synthetic"}
+    send(b"H", json.dumps(header).encode())
+    for c, step in enumerate(axes["checkpoint_steps"]):
+        send(b"C", struct.pack("<q", step), np.ascontiguousarray(data[c], dtype="<f4").tobytes())
+    send(b"E", b'{"complete": true}')
+    proc.stdin.close()
+    if proc.wait() != 0:
+        sys.exit(f"frame stream failed: {proc.stderr.read().decode()}")
+    return time.perf_counter() - start
+
+
+def bench_stream(args, work):
+    print("\n== Frame stream from Python: 100 checkpoints x 128 x 800 (10.24 M values), waiting for each ok")
+    folder = os.path.join(work, "scan")
+    if not os.path.exists(folder):
+        make_dataset(folder, 100, 128, 800)
+    axes = json.load(open(os.path.join(folder, "axes.json")))
+    data = np.load(os.path.join(folder, "attributions.npy"))
+    n = data.size
+    store = os.path.join(work, "stream.sqlite")
+
+    def fresh():
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            if os.path.exists(store + suffix):
+                os.remove(store + suffix)
+
+    def streamed():
+        fresh()
+        return (stream_frames(args.attrdb, store, "bench", axes, data),)
+
+    def from_npy():
+        fresh()
+        return (run([args.attrdb, "--db", store, "ingest", folder, "--run", "bench"])[0],)
+
+    stream_s = best(3, streamed)[0]
+    npy_s = best(3, from_npy)[0]
+    fresh()
+    row("attrdb ingest .npy whole process (the same values), M values/s", n / npy_s / 1e6, "M/s")
+    row("frame stream from Python, whole loop to close, M values/s (target >= 50)", n / stream_s / 1e6, "M/s",
+        f"({stream_s:.3f} s)", target=n / stream_s >= 50e6)
+    row("  stream rate / .npy ingest rate", npy_s / stream_s, "x")
+
+
 def bench_parquet(args, work):
     print("\n== Parquet: export values of the ingest run (10.24 M values)")
     import pyarrow.parquet as pq
@@ -243,6 +306,7 @@ def main():
     print(f"attrdb benchmark — {os.cpu_count()} cores; work folder {work}")
     try:
         bench_ingest(args, work)
+        bench_stream(args, work)
         bench_parquet(args, work)
         bench_single(args, work)
         bench_text_inputs(args, work)

@@ -10,7 +10,7 @@ import PackageDescription
 // A path dependency's identity is its folder's name, which is whatever the checkout is called.
 let library = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
 
-let harnesses = ["FuzzNPYHeader", "FuzzNPY", "FuzzNPZ", "FuzzCSV", "FuzzJSONLines", "FuzzJSON", "FuzzAxes", "FuzzGzip"]
+let harnesses = ["FuzzNPYHeader", "FuzzNPY", "FuzzNPZ", "FuzzCSV", "FuzzJSONLines", "FuzzJSON", "FuzzAxes", "FuzzGzip", "FuzzFrames"]
 
 let package = Package(
     name: "attrdb-fuzz",

@@ -10,16 +10,16 @@ seconds=${1:-60}
 shift || true
 bin=.build-fuzz/debug
 declare -A binary=([npy-header]=FuzzNPYHeader [npy]=FuzzNPY [npz]=FuzzNPZ [csv]=FuzzCSV [jsonl]=FuzzJSONLines
-                   [json]=FuzzJSON [axes]=FuzzAxes [gzip]=FuzzGzip)
+                   [json]=FuzzJSON [axes]=FuzzAxes [gzip]=FuzzGzip [frames]=FuzzFrames)
 # Inputs large enough for every seed; larger ones only slow each run without reaching new code.
-declare -A maxlen=([npy-header]=4096 [npy]=8192 [npz]=8192 [csv]=4096 [jsonl]=4096 [json]=4096 [axes]=8192 [gzip]=4096)
+declare -A maxlen=([npy-header]=4096 [npy]=8192 [npz]=8192 [csv]=4096 [jsonl]=4096 [json]=4096 [axes]=8192 [gzip]=4096 [frames]=8192)
 # ZIPFoundation's Archive(url:), which NPZArchive opens every archive with, leaks the C string of the
 # path (FileManager.fileSystemRepresentation, never freed: about 40 bytes an archive). Until that is
 # fixed, leak detection would stop the npz harness at its first input and fuzz nothing.
 declare -A extra=([npz]=-detect_leaks=0)
 declare -A asan=([npz]=detect_leaks=0)
 harnesses=("$@")
-[ ${#harnesses[@]} -eq 0 ] && harnesses=(npy-header npy npz csv jsonl json axes gzip)
+[ ${#harnesses[@]} -eq 0 ] && harnesses=(npy-header npy npz csv jsonl json axes gzip frames)
 mkdir -p .build-fuzz/crashes .build-fuzz/logs
 failed=0
 for h in "${harnesses[@]}"; do

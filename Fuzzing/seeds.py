@@ -12,7 +12,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build-fuzz", "seeds")
 CORPUS = os.path.join(ROOT, "Tests", "corpus", "files")
 FINDS = os.path.join(ROOT, "Fuzzing", "corpus")
-HARNESSES = ["npy-header", "npy", "npz", "csv", "jsonl", "json", "axes", "gzip"]
+HARNESSES = ["npy-header", "npy", "npz", "csv", "jsonl", "json", "axes", "gzip", "frames"]
 
 shutil.rmtree(OUT, ignore_errors=True)
 for h in HARNESSES:
@@ -104,6 +104,20 @@ for name in sorted(os.listdir(CORPUS)):
         shutil.copy(path, os.path.join(OUT, "json", name))
     elif name.endswith(".npz"):
         shutil.copy(path, os.path.join(OUT, "npz", name))
+    elif name.endswith(".frames"):
+        shutil.copy(path, os.path.join(OUT, "frames", name))
+
+# A whole frame stream: header, a checkpoint and each statistics frame, the end.
+def frame(kind, payload):
+    return kind + bytes(7) + len(payload).to_bytes(8, "little") + payload
+
+put("frames", "valid.frames", b"ATTRDB\x00\x01"
+    + frame(b"H", json.dumps({"run": "r", "metric": "m", "coefficients": [-1, 1], "components": ["L0H0", {"label": "x", "layer": 0, "kind": "mlp"}], "tags": {"a": "b"}}).encode())
+    + frame(b"C", (10).to_bytes(8, "little") + np.arange(4, dtype="<f4").tobytes())
+    + frame(b"S", b'{"step": 10, "values": {"train_loss": 0.5, "test_acc": null}}')
+    + frame(b"R", b'{"step": 10, "norms": [{"layer": 0, "hook": "resid_pre", "norm": 1.5}]}')
+    + frame(b"W", b'{"step": 10, "norms": [[1.0, 2.0]]}')
+    + frame(b"E", b'{"complete": true}'))
 
 # Inputs the fuzzer found (crashes, once fixed, and anything worth keeping), committed by harness.
 for h in HARNESSES:

@@ -196,4 +196,30 @@ file("gzip-fuzz-segv.csv.gz", bytes.fromhex(
     "00000000000000000000000000000000000000000000000000137013570102345154136abbb6437f399ddb42a8e0b34a0b95"
     "5949db01863b5a801fb0ab669c8b19aeda5af77f1ff75de172688bcd633e688fb8c0ae9a712e66b86a6bfd0142c5a97b9b010000"))
 
+# Frame streams (`ingest - --format frames`, docs/stream-format.md), each refused at or before its
+# header, so nothing is stored. CorpusTests feeds files named .frames to the frame reader.
+def frame(kind, payload):
+    return kind + bytes(7) + len(payload).to_bytes(8, "little") + payload
+
+MAGIC = b"ATTRDB\x00\x01"
+frame_header = json.dumps({"run": "corpus", "metric": "logit_diff", "coefficients": [-1.0, 0.0, 1.0],
+                           "components": ["L0H0", "L0H1", "0_mlp_out", "embed"]}).encode()
+good_stream = MAGIC + frame(b"H", frame_header) + frame(b"C", (10).to_bytes(8, "little") + a[0].tobytes())
+file("frames-bad-magic.frames", b"ATTRDX" + good_stream[6:])
+file("frames-npy-given.frames", good)
+file("frames-version-2.frames", MAGIC[:7] + b"\x02" + good_stream[8:])
+file("frames-reserved-byte.frames", MAGIC + b"H\x00\x00\x00\x00\x00\x00\x07" + good_stream[16:])
+file("frames-unknown-kind.frames", MAGIC + frame(b"Z", frame_header))
+file("frames-checkpoint-first.frames", MAGIC + frame(b"C", (10).to_bytes(8, "little") + a[0].tobytes()))
+# A length of 2^63: refused before anything is allocated or read.
+file("frames-huge-length.frames", MAGIC + b"H" + bytes(7) + (1 << 63).to_bytes(8, "little") + frame_header)
+# A length of 64 MiB that the stream does not have: memory follows the bytes that arrive.
+file("frames-lying-length.frames", MAGIC + b"H" + bytes(7) + (64 << 20).to_bytes(8, "little") + frame_header)
+file("frames-cut-header.frames", good_stream[:20])
+file("frames-header-list.frames", MAGIC + frame(b"H", b"[]"))
+file("frames-header-not-utf8.frames", MAGIC + frame(b"H", frame_header[:10] + b"\xff" + frame_header[11:]))
+file("frames-header-deep.frames", MAGIC + frame(b"H", b"[" * 1000 + b"]" * 1000))
+file("frames-header-no-metric.frames", MAGIC + frame(b"H", json.dumps({"run": "corpus", "coefficients": [0], "components": ["L0H0"]}).encode()))
+file("frames-header-nan.frames", MAGIC + frame(b"H", frame_header.replace(b"-1.0", b"NaN")))
+
 print(len(os.listdir(OUT)), "corpus entries in", OUT)

@@ -25,8 +25,11 @@ public final class Recorder {
     let store: Store
     let runID: Int64
     /// The ingest's transaction: begun in `init`, committed by ``commit(status:)``, rolled back by
-    /// ``rollback()`` or when the recorder is released before.
-    private let transaction: Transaction
+    /// ``rollback()`` or when the recorder is released before. Between the frames of a stream
+    /// (after ``commitFrame(status:checkpoint:)``) there is none: the next write begins one.
+    private var transaction: Transaction?
+    /// Set by ``commit(status:)`` and ``rollback()``: the recorder takes nothing more.
+    private var isFinished = false
     let matrices: MatrixWriter
     private let started = Date()
     var summary: IngestSummary
@@ -76,7 +79,7 @@ public final class Recorder {
     /// Adds one checkpoint whose checksum (``XXHash64/storedValue(_:)`` of its bytes) the caller
     /// computed already: ingest does it on the prefetch thread, while the values are in its cache.
     func append(step: Int, values: UnsafeBufferPointer<Float>, checksum: Int64) throws {
-        precondition(transaction.isOpen, "append after commit")
+        precondition(!isFinished, "append after commit")
         guard values.count == valuesPerCheckpoint else {
             throw IngestError(file: source, message: "checkpoint \(step): expected \(valuesPerCheckpoint) values (\(components.count) components × \(coefficients.count) coefficients), found \(values.count)")
         }
@@ -112,31 +115,60 @@ public final class Recorder {
     /// count and the first position, and nothing is written.
     @discardableResult
     public func commit(status: Run.Status = .complete) throws -> IngestSummary {
-        precondition(transaction.isOpen, "commit twice")
+        precondition(!isFinished, "commit twice")
+        try commitTransaction(status: status, checkpoint: true)
+        isFinished = true
+        summary.seconds = Date().timeIntervalSince(started)
+        return summary
+    }
+
+    /// Commits what was recorded so far with `status` and keeps the recorder for more: the next
+    /// append or record begins the next transaction on the same run, scan and metric. A stream
+    /// commits each frame on its own this way, holding no write lock while it waits for the next,
+    /// and one recorder (its prepared statements, its checkpoint ids) serves them all. Non-finite
+    /// values recorded since the last commit fail it, as in ``commit(status:)``. `checkpoint`: copy
+    /// the write-ahead log back after the commit (see ``JournalPolicy``).
+    public func commitFrame(status: Run.Status = .incomplete, checkpoint: Bool = true) throws {
+        precondition(!isFinished, "commit after the last commit")
+        try commitTransaction(status: status, checkpoint: checkpoint)
+        matrices.committed()
+        transaction = nil
+        summary.seconds = Date().timeIntervalSince(started)
+    }
+
+    /// Abandons what was recorded since the last commit, and the recorder with it.
+    public func rollback() {
+        isFinished = true
+        guard let transaction, transaction.isOpen else { return }
+        matrices.close()
+        store.abandon(transaction)
+    }
+
+    private func commitTransaction(status: Run.Status, checkpoint: Bool) throws {
         try guarded {
             if nonFinite.count > 0 && !options.allowNonFinite, let first = nonFinite.first {
                 throw IngestError(file: source, message: "\(nonFinite.count) non-finite values (NaN or ±Inf); the first at checkpoint_step \(first.step), coefficient \(first.coefficient), component \(first.component). Nothing was stored; use --allow-nonfinite to store them")
             }
             try store.setStatus(status, runID: runID)
             matrices.close()  // no blob handle stays open across the commit
-            try store.commit(transaction)
+            try store.commit(try openTransaction(), checkpoint: checkpoint)
         }
-        summary.seconds = Date().timeIntervalSince(started)
-        return summary
-    }
-
-    /// Abandons the ingest: nothing it did is kept.
-    public func rollback() {
-        guard transaction.isOpen else { return }
-        matrices.close()
-        store.abandon(transaction)
     }
 
     // MARK: - Internals
 
-    /// Runs `body`; on error rolls the whole ingest back and rethrows it, translated for people.
+    /// The open transaction; between a stream's frames, a new one.
+    private func openTransaction() throws -> Transaction {
+        if let transaction, transaction.isOpen { return transaction }
+        let begun = try store.beginWrite()
+        transaction = begun
+        return begun
+    }
+
+    /// Runs `body` in the transaction; on error rolls the whole ingest back and rethrows it, translated for people.
     func guarded<T>(_ body: () throws -> T) throws -> T {
         do {
+            _ = try openTransaction()
             return try body()
         } catch {
             rollback()

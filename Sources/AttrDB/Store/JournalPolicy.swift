@@ -26,6 +26,18 @@ enum JournalPolicy {
         try connection.execute("PRAGMA journal_size_limit = \(journalSizeLimit)")
     }
 
+    /// A frame stream's commits (`attrdb ingest - --format frames`): `synchronous = NORMAL`, so a
+    /// commit appends its pages to the log without waiting for the disk. Each frame stays atomic
+    /// (the log's checksums and commit marks make a torn frame invisible) and survives the crash
+    /// of either process (its pages are in the kernel's cache); only a power loss or kernel crash
+    /// can lose the frames since the last sync. The stream syncs at every checkpoint (once per
+    /// ``journalSizeLimit`` of log) and at its end (``Store/endStream()``). An fsync per frame
+    /// capped a Python writer at 4.7 M values/s for 400 kB frames; this is what lets it reach
+    /// tens of millions (docs/stream-format.md has the figures).
+    static func applyStreaming(to connection: Connection) throws {
+        try connection.execute("PRAGMA synchronous = NORMAL")
+    }
+
     /// Copies the log back into the database as far as readers allow, without waiting for them,
     /// and empties the log when it is all copied. A checkpoint that cannot finish is no failure: the
     /// commit is durable in the log, and a later checkpoint finishes the copy.

@@ -95,6 +95,12 @@ final class MatrixWriter {
         }
     }
 
+    /// Forgets which checkpoints this writer added: once committed they are stored ones, so a later
+    /// matrix for the same step (a stream's next frame) is compared with what is stored.
+    func committed() {
+        for (step, known) in checkpointIDs where known.isNew { checkpointIDs[step] = (known.id, false) }
+    }
+
     /// Closes the blob handle: none may stay open across a commit.
     func close() {
         blob = nil

@@ -13,13 +13,27 @@ extension Store {
         }
     }
 
-    /// Commits `transaction`, then checkpoints the log.
-    func commit(_ transaction: Transaction) throws {
+    /// Commits `transaction`, then checkpoints the log unless `checkpoint` is false (a stream's
+    /// frames checkpoint once per ``JournalPolicy/journalSizeLimit`` of log instead).
+    func commit(_ transaction: Transaction, checkpoint: Bool = true) throws {
         do {
             try transaction.commit()
         } catch let error as SQLiteError {
             throw translate(error)
         }
+        if checkpoint { JournalPolicy.checkpoint(connection) }
+    }
+
+    /// Makes the commits that follow atomic but not each durable: a stream of many small
+    /// transactions ends with ``endStream()``, which makes them all durable. Between transactions only.
+    func beginStream() throws {
+        try JournalPolicy.applyStreaming(to: connection)
+    }
+
+    /// Makes every commit durable again, and what the stream committed durable now: the log is
+    /// synced by the checkpoint. Between transactions only.
+    func endStream() {
+        try? JournalPolicy.apply(to: connection)
         JournalPolicy.checkpoint(connection)
     }
 
