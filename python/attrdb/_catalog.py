@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from typing import Dict, List, Sequence
 
 # integer → nullable Int64 (a NULL stays missing), float32 → float32 (the stored values exactly),
@@ -40,6 +41,12 @@ class Catalog:
         return types
 
 
+def round_trip(pd) -> dict:
+    """read_csv's option for exact floats: pandas before 3 needs float_precision="round_trip" (its
+    default parser can be an ulp off); pandas 3 parses exactly by default and deprecates the option."""
+    return {"float_precision": "round_trip"} if int(pd.__version__.split(".")[0]) < 3 else {}
+
+
 def typed_frame(csv: bytes, types: Dict[str, str]):
     """A DataFrame from the binary's CSV with each column's dtype from the catalog; a column the
     catalog names by placeholder (`<group>`, `<hook>_<layer>`) takes the placeholder's type."""
@@ -50,9 +57,10 @@ def typed_frame(csv: bytes, types: Dict[str, str]):
                              for name, t in types.items() if "<" not in name})
     header = pd.read_csv(io.BytesIO(csv), nrows=0).columns
     placeholder = next((t for name, t in types.items() if "<" in name), None)
-    resolved = {name: types.get(name, placeholder) for name in header}
+    # `concentration --top 3` names its column top_3_share where the catalog says top_k_share.
+    resolved = {name: types.get(name, types.get(re.sub(r"\d+", "k", name), placeholder)) for name in header}
     numeric = {name: _NA for name, t in resolved.items() if t in ("integer", "float32", "double")}
     # round_trip: pandas' default float parser may be one ulp off; the CLI prints shortest round-trip
     # decimals, so this gives back its doubles and float32s bit for bit.
-    return pd.read_csv(io.BytesIO(csv), keep_default_na=False, na_values=numeric, float_precision="round_trip",
+    return pd.read_csv(io.BytesIO(csv), keep_default_na=False, na_values=numeric, **round_trip(pd),
                        dtype={name: _DTYPES[t] for name, t in resolved.items() if t in _DTYPES})

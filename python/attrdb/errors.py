@@ -56,10 +56,13 @@ _BY_STATUS = {1: BadInput, 2: StoreError, 3: NotFound, 4: Conflict, 64: UsageErr
 def error_for_status(status: int, stderr: str) -> AttrdbError:
     """The exception for a failed run of the binary: its class from the exit status, its message the
     last non-empty line the binary wrote to standard error (without the `attrdb: ` prefix)."""
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    message = lines[-1] if lines else f"attrdb exited with status {status}"
-    if message.startswith("attrdb: "):
-        message = message[len("attrdb: "):]
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    # A usage error prints "Error: …" then the usage lines; anything else ends with its message.
+    errors = [line for line in lines if line.startswith("Error: ")]
+    message = errors[0] if errors else lines[-1] if lines else f"attrdb exited with status {status}"
+    for prefix in ("attrdb: ", "Error: "):
+        if message.startswith(prefix):
+            message = message[len(prefix):]
     if status < 0:
         return StoreError(f"attrdb was killed by signal {-status}: {message}", status)
     return _BY_STATUS.get(status, AttrdbError)(message, status)

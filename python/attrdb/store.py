@@ -7,7 +7,7 @@ import tempfile
 from typing import Any, Dict, List, Mapping, Sequence, Union
 
 from ._binary import find_binary, run_binary
-from ._catalog import Catalog, typed_frame
+from ._catalog import Catalog, round_trip, typed_frame
 from .display import Plot, Report
 from .recorder import Recorder
 from .values import read_values
@@ -149,7 +149,7 @@ class Store:
         csv = self._run(["sql", statement, *_options(options), "--format", "csv"])
         if not csv.strip():
             return pd.DataFrame()
-        return pd.read_csv(io.BytesIO(csv), float_precision="round_trip")
+        return pd.read_csv(io.BytesIO(csv), **round_trip(pd))
 
     # -- pictures ------------------------------------------------------------------------------
 
