@@ -58,14 +58,19 @@ public struct Axes: Equatable, Sendable {
     /// Checks what the arrays must satisfy whatever their source.
     func validate(file: String) throws {
         if checkpointSteps.isEmpty { throw IngestError(file: file, location: .key("checkpoint_steps"), expected: "at least one step", found: "an empty list") }
-        if coefficients.isEmpty { throw IngestError(file: file, location: .key("coefficients"), expected: "at least one coefficient", found: "an empty list") }
-        if components.isEmpty { throw IngestError(file: file, location: .key("components"), expected: "at least one component", found: "an empty list") }
         var seenSteps: [Int: Int] = [:]
         for (index, step) in checkpointSteps.enumerated() {
             if let first = seenSteps.updateValue(index, forKey: step) {
                 throw IngestError(file: file, location: .key("checkpoint_steps[\(index)]"), expected: "distinct steps", found: "step \(step) again (first at index \(first))")
             }
         }
+        try Axes.validateGrid(coefficients: coefficients, components: components, file: file)
+    }
+
+    /// Checks the coefficient grid and the components: non-empty, finite, distinct, labels without NUL.
+    static func validateGrid(coefficients: [Double], components: [Component], file: String) throws {
+        if coefficients.isEmpty { throw IngestError(file: file, location: .key("coefficients"), expected: "at least one coefficient", found: "an empty list") }
+        if components.isEmpty { throw IngestError(file: file, location: .key("components"), expected: "at least one component", found: "an empty list") }
         if let bad = coefficients.firstIndex(where: { !$0.isFinite }) {
             throw IngestError(file: file, location: .key("coefficients[\(bad)]"), expected: "a finite coefficient", found: "\(coefficients[bad])")
         }
@@ -88,7 +93,8 @@ public struct Axes: Equatable, Sendable {
         }
     }
 
-    private static func parseComponents(_ list: [JSONValue], file: String) throws -> [Component] {
+    /// Components from a JSON list of TransformerLens labels or objects with label, layer, kind and index.
+    static func parseComponents(_ list: [JSONValue], file: String) throws -> [Component] {
         let labels = list.compactMap(\.string)
         let fromLabels = labels.count == list.count ? Component.parse(labels: labels) : []
         var parsed: [Component] = []

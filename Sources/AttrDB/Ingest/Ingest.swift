@@ -3,7 +3,8 @@ import Foundation
 /// What `attrdb ingest` is asked to do.
 public struct IngestRequest: Sendable {
     /// What standard input holds when the path is "-".
-    public enum StreamFormat: String, Sendable, CaseIterable { case jsonl, csv }
+    /// `frames` is the framed binary stream of docs/stream-format.md, read by ``FrameIngest``.
+    public enum StreamFormat: String, Sendable, CaseIterable { case jsonl, csv, frames }
 
     public var path: String
     public var run: String
@@ -99,6 +100,9 @@ public enum Ingest {
     static func open(_ request: IngestRequest) throws -> AttributionSource {
         let path = request.path
         if path == "-" {
+            if request.streamFormat == .frames {
+                throw IngestError(file: path, message: "a frame stream is read by FrameIngest.run, one transaction per frame")
+            }
             let table = request.streamFormat == .csv ? try LongFormReader.readCSV(path: path) : try LongFormReader.readJSONLines(path: path)
             return DenseSource(axes: table.axes, matrices: table.matrices)
         }

@@ -11,6 +11,8 @@ public struct IngestError: UserFacingError, Equatable {
         case lineColumn(line: Int, column: String)
         case key(String)
         case member(String)
+        /// A frame of a frame stream (0 = the header), its kind letter when known, and the byte it starts at.
+        case frame(number: Int, kind: Character?, offset: Int)
 
         public var description: String {
             switch self {
@@ -19,6 +21,8 @@ public struct IngestError: UserFacingError, Equatable {
             case .lineColumn(let line, let column): return "line \(line), column '\(column)'"
             case .key(let key): return "key '\(key)'"
             case .member(let member): return "member '\(member)'"
+            case .frame(let number, let kind, let offset):
+                return "frame \(number)" + (kind.map { " (\($0))" } ?? "") + " at byte \(offset)"
             }
         }
     }

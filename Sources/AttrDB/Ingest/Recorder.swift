@@ -26,7 +26,7 @@ public final class Recorder {
     let runID: Int64
     /// The ingest's transaction: begun in `init`, committed by ``commit(status:)``, rolled back by
     /// ``rollback()`` or when the recorder is released before.
-    private let transaction: Transaction
+    private var transaction: Transaction
     let matrices: MatrixWriter
     private let started = Date()
     var summary: IngestSummary
@@ -123,6 +123,15 @@ public final class Recorder {
         }
         summary.seconds = Date().timeIntervalSince(started)
         return summary
+    }
+
+    /// Commits what was recorded so far with `status`, then begins the next transaction on the same
+    /// run, scan and metric: a stream makes each of its frames durable on its own while one recorder
+    /// (its prepared statements, its checkpoint ids) serves them all. Non-finite values recorded
+    /// since the last commit fail it, as in ``commit(status:)``.
+    public func commitAndContinue(status: Run.Status = .incomplete) throws {
+        try commit(status: status)
+        transaction = try store.beginWrite()
     }
 
     /// Abandons the ingest: nothing it did is kept.

@@ -56,16 +56,21 @@ extension Store {
     public func tag(run name: String, set: [(key: String, value: String)], remove: [String]) throws {
         try write {
             let id = try runID(named: name)
-            let upsert = try connection.cachedStatement("INSERT INTO run_tag (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value")
-            for (key, value) in set {
-                try upsert.bind([.integer(id), .text(key), .text(value)])
-                try upsert.step()
-            }
+            try setTags(set, runID: id)
             let delete = try connection.cachedStatement("DELETE FROM run_tag WHERE run_id = ? AND key = ?")
             for key in remove {
                 try delete.bind([.integer(id), .text(key)])
                 try delete.step()
             }
+        }
+    }
+
+    /// Sets tags (key → value, replacing earlier values) on a run, inside the caller's transaction.
+    func setTags(_ set: [(key: String, value: String)], runID id: Int64) throws {
+        let upsert = try connection.cachedStatement("INSERT INTO run_tag (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value")
+        for (key, value) in set {
+            try upsert.bind([.integer(id), .text(key), .text(value)])
+            try upsert.step()
         }
     }
 

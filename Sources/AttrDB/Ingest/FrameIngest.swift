@@ -1,0 +1,134 @@
+import Foundation
+
+/// `attrdb ingest - --format frames`: reads a frame stream (docs/stream-format.md) and writes it
+/// through one ``Recorder``, one transaction per frame, acknowledging each committed frame.
+///
+/// The header registers (or reopens) the run, scan, metric and components and is committed on its
+/// own, leaving the run incomplete; each later frame is committed whole or not at all. An error stops
+/// the stream with the frames before it kept; end of input without an end frame keeps every
+/// committed frame and leaves the run incomplete.
+public enum FrameIngest {
+    /// What the command line says besides the stream: names the header must match, and options
+    /// added to the header's.
+    public struct Expectations: Sendable {
+        public var run: String?
+        public var scan: String?
+        public var metric: String?
+        public var options: IngestOptions
+
+        public init(run: String? = nil, scan: String? = nil, metric: String? = nil, options: IngestOptions = IngestOptions()) {
+            self.run = run
+            self.scan = scan
+            self.metric = metric
+            self.options = options
+        }
+    }
+
+    /// Reads the stream from `descriptor` into the store at `storePath` (created when missing).
+    /// `acknowledge` is called after each committed frame (the header included); the command writes
+    /// `ok` for it. A store this call created is removed again when nothing was committed.
+    public static func run(descriptor: Int32 = STDIN_FILENO, file: String = "-", storePath: String,
+                           busyTimeout: Double = Store.defaultBusyTimeout, expectations: Expectations = Expectations(),
+                           acknowledge: () -> Void) throws -> IngestSummary {
+        let reader = FrameReader(descriptor: descriptor, file: file)
+        try reader.readMagic()
+        guard let first = try reader.next() else {
+            throw IngestError(file: file, location: .offset(reader.offset), expected: "the header frame (H)", found: "end of input")
+        }
+        var header = try FrameHeader.decode(first, file: file)
+        try check(header, against: expectations, frame: first, file: file)
+        header.options.replace = header.options.replace || expectations.options.replace
+        header.options.allowNonFinite = header.options.allowNonFinite || expectations.options.allowNonFinite
+        reader.checkpointLength = header.checkpointLength
+
+        let existed = storePath == ":memory:" || FileManager.default.fileExists(atPath: storePath)
+        var committed = false
+        do {
+            let store = try Store(path: storePath, access: .create, busyTimeout: busyTimeout)
+            return try write(reader, header: header, headerFrame: first, into: store) {
+                committed = true
+                acknowledge()
+            }
+        } catch {
+            if !existed && !committed {
+                for suffix in Store.fileSuffixes { try? FileManager.default.removeItem(atPath: storePath + suffix) }
+            }
+            throw error
+        }
+    }
+
+    private static func check(_ header: FrameHeader, against expectations: Expectations, frame: Frame, file: String) throws {
+        for (option, given, streamed) in [("--run", expectations.run, header.run), ("--scan", expectations.scan, header.scan),
+                                          ("--metric", expectations.metric, header.metric)] {
+            if let given, given != streamed {
+                throw IngestError(file: file, location: frame.location, expected: "\(option) '\(given)', as the command line says", found: "'\(streamed)' in the header")
+            }
+        }
+    }
+
+    private static func write(_ reader: FrameReader, header: FrameHeader, headerFrame: Frame, into store: Store,
+                              acknowledge: () -> Void) throws -> IngestSummary {
+        let file = reader.file
+        let target = IngestTarget(run: header.run, scan: header.scan, metric: header.metric, model: header.model, task: header.task,
+                                  config: header.config)
+        let recorder: Recorder
+        do {
+            recorder = try Recorder(store: store, target: target, components: header.components, coefficients: header.coefficients,
+                                    options: header.options, source: file)
+            if !header.tags.isEmpty {
+                try recorder.guarded { try store.setTags(header.tags.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, runID: recorder.runID) }
+            }
+            try recorder.commitAndContinue(status: .incomplete)
+        } catch let error as IngestError {
+            throw FramePayload.reframe(error, headerFrame)
+        }
+        acknowledge()
+
+        let n = header.coefficients.count, m = header.components.count
+        let values = UnsafeMutableBufferPointer<Float>.allocate(capacity: n * m)
+        defer { values.deallocate() }
+        var finished = false
+        defer { if !finished { recorder.rollback() } }
+        while let frame = try reader.next() {
+            do {
+                switch frame.kind {
+                case .header:
+                    preconditionFailure("the reader refuses a second header")
+                case .checkpoint:
+                    let step = FramePayload.step(frame)
+                    // Row i of the payload is coefficient i; the store keeps component-major rows.
+                    let source = UnsafeRawBufferPointer(rebasing: frame.payload[8...])
+                    if let base = source.baseAddress, let out = values.baseAddress, n * m > 0 {
+                        // The reader's buffer is 16-byte aligned, so the floats after the step are aligned.
+                        NPYArray.transpose(base.assumingMemoryBound(to: Float.self), rows: n, columns: m, into: out)
+                    }
+                    try recorder.append(step: step, values: UnsafeBufferPointer(values))
+                case .statistics:
+                    try recorder.record(stats: try FramePayload.statistics(frame, file: file))
+                case .residNorms:
+                    try recorder.record(residNorms: try FramePayload.residNorms(frame, file: file))
+                case .wovNorms:
+                    try recorder.record(wovNorms: try FramePayload.wovNorms(frame, file: file))
+                case .end:
+                    let complete = try FramePayload.complete(frame, file: file)
+                    let summary = try recorder.commit(status: complete ? .complete : .incomplete)
+                    finished = true
+                    acknowledge()
+                    // Nothing may follow the end frame; the writer may wait for this `ok` before it
+                    // closes the pipe, so the end frame is committed first and the check comes after.
+                    if try reader.next() != nil { preconditionFailure("the reader refuses frames after the end") }
+                    return summary
+                }
+                try recorder.commitAndContinue(status: .incomplete)
+            } catch let error as IngestError where error.location == nil {
+                // The recorder's errors (a conflict, non-finite values) say what; the frame says where.
+                throw FramePayload.reframe(error, frame)
+            }
+            acknowledge()
+        }
+        // End of input between frames: every committed frame stays, the run stays incomplete.
+        recorder.rollback()
+        finished = true
+        return recorder.summary
+    }
+}
