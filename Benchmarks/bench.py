@@ -10,6 +10,8 @@ Storage: bytes per value on disk, also for single-coefficient data (100 x 1 x 50
 Parquet: export values of the ingest benchmark's run vs pyarrow.parquet.write_table's defaults for the
 same table (target: no more than 1.2x pyarrow's size).
 Other inputs: CSV and JSON-lines ingest rates.
+Python package (Benchmarks/bench_python.py; --python-only runs just it): rec.log of 10.24 M values whole loop
+to close vs np.save and MLflow's log_batch; values() into numpy and its peak memory.
 Queries over a 100 M-value store (1 000 x 128 x 800): capacity whole process vs DuckDB's native file,
 top and profile latency; start-up of `attrdb --help`.
 Targets (DESIGN.md) are printed next to each figure with PASS/FAIL; the script exits 0 either way.
@@ -235,16 +237,22 @@ def main():
     parser.add_argument("--quick", action="store_true", help="smaller baselines")
     parser.add_argument("--skip-big", action="store_true", help="skip the 100 M-value query benchmark")
     parser.add_argument("--work", default=None)
+    parser.add_argument("--python-only", action="store_true", help="only the Python package's section")
     args = parser.parse_args()
     args.attrdb = os.path.abspath(args.attrdb)
     work = args.work or tempfile.mkdtemp(prefix="attrdb-bench-")
     os.makedirs(work, exist_ok=True)
     print(f"attrdb benchmark — {os.cpu_count()} cores; work folder {work}")
     try:
+        import bench_python
+        if args.python_only:
+            bench_python.bench(args, work, row, best)
+            return
         bench_ingest(args, work)
         bench_parquet(args, work)
         bench_single(args, work)
         bench_text_inputs(args, work)
+        bench_python.bench(args, work, row, best)
         if not args.skip_big:
             import bench_queries
             bench_queries.bench(args, work, make_dataset, row, run, run_rss, best)

@@ -20,6 +20,9 @@ def connect_read_only(path: str) -> sqlite3.Connection:
         con = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
         con.execute("PRAGMA busy_timeout = 60000")
         con.execute("PRAGMA query_only = 1")
+        # Read through a memory map (up to 1 TiB): no pread copy into SQLite's page cache. The mapped
+        # pages are the kernel's page cache, shared and dropped when the connection closes.
+        con.execute("PRAGMA mmap_size = 1099511627776")
     except sqlite3.Error as error:
         raise StoreError(f"cannot open {path} read-only: {error}") from None
     return con
@@ -32,6 +35,14 @@ def _one(con: sqlite3.Connection, what: str, sql: str, args: tuple, ask: str) ->
     if not rows:
         raise NotFound(f"no {what}")
     raise BadInput(f"{what}: several ({', '.join(map(str, rows))}); pass {ask}")
+
+
+def _matrix(con: sqlite3.Connection, attribution_id: int) -> bytes:
+    """One matrix's bytes: incremental blob I/O where Python has it (3.11+), else a SELECT."""
+    if hasattr(con, "blobopen"):
+        with con.blobopen("attribution", "matrix", attribution_id, readonly=True) as blob:
+            return blob.read()
+    return con.execute("SELECT matrix FROM attribution WHERE attribution_id = ?", (attribution_id,)).fetchone()[0]
 
 
 def _xxh64(blob: bytes) -> int | None:
@@ -68,16 +79,19 @@ def read_values(path: str, run: str, scan: str | None, metric: str | None, verif
                             (run_id,)).fetchall()
         coefs = np.array([r[0] for r in con.execute(
             "SELECT value FROM coefficient WHERE scan_id = ? ORDER BY position", (scan_id,))], dtype=np.float64)
-        rows = con.execute(
-            "SELECT c.step, a.n_components, a.n_coefficients, a.checksum, a.matrix FROM attribution a "
+        # The matrices are read one by one by rowid after the ordered index: selecting them in the
+        # ordered join would make SQLite sort whole rows, holding every matrix in its sorter at once
+        # (2x the array's memory). Incremental blob I/O over a memory-mapped file copies each matrix
+        # once out of the page cache (measured: 500 M values/s, against 215 M/s for SELECT matrix).
+        index = con.execute(
+            "SELECT c.step, a.attribution_id, a.n_components, a.n_coefficients, a.checksum FROM attribution a "
             "JOIN checkpoint c USING (checkpoint_id) WHERE a.scan_id = ? AND a.metric_id = ? ORDER BY c.step",
-            (scan_id, metric_id))
+            (scan_id, metric_id)).fetchall()
         n_comp, n_coef = len(comps), len(coefs)
-        count = con.execute("SELECT count(*) FROM attribution WHERE scan_id = ? AND metric_id = ?",
-                            (scan_id, metric_id)).fetchone()[0]
-        out = np.empty((count, n_comp, n_coef), dtype=np.float32)
-        steps = np.empty(count, dtype=np.int64)
-        for i, (step, nc, nk, checksum, blob) in enumerate(rows):
+        out = np.empty((len(index), n_comp, n_coef), dtype=np.float32)
+        steps = np.empty(len(index), dtype=np.int64)
+        for i, (step, attribution_id, nc, nk, checksum) in enumerate(index):
+            blob = _matrix(con, attribution_id)
             if (nc, nk) != (n_comp, n_coef) or len(blob) != 4 * nc * nk:
                 raise StoreError(f"step {step}: matrix of {len(blob)} bytes, shape ({nc}, {nk}); "
                                  f"expected ({n_comp}, {n_coef})")
