@@ -75,8 +75,7 @@ wheel: deps venv
 	install -m 755 .build/release/attrdb python/attrdb/_bin/attrdb
 	strip python/attrdb/_bin/attrdb
 	rm -rf python/build
-	$(VENV_PYTHON) -m pip wheel -q --no-deps --no-build-isolation -w dist ./python || \
-	  $(VENV_PYTHON) -m pip wheel -q --no-deps -w dist ./python
+	$(VENV_PYTHON) -m pip wheel -q --no-deps -w dist ./python
 	rm -rf python/attrdb/_bin python/build
 	@ls -l dist/attrdb-*.whl
 
