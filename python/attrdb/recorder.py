@@ -15,16 +15,17 @@ from .errors import AttrdbError, BadInput, StoreError, error_for_status
 _INT64 = (-(1 << 63), (1 << 63) - 1)
 
 
-def _step(step: Any) -> int:
-    """A checkpoint step as a Python int, refusing bools, floats with a fraction and out-of-range values."""
+def _step(step: Any, what: str = "step") -> int:
+    """A checkpoint step (or layer) as a Python int, refusing bools, floats with a fraction and
+    out-of-range values."""
     if isinstance(step, bool) or not isinstance(step, numbers.Integral):
         if isinstance(step, numbers.Real) and float(step).is_integer():
             step = int(step)
         else:
-            raise BadInput(f"step must be an integer, got {step!r}")
+            raise BadInput(f"{what} must be an integer, got {step!r}")
     step = int(step)
     if not _INT64[0] <= step <= _INT64[1]:
-        raise BadInput(f"step {step} does not fit a signed 64-bit integer")
+        raise BadInput(f"{what} {step} does not fit a signed 64-bit integer")
     return step
 
 
@@ -124,7 +125,7 @@ class Recorder:
             layer, h = key if isinstance(key, tuple) else (key, hook)
             if h not in ("resid_pre", "resid_post"):
                 raise BadInput(f"step {step}: hook must be resid_pre or resid_post, got {h!r}")
-            rows.append({"layer": _step(layer), "hook": h, "norm": _number(f"norm of layer {layer}", norm, False)})
+            rows.append({"layer": _step(layer, "layer"), "hook": h, "norm": _number(f"norm of layer {layer}", norm, False)})
         self._send([_frames.json_frame(_frames.RESID_NORMS, {"step": step, "norms": rows})])
 
     def log_wov_norms(self, step: int, norms: Any) -> None:

@@ -52,6 +52,7 @@ def test_synthetic_scan_logged_from_python_passes_check_and_exports_bit_exact(tm
     runs = store.runs()
     assert runs["status"].tolist() == ["complete"] and runs["tags"].tolist() == ["seed=3"]
     assert runs["model"].tolist() == ["toy"] and runs["checkpoints"].tolist() == [6]
+    assert len(store.runs(tag={"seed": "3"})) == 1 and len(store.runs(tag={"seed": "4"})) == 0
     losses = [json.loads(l) for l in cli("--db", db, "export", "losses", "--run", "syn", "--format", "jsonl").stdout.splitlines()]
     assert [r["checkpoint_step"] for r in losses] == steps
     assert [r["train_loss"] for r in losses] == [1.0 / (i + 1) for i in range(6)]
@@ -97,6 +98,8 @@ def test_bad_values_raise_in_python_and_store_nothing(tmp_path, attrdb_module):
             rec.log_wov_norms(1, np.ones(3))
         with pytest.raises(attrdb_module.BadInput):
             rec.log(1.5, np.zeros((3, 4)))
+        with pytest.raises(attrdb_module.BadInput, match="layer"):
+            rec.log_resid_norms(1, {"first": 1.0})
         assert snapshot(db) == before
         rec.log(1, np.ones((3, 4)))   # the stream is still good after refusals
     assert store.values("r").shape == (2, 3, 4)
