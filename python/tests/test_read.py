@@ -110,3 +110,12 @@ def test_open_creates_a_missing_store(tmp_path, attrdb_module):
     db = tmp_path / "new.sqlite"
     store = attrdb_module.open(str(db))
     assert db.exists() and len(store.runs()) == 0
+
+
+def test_values_without_xarray_gives_numpy_and_axes(example_store, attrdb_module, monkeypatch):
+    import sys
+    monkeypatch.setitem(sys.modules, "xarray", None)   # `import xarray` now raises ImportError
+    result = attrdb_module.open(example_store).values("modadd")
+    assert isinstance(result, tuple)
+    array, axes = result
+    assert array.shape == (33, 128, 13) and list(axes["layer"][:2]) == [0, 0]
