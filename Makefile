@@ -10,7 +10,7 @@ VENV := .venv-test
 VENV_PYTHON := $(CURDIR)/$(VENV)/bin/python3
 export ATTRDB_PYTHON := $(VENV_PYTHON)
 
-.PHONY: deps venv test-deps build demo test reliability fuzz sanitize bench schema clean
+.PHONY: deps venv test-deps python-deps build demo test python-test wheel wheel-test reliability fuzz sanitize bench schema clean
 
 # The system SQLite and zlib headers and libraries, through pkg-config (Debian: libsqlite3-dev, zlib1g-dev).
 deps:
@@ -31,8 +31,15 @@ venv:
 	  echo "installing numpy scipy pyarrow duckdb into $(VENV)/"; \
 	  $(VENV_PYTHON) -m pip install -q numpy scipy pyarrow duckdb; }
 
+# The Python package (python/) installed editable into the test virtualenv with pandas, xarray,
+# pytest and xxhash (its extras all and test), so its tests run the working tree's code.
+python-deps: venv
+	@$(VENV_PYTHON) -c 'import attrdb, pandas, xarray, pytest, xxhash' 2>/dev/null || { \
+	  echo "installing ./python[all,test] into $(VENV)/"; \
+	  $(VENV_PYTHON) -m pip install -q -e './python[all,test]'; }
+
 # The oracles, and librsvg and Chromium to render the plots and the report.
-test-deps: deps venv
+test-deps: deps venv python-deps
 	@command -v rsvg-convert >/dev/null && command -v chromium >/dev/null || { \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq librsvg2-bin chromium >/dev/null; }
 
@@ -54,6 +61,27 @@ test: test-deps
 	$(SWIFT) test --skip-build
 	$(VENV_PYTHON) Tests/reliability/crash.py --attrdb .build/debug/attrdb --kills 20 --big 100
 	$(VENV_PYTHON) Tests/reliability/concurrency.py --attrdb .build/debug/attrdb --runs-per-writer 2
+	$(MAKE) --no-print-directory python-test
+
+# The Python package's tests (python/tests) against the debug binary make test just built.
+python-test: python-deps
+	ATTRDB_BIN=$(CURDIR)/.build/debug/attrdb $(VENV_PYTHON) -m pytest -q python/tests
+
+# A platform wheel carrying an attrdb linked with the Swift standard library inside (no Swift on the
+# GPU node; --static-swift-stdlib on the command line, not unsafeFlags in Package.swift), in dist/.
+wheel: deps venv
+	$(SWIFT) build -c release --product attrdb --static-swift-stdlib
+	mkdir -p python/attrdb/_bin
+	install -m 755 .build/release/attrdb python/attrdb/_bin/attrdb
+	strip python/attrdb/_bin/attrdb
+	rm -rf python/build
+	$(VENV_PYTHON) -m pip wheel -q --no-deps -w dist ./python
+	rm -rf python/attrdb/_bin python/build
+	@ls -l dist/attrdb-*.whl
+
+# The wheel in a fresh virtualenv, run with the Swift toolchain off PATH; ldd shows no Swift library.
+wheel-test: wheel
+	PYTHON=$(PYTHON) scripts/wheel-test.sh
 
 # Fault injection below SQLite on larger stores (every I/O error, power loss and torn write of an
 # ingest, a backup and the migrations), crash safety (60 SIGKILLs, with --replace ingests), concurrency

@@ -12,6 +12,8 @@ same table (target: no more than 1.2x pyarrow's size).
 Frame stream: the same 10.24 M values written by a Python loop (numpy .tobytes() into the pipe of
 `attrdb ingest - --format frames`, waiting for each frame's ok) vs the .npy ingest of the same values.
 Other inputs: CSV and JSON-lines ingest rates.
+Python package (Benchmarks/bench_python.py; --python-only runs just it): rec.log of 10.24 M values whole loop
+to close vs np.save and MLflow's log_batch; values() into numpy and its peak memory.
 Queries over a 100 M-value store (1 000 x 128 x 800): capacity whole process vs DuckDB's native file,
 top and profile latency; start-up of `attrdb --help`.
 attrdb serve over that store: GET /api/capacity latency beside the command line's, 50 concurrent requests.
@@ -299,17 +301,23 @@ def main():
     parser.add_argument("--quick", action="store_true", help="smaller baselines")
     parser.add_argument("--skip-big", action="store_true", help="skip the 100 M-value query benchmark")
     parser.add_argument("--work", default=None)
+    parser.add_argument("--python-only", action="store_true", help="only the Python package's section")
     args = parser.parse_args()
     args.attrdb = os.path.abspath(args.attrdb)
     work = args.work or tempfile.mkdtemp(prefix="attrdb-bench-")
     os.makedirs(work, exist_ok=True)
     print(f"attrdb benchmark — {os.cpu_count()} cores; work folder {work}")
     try:
+        import bench_python
+        if args.python_only:
+            bench_python.bench(args, work, row, best)
+            return
         bench_ingest(args, work)
         bench_stream(args, work)
         bench_parquet(args, work)
         bench_single(args, work)
         bench_text_inputs(args, work)
+        bench_python.bench(args, work, row, best)
         if not args.skip_big:
             import bench_queries
             bench_queries.bench(args, work, make_dataset, row, run, run_rss, best)

@@ -1,0 +1,218 @@
+"""The recorder: logs a run checkpoint by checkpoint from a training loop, through the attrdb binary."""
+from __future__ import annotations
+
+import math
+import numbers
+import subprocess
+import threading
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from . import _frames
+from .errors import AttrdbError, BadInput, StoreError, error_for_status
+
+_INT64 = (-(1 << 63), (1 << 63) - 1)
+
+
+def _step(step: Any, what: str = "step") -> int:
+    """A checkpoint step (or layer) as a Python int, refusing bools, floats with a fraction and
+    out-of-range values."""
+    if isinstance(step, bool) or not isinstance(step, numbers.Integral):
+        if isinstance(step, numbers.Real) and float(step).is_integer():
+            step = int(step)
+        else:
+            raise BadInput(f"{what} must be an integer, got {step!r}")
+    step = int(step)
+    if not _INT64[0] <= step <= _INT64[1]:
+        raise BadInput(f"{what} {step} does not fit a signed 64-bit integer")
+    return step
+
+
+def _number(name: str, value: Any, allow_nonfinite: bool) -> float:
+    """A statistic or norm as a float; non-finite values are refused (JSON cannot carry them anyway)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        try:
+            value = float(np.asarray(value).item())
+        except (TypeError, ValueError):
+            raise BadInput(f"{name} must be a number, got {value!r}") from None
+    value = float(value)
+    if not math.isfinite(value):
+        raise BadInput(f"{name} is {value}: statistics and norms must be finite")
+    return value
+
+
+class Recorder:
+    """Streams one run into the store through `attrdb ingest - --format frames`.
+
+    Use it as a context manager (`store.recorder(...)`): each `log*` call is one frame, validated in
+    Python first (so bad input raises `BadInput` before anything is sent) and stored in one transaction
+    by the binary, which the recorder waits for. Leaving the block normally marks the run complete;
+    leaving it by an exception leaves the run incomplete with every logged step kept."""
+
+    def __init__(self, binary: str, db: str, run: str, *, coefficients: Sequence[float],
+                 components: Sequence[Any], metric: str, scan: str = "default",
+                 metadata: Mapping[str, Any] | None = None, tags: Mapping[str, str] | None = None,
+                 replace: bool = False, allow_nonfinite: bool = False):
+        coefs = np.asarray(coefficients, dtype=np.float64).reshape(-1)
+        if coefs.size == 0:
+            raise BadInput("coefficients is empty")
+        if not np.isfinite(coefs).all():
+            raise BadInput("coefficients must be finite")
+        if len(components) == 0:
+            raise BadInput("components is empty")
+        metadata = dict(metadata or {})
+        header = {
+            "run": run, "metric": metric, "scan": scan,
+            "coefficients": [float(c) for c in coefs],
+            "components": [c if isinstance(c, str) else dict(c) for c in components],
+            "model": metadata.get("model"), "task": metadata.get("task"),
+            "config": metadata or None,
+            "tags": {str(k): str(v) for k, v in tags.items()} if tags else None,
+            "replace": bool(replace), "allow_nonfinite": bool(allow_nonfinite),
+        }
+        self.run = run
+        self.shape = (coefs.size, len(components))
+        self.allow_nonfinite = allow_nonfinite
+        self._frame = 0
+        self._closed = False
+        self._proc = subprocess.Popen([binary, "--db", db, "ingest", "-", "--format", "frames"],
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, bufsize=0)
+        # stderr is drained on a thread so a chatty binary can never fill the pipe and stall both sides.
+        self._stderr = bytearray()
+        self._stderr_reader = threading.Thread(target=self._drain_stderr, daemon=True)
+        self._stderr_reader.start()
+        try:
+            self._send([_frames.MAGIC, _frames.json_frame(_frames.HEADER, header)])
+        except BaseException:
+            self._abandon()
+            raise
+
+    # -- logging -------------------------------------------------------------------------------
+
+    def log(self, step: int, values: Any) -> None:
+        """Stores the checkpoint `step`: `values` of shape (n_coefficients, n_components), anything
+        numpy converts to float32 (a CPU torch tensor via `np.asarray`). One transaction."""
+        step = _step(step)
+        array = np.asarray(values)
+        if array.dtype.kind not in "fiu":
+            raise BadInput(f"step {step}: values must be numeric, got dtype {array.dtype}")
+        if array.shape != self.shape:
+            raise BadInput(f"step {step}: values have shape {array.shape}, expected {self.shape} "
+                           "(n_coefficients, n_components)")
+        array = np.ascontiguousarray(array, dtype="<f4")
+        if not self.allow_nonfinite and not np.isfinite(array).all():
+            bad = np.argwhere(~np.isfinite(array))[0]
+            raise BadInput(f"step {step}: non-finite value {array[tuple(bad)]} at coefficient {bad[0]}, "
+                           f"component {bad[1]} (open the recorder with allow_nonfinite=True to store it)")
+        self._send([_frames.checkpoint_head(step, array.size), memoryview(array).cast("B")])
+
+    def log_stats(self, step: int, **values: float) -> None:
+        """Stores checkpoint statistics (train_loss=…, test_acc=…) for `step`."""
+        step = _step(step)
+        if not values:
+            raise BadInput(f"step {step}: log_stats needs at least one statistic")
+        stats = {name: _number(name, v, False) for name, v in values.items()}
+        self._send([_frames.json_frame(_frames.STATISTICS, {"step": step, "values": stats})])
+
+    def log_resid_norms(self, step: int, norms: Mapping[int, float], hook: str = "resid_pre") -> None:
+        """Stores residual-stream norms for `step`: {layer: norm}, all at `hook` (resid_pre or
+        resid_post); or {(layer, hook): norm} to mix hooks."""
+        step = _step(step)
+        rows = []
+        for key, norm in norms.items():
+            layer, h = key if isinstance(key, tuple) else (key, hook)
+            if h not in ("resid_pre", "resid_post"):
+                raise BadInput(f"step {step}: hook must be resid_pre or resid_post, got {h!r}")
+            rows.append({"layer": _step(layer, "layer"), "hook": h, "norm": _number(f"norm of layer {layer}", norm, False)})
+        self._send([_frames.json_frame(_frames.RESID_NORMS, {"step": step, "norms": rows})])
+
+    def log_wov_norms(self, step: int, norms: Any) -> None:
+        """Stores W_OV Frobenius norms for `step`: an array of shape (n_layers, n_heads)."""
+        step = _step(step)
+        array = np.asarray(norms)
+        if array.ndim != 2 or array.dtype.kind not in "fiu":
+            raise BadInput(f"step {step}: W_OV norms must be a numeric array (n_layers, n_heads), "
+                           f"got shape {array.shape} dtype {array.dtype}")
+        array = array.astype(np.float64)
+        if not np.isfinite(array).all():
+            raise BadInput(f"step {step}: W_OV norms must be finite")
+        self._send([_frames.json_frame(_frames.WOV_NORMS, {"step": step, "norms": array.tolist()})])
+
+    # -- ending --------------------------------------------------------------------------------
+
+    def close(self, complete: bool = True) -> None:
+        """Ends the stream: with `complete` the run is marked complete (an `E` frame), else the stream
+        just ends and the run stays incomplete. Idempotent."""
+        if self._closed:
+            return
+        if complete:
+            self._send([_frames.json_frame(_frames.END, {"complete": True})])
+        self._finish()
+
+    def __enter__(self) -> "Recorder":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.close(complete=True)
+        else:
+            self._abandon()
+
+    # -- the pipe ------------------------------------------------------------------------------
+
+    def _drain_stderr(self) -> None:
+        for chunk in iter(lambda: self._proc.stderr.read(65536), b""):
+            self._stderr.extend(chunk)
+
+    def _send(self, parts: Sequence[Any]) -> None:
+        """Writes one frame (its parts without joining them: a checkpoint's values are not copied) and
+        waits for the binary's `ok`; raises the binary's error if it refused the frame."""
+        if self._closed:
+            raise StoreError(f"the recorder of run {self.run!r} is closed")
+        try:
+            for part in parts:
+                self._proc.stdin.write(part)
+            line = self._proc.stdout.readline()
+        except BrokenPipeError:
+            line = b""
+        if line != b"ok\n":
+            self._fail(line)
+        self._frame += 1
+
+    def _fail(self, line: bytes) -> None:
+        self._closed = True
+        try:
+            self._proc.stdin.close()
+        except OSError:
+            pass
+        status = self._proc.wait()
+        self._stderr_reader.join()
+        stderr = self._stderr.decode("utf-8", "replace")
+        if status == 0:
+            raise StoreError(f"attrdb answered {line!r} instead of ok and exited 0: {stderr.strip()}")
+        raise error_for_status(status, stderr)
+
+    def _finish(self) -> None:
+        self._closed = True
+        self._proc.stdin.close()
+        status = self._proc.wait()
+        self._stderr_reader.join()
+        self._proc.stdout.close()
+        if status != 0:
+            raise error_for_status(status, self._stderr.decode("utf-8", "replace"))
+
+    def _abandon(self) -> None:
+        """Ends the stream without `E`: the binary keeps every committed frame and leaves the run
+        incomplete. Errors are not raised here: the exception that got us here is the one to see."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self._proc.stdin.close()
+        except OSError:
+            pass
+        self._proc.wait()
+        self._stderr_reader.join()
+        self._proc.stdout.close()

@@ -1,0 +1,174 @@
+"""`Store`: one attrdb store file, written through the binary, read as numpy, xarray and pandas."""
+from __future__ import annotations
+
+import builtins
+import os
+import tempfile
+from typing import Any, Dict, List, Mapping, Sequence, Union
+
+from ._binary import find_binary, run_binary
+from ._catalog import Catalog, round_trip, typed_frame
+from .display import Plot, Report
+from .recorder import Recorder
+from .values import read_values
+
+Runs = Union[str, Sequence[str]]
+
+
+def _options(options: Mapping[str, Any]) -> List[str]:
+    """CLI arguments from keyword arguments named as the CLI's options: `by="layer"` → `--by layer`,
+    `k=5` → `-k 5`, `coef=(-1, 1)` → `--coef -1:1`, `wide=True` → `--wide`, `layer=[0, 1]` →
+    `--layer 0 --layer 1`, `min_mass=0.1` → `--min-mass 0.1`; None and False leave an option out."""
+    args: List[str] = []
+    for name, value in options.items():
+        if value is None or value is False:
+            continue
+        flag = "-" + name if len(name) == 1 else "--" + name.replace("_", "-")
+        if value is True:
+            args.append(flag)
+        elif name == "coef" and isinstance(value, (tuple, list)) and len(value) == 2:
+            args += [flag, f"{value[0]}:{value[1]}"]
+        elif isinstance(value, Mapping):
+            for k, v in value.items():
+                args += [flag, f"{k}={v}"]
+        elif isinstance(value, (tuple, list)):
+            for v in value:
+                args += [flag, str(v)]
+        else:
+            args += [flag, str(value)]
+    return args
+
+
+def _runs(run: Runs) -> List[str]:
+    names = [run] if isinstance(run, str) else list(run)
+    return [a for name in names for a in ("--run", name)]
+
+
+class Store:
+    """One attrdb store: the same SQLite file the CLI uses (`attrdb.open(path)`)."""
+
+    def __init__(self, path: str, binary: str | None = None):
+        self.path = os.fspath(path)
+        self.binary = binary or find_binary()
+        self._catalog: Catalog | None = None
+        if not os.path.exists(self.path):
+            self._run(["init"])
+
+    def __repr__(self) -> str:
+        return f"attrdb.Store({self.path!r})"
+
+    def _run(self, args: Sequence[str]) -> bytes:
+        return run_binary(self.binary, ["--db", self.path, *args])
+
+    def _table(self, command: Sequence[str], args: List[str]):
+        """Runs a query command with `--format csv`; its DataFrame typed by the column catalog."""
+        if self._catalog is None:
+            self._catalog = Catalog(run_binary(self.binary, ["columns", "--format", "json"]))
+        csv = self._run([*command, *args, "--format", "csv"])
+        return typed_frame(csv, self._catalog.columns(command[0], args))
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def recorder(self, run: str, *, coefficients: Sequence[float], components: Sequence[Any],
+                 metric: str, scan: str = "default", metadata: Mapping[str, Any] | None = None,
+                 tags: Mapping[str, str] | None = None, replace: bool = False,
+                 allow_nonfinite: bool = False) -> Recorder:
+        """A `Recorder` logging `run` (created incomplete, or reopened if it matches). `components` are
+        TransformerLens labels ("L0H1", "0_mlp_out", "embed") or dicts {label, layer, kind, index};
+        `metadata`'s model and task fill the run's columns and the whole of it is the run's config."""
+        return Recorder(self.binary, self.path, run, coefficients=coefficients, components=components,
+                        metric=metric, scan=scan, metadata=metadata, tags=tags, replace=replace,
+                        allow_nonfinite=allow_nonfinite)
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def runs(self, tag: Mapping[str, str] | None = None):
+        """The runs, as `attrdb runs` lists them (tag={"seed": "0"} keeps runs with those tags)."""
+        return self._table(["runs"], _options({"tag": tag}))
+
+    def values(self, run: str, scan: str | None = None, metric: str | None = None, *,
+               as_numpy: bool = False, verify: bool | None = None):
+        """The run's values: an xarray.DataArray with dims (checkpoint_step, coefficient, component)
+        and coords layer and kind on component; with `as_numpy=True`, or without xarray installed,
+        a tuple (float32 array, axes dict). Read from the file directly, in one read transaction.
+        `verify`: check each matrix's xxHash64 (None: when the `xxhash` package is installed)."""
+        array, axes = read_values(self.path, run, scan, metric, verify)
+        if not as_numpy:
+            try:
+                import xarray as xr
+            except ImportError:
+                as_numpy = True
+        if as_numpy:
+            return array, axes
+        return xr.DataArray(array, dims=("checkpoint_step", "coefficient", "component"), name=run,
+                            coords={"checkpoint_step": axes["checkpoint_step"],
+                                    "coefficient": axes["coefficient"],
+                                    "component": axes["component"],
+                                    "layer": ("component", axes["layer"]),
+                                    "kind": ("component", axes["kind"])})
+
+    # -- the query commands: the CLI's options as keyword arguments ----------------------------
+
+    def capacity(self, run: Runs, **options):
+        """`attrdb capacity`: mass and share per checkpoint and group (by=, wide=, signed=, squared=, …)."""
+        return self._table(["capacity"], _runs(run) + _options(options))
+
+    def top(self, run: Runs, **options):
+        """`attrdb top`: the k components with the largest |value| (k=, checkpoint=, coef=, …)."""
+        return self._table(["top"], _runs(run) + _options(options))
+
+    def profile(self, run: Runs, **options):
+        """`attrdb profile`: values against the coefficient (summary=True for slopes and saturation)."""
+        return self._table(["profile"], _runs(run) + _options(options))
+
+    def clusters(self, run: Runs, **options):
+        """`attrdb clusters`: components grouped by profile shape (k=, method=, distance=, seed=, centroids=)."""
+        return self._table(["clusters"], _runs(run) + _options(options))
+
+    def turnover(self, run: Runs, **options):
+        """`attrdb turnover`: components crossing a share cut-off (cutoff=, summary=)."""
+        return self._table(["turnover"], _runs(run) + _options(options))
+
+    def concentration(self, run: Runs, **options):
+        """`attrdb concentration`: entropy, effective components, Gini, top-k share (top=)."""
+        return self._table(["concentration"], _runs(run) + _options(options))
+
+    def norms(self, run: Runs, **options):
+        """`attrdb norms`: residual norm growth (wide=True for each hook) or W_OV norms (wov=True)."""
+        return self._table(["norms"], _runs(run) + _options(options))
+
+    def compare(self, run_a: str, run_b: str, **options):
+        """`attrdb compare`: two runs side by side (what="capacity"|"top", align=, k=)."""
+        return self._table(["compare"], _runs([run_a, run_b]) + _options(options))
+
+    def sql(self, statement: str, **options):
+        """`attrdb sql`: one read-only statement (max_rows=, timeout=); columns typed by pandas."""
+        import pandas as pd
+        import io
+
+        csv = self._run(["sql", statement, *_options(options), "--format", "csv"])
+        if not csv.strip():
+            return pd.DataFrame()
+        return pd.read_csv(io.BytesIO(csv), **round_trip(pd))
+
+    # -- pictures ------------------------------------------------------------------------------
+
+    def report(self, run: str, **options) -> Report:
+        """`attrdb report`: the run's HTML page, shown inline in Jupyter."""
+        return Report(self._to_file(["report", *_runs(run), *_options(options)], ".html"))
+
+    def plot(self, kind: str, run: Runs, **options) -> Plot:
+        """`attrdb plot KIND`: capacity, shares, profile, clusters, norms or concentration, as SVG."""
+        return Plot(self._to_file(["plot", kind, *_runs(run), *_options(options)], ".svg"))
+
+    def _to_file(self, args: List[str], suffix: str) -> str:
+        with tempfile.TemporaryDirectory(prefix="attrdb-") as folder:
+            path = os.path.join(folder, "out" + suffix)
+            self._run([*args, "-o", path])
+            with builtins.open(path, encoding="utf-8") as f:
+                return f.read()
+
+
+def open(path: str = "attrdb.sqlite", binary: str | None = None) -> Store:  # noqa: A001 (attrdb.open)
+    """Opens the store at `path` (created if missing), with the attrdb binary found as `find_binary` says."""
+    return Store(path, binary)

@@ -1,0 +1,175 @@
+"""The recorder through the real binary: conformance with the CLI, errors before anything is stored,
+an exception leaving the run incomplete, and a reader in another process seeing whole checkpoints."""
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from conftest import EXAMPLE, cli, needs_frames
+
+pytestmark = needs_frames
+LABELS = ["embed", "L0H0", "L0H1", "0_mlp_out", "L1H0", "L1H1", "1_mlp_out", "bias"]
+
+
+def export_values(db, run, tmp_path):
+    out = tmp_path / f"export-{run}" / "values.npy"
+    out.parent.mkdir(exist_ok=True)
+    cli("--db", db, "export", "values", "--run", run, "--format", "npy", "-o", out, "--force")
+    return np.load(out)
+
+
+def snapshot(db):
+    """What the store holds, as the CLI sees it: every run (without its creation time) and every value."""
+    runs = [json.loads(l) for l in cli("--db", db, "runs", "--format", "jsonl").stdout.splitlines()]
+    values = cli("--db", db, "sql", "SELECT attribution_id, checksum, hex(matrix) FROM attribution ORDER BY 1",
+                 "--format", "csv", "--max-rows", "1000000").stdout
+    stats = cli("--db", db, "sql", "SELECT * FROM checkpoint_stat ORDER BY 1, 2", "--format", "csv").stdout
+    return [{k: v for k, v in r.items() if k != "created"} for r in runs], values, stats
+
+
+def test_synthetic_scan_logged_from_python_passes_check_and_exports_bit_exact(tmp_path, attrdb_module):
+    rng = np.random.default_rng(3)
+    data = rng.standard_normal((6, 16, len(LABELS)), dtype=np.float32)
+    data[0, 0, 0], data[0, 0, 1], data[1, 2, 3] = np.float32(1e-45), np.float32(-0.0), np.float32(3.4e38)
+    db = str(tmp_path / "s.sqlite")
+    store = attrdb_module.open(db)
+    steps = [0, 1, 2, 5, 100, 2 ** 40]
+    with store.recorder("syn", coefficients=np.linspace(-5, 5, 16), components=LABELS, metric="logit_diff",
+                        metadata={"model": "toy", "task": "synthetic", "lr": 0.001}, tags={"seed": "3"}) as rec:
+        for i, step in enumerate(steps):
+            rec.log(step, data[i].astype(np.float64))   # float64 in, float32 stored
+            rec.log_stats(step, train_loss=1.0 / (i + 1), test_acc=0.1 * i)
+            rec.log_resid_norms(step, {0: 10.0 + i, 1: 11.0 + i, (2, "resid_post"): 12.5})
+            rec.log_wov_norms(step, np.full((2, 2), 0.5 + i))
+    cli("--db", db, "check")
+    exported = export_values(db, "syn", tmp_path)
+    assert np.array_equal(exported.view(np.uint32), data.view(np.uint32))
+    assert np.array_equal(store.values("syn").values.view(np.uint32), data.view(np.uint32))
+    runs = store.runs()
+    assert runs["status"].tolist() == ["complete"] and runs["tags"].tolist() == ["seed=3"]
+    assert runs["model"].tolist() == ["toy"] and runs["checkpoints"].tolist() == [6]
+    assert len(store.runs(tag={"seed": "3"})) == 1 and len(store.runs(tag={"seed": "4"})) == 0
+    losses = [json.loads(l) for l in cli("--db", db, "export", "losses", "--run", "syn", "--format", "jsonl").stdout.splitlines()]
+    assert [r["checkpoint_step"] for r in losses] == steps
+    assert [r["train_loss"] for r in losses] == [1.0 / (i + 1) for i in range(6)]
+    wov = store.norms("syn", wov=True)
+    assert len(wov) == 6 * 4 and wov["frobenius_norm"].tolist()[:4] == [0.5] * 4
+    assert store.norms("syn", wide=True).shape[0] == 6
+
+
+def test_example_logged_from_python_equals_the_cli_ingest(tmp_path, example_store, attrdb_module):
+    axes = json.loads((EXAMPLE / "axes.json").read_text())
+    values = np.load(EXAMPLE / "attributions.npy")
+    db = str(tmp_path / "py.sqlite")
+    with attrdb_module.open(db).recorder("modadd", coefficients=axes["coefficients"], components=axes["components"],
+                                         metric=axes.get("metric", "logit_diff")) as rec:
+        for i, step in enumerate(axes["checkpoint_steps"]):
+            rec.log(step, values[i])
+    cli("--db", db, "check")
+    assert np.array_equal(export_values(db, "modadd", tmp_path).view(np.uint32),
+                          values.astype(np.float32).view(np.uint32))
+    for query in (["capacity", "--by", "component"], ["top", "-k", "5"], ["clusters", "-k", "3", "--seed", "2"]):
+        ours = cli("--db", db, *query, "--run", "modadd", "--format", "csv").stdout
+        theirs = cli("--db", example_store, *query, "--run", "modadd", "--format", "csv").stdout
+        assert ours == theirs, query
+
+
+def test_bad_values_raise_in_python_and_store_nothing(tmp_path, attrdb_module):
+    db = str(tmp_path / "s.sqlite")
+    store = attrdb_module.open(db)
+    with store.recorder("r", coefficients=[-1, 0, 1], components=LABELS[:4], metric="m") as rec:
+        rec.log(0, np.zeros((3, 4)))
+        before = snapshot(db)
+        nan = np.zeros((3, 4), np.float32)
+        nan[1, 2] = np.nan
+        cases = [(nan, "non-finite"), (np.full((3, 4), np.inf), "non-finite"), (np.zeros((4, 3)), "shape"),
+                 (np.zeros(12), "shape"), (np.array([["a"] * 4] * 3), "numeric")]
+        for bad, words in cases:
+            with pytest.raises(attrdb_module.BadInput, match=words) as caught:
+                rec.log(1, bad)
+            assert caught.value.status == 1
+        with pytest.raises(attrdb_module.BadInput):
+            rec.log_stats(1, train_loss=float("nan"))
+        with pytest.raises(attrdb_module.BadInput):
+            rec.log_wov_norms(1, np.ones(3))
+        with pytest.raises(attrdb_module.BadInput):
+            rec.log(1.5, np.zeros((3, 4)))
+        with pytest.raises(attrdb_module.BadInput, match="layer"):
+            rec.log_resid_norms(1, {"first": 1.0})
+        assert snapshot(db) == before
+        rec.log(1, np.ones((3, 4)))   # the stream is still good after refusals
+    assert store.values("r").shape == (2, 3, 4)
+
+
+def test_a_conflicting_checkpoint_raises_conflict_with_the_cli_message_and_keeps_the_old_values(tmp_path, attrdb_module):
+    db = str(tmp_path / "s.sqlite")
+    store = attrdb_module.open(db)
+    kw = dict(coefficients=[0.0, 1.0], components=["L0H0", "embed"], metric="m")
+    with store.recorder("r", **kw) as rec:
+        rec.log(0, np.ones((2, 2)))
+    before = snapshot(db)
+    with pytest.raises(attrdb_module.Conflict) as caught:
+        with store.recorder("r", **kw) as rec:
+            rec.log(0, np.ones((2, 2)))          # identical: changes nothing
+            rec.log(0, np.full((2, 2), 2.0))     # different: refused by the binary
+    assert caught.value.status == 4 and "0" in caught.value.message
+    after = snapshot(db)
+    assert after[1:] == before[1:]
+    assert np.array_equal(store.values("r").values, np.ones((1, 2, 2), np.float32))
+
+
+def test_an_unknown_component_label_raises_bad_input_and_creates_no_run(tmp_path, attrdb_module):
+    db = str(tmp_path / "s.sqlite")
+    store = attrdb_module.open(db)
+    with pytest.raises(attrdb_module.BadInput) as caught:
+        with store.recorder("r", coefficients=[0.0], components=["L0H0", "not a component"], metric="m"):
+            pass
+    assert "not a component" in caught.value.message
+    assert len(store.runs()) == 0
+
+
+def test_an_exception_in_the_block_leaves_the_run_incomplete_with_every_logged_step(tmp_path, attrdb_module):
+    db = str(tmp_path / "s.sqlite")
+    store = attrdb_module.open(db)
+    with pytest.raises(RuntimeError, match="training diverged"):
+        with store.recorder("r", coefficients=[0.0, 1.0], components=["L0H0", "embed"], metric="m") as rec:
+            rec.log(0, np.ones((2, 2)))
+            rec.log_stats(0, train_loss=1.0)
+            rec.log(10, np.full((2, 2), 2.0))
+            raise RuntimeError("training diverged")
+    runs = store.runs()
+    assert runs["status"].tolist() == ["incomplete"] and runs["checkpoints"].tolist() == [2]
+    assert store.values("r").checkpoint_step.values.tolist() == [0, 10]
+
+
+def test_a_reader_in_another_process_sees_whole_checkpoints_only(tmp_path, attrdb_module):
+    db = str(tmp_path / "s.sqlite")
+    store = attrdb_module.open(db)
+    shape = (64, 200)
+    reader = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import os, sys, attrdb, numpy as np
+        store, seen, reads = attrdb.open({db!r}), set(), 0
+        while not os.path.exists({str(tmp_path / 'done')!r}) or reads == 0:
+            try:
+                array, axes = store.values("r", as_numpy=True)
+            except attrdb.NotFound:
+                continue
+            reads += 1
+            for i, step in enumerate(axes["checkpoint_step"]):
+                assert (array[i] == np.float32(step)).all(), f"checkpoint {{step}} not whole"
+            seen.add(len(axes["checkpoint_step"]))
+        print(reads, len(seen))
+        """)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ))
+    with store.recorder("r", coefficients=np.arange(shape[0]), components=[f"L0N{i}" for i in range(shape[1])],
+                        metric="m") as rec:
+        for step in range(40):
+            rec.log(step, np.full(shape, step, np.float32))
+    (tmp_path / "done").touch()
+    out, err = reader.communicate(timeout=120)
+    assert reader.returncode == 0, err.decode()
+    reads, distinct = map(int, out.split())
+    assert reads >= 1 and distinct >= 1
