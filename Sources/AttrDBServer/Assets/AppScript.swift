@@ -169,12 +169,16 @@ extension Assets {
       const run = decodeURIComponent(location.pathname.slice("/run/".length));
       document.getElementById("run-name").textContent = run;
       document.title = "attrdb: " + run;
-      const state = { steps: [], selected: null, component: null, version: null, busy: false };
+      const state = { steps: [], selected: null, component: null, version: null, busy: false, layerNames: new Map() };
+      // Layers are named as the CLI's wide capacity table and the report name them (embed, layer 0, …, bias).
+      const layerName = layer => state.layerNames.get(layer) || (layer === -1 ? "embed" : "layer " + layer);
 
       function stepExtent() { return [state.steps[0], state.steps[state.steps.length - 1]]; }
 
-      function drawCapacity(rows) {
+      function drawCapacity(rows, wide) {
         const steps = unique(rows.map(r => r.checkpoint_step)), layers = unique(rows.map(r => r.layer));
+        const names = wide.length ? Object.keys(wide[0]).slice(1) : [];
+        state.layerNames = new Map(names.length === layers.length ? layers.map((l, j) => [l, names[j]]) : []);
         state.steps = steps;
         const [s0, s1] = stepExtent();
         const height = Math.max(120, 24 * layers.length + 40);
@@ -185,7 +189,7 @@ extension Assets {
         const edge = i => i <= 0 ? s0 : i >= steps.length ? s1 : (steps[i - 1] + steps[i]) / 2;
         const maxShare = Math.max(1e-12, ...rows.map(r => r.share));
         layers.forEach((layer, j) => {
-          f.svg.appendChild(sv("text", { x: LEFT - 6, y: 22 + rowH * (layers.length - 1 - j) + rowH / 2 + 4, "text-anchor": "end" }, layer === -1 ? "embed" : layer));
+          f.svg.appendChild(sv("text", { x: LEFT - 6, y: 22 + rowH * (layers.length - 1 - j) + rowH / 2 + 4, "text-anchor": "end" }, layerName(layer)));
         });
         const index = new Map(steps.map((s, i) => [s, i]));
         for (const r of rows) {
@@ -196,7 +200,7 @@ extension Assets {
             width: Math.max(1, x1 - x0).toFixed(2), height: rowH.toFixed(2),
             fill: "rgb(" + Math.round(255 - 225 * t) + "," + Math.round(255 - 190 * t) + "," + Math.round(255 - 100 * t) + ")",
             "data-step": r.checkpoint_step, "data-layer": r.layer });
-          cell.appendChild(sv("title", {}, "step " + r.checkpoint_step + ", layer " + r.layer + ": share " + fmt(r.share)));
+          cell.appendChild(sv("title", {}, "step " + r.checkpoint_step + ", " + layerName(r.layer) + ": share " + fmt(r.share)));
           cell.addEventListener("click", () => selectCell(r.checkpoint_step, r.layer));
           f.svg.appendChild(cell);
         }
@@ -209,11 +213,11 @@ extension Assets {
           const pts = steps.map((s, i) => g.x(s).toFixed(1) + "," + g.y(top[i]).toFixed(1))
             .concat(steps.slice().reverse().map((s, k) => g.x(s).toFixed(1) + "," + g.y(base[steps.length - 1 - k]).toFixed(1)));
           const band = sv("polygon", { points: pts.join(" "), fill: PALETTE[j % PALETTE.length], opacity: 0.85 });
-          band.appendChild(sv("title", {}, "layer " + layer));
+          band.appendChild(sv("title", {}, layerName(layer)));
           g.svg.appendChild(band);
           top.forEach((t, i) => { base[i] = t; });
         });
-        legend(document.getElementById("shares"), layers.map(l => l === -1 ? "embed" : "layer " + l));
+        legend(document.getElementById("shares"), layers.map(layerName));
       }
 
       function drawLosses(rows) {
@@ -266,7 +270,7 @@ extension Assets {
         if (cell) cell.classList.add("selected");
         try {
           const rows = await api("top", { run, checkpoint: step, layer, k: 15 });
-          document.getElementById("top-title").textContent = "Top components at step " + step + ", layer " + (layer === -1 ? "embed" : layer) + " (coefficient nearest 0)";
+          document.getElementById("top-title").textContent = "Top components at step " + step + ", " + layerName(layer) + " (coefficient nearest 0)";
           const body = clear(document.querySelector("#top tbody"));
           for (const row of rows) {
             const r = body.insertRow();
@@ -308,12 +312,13 @@ extension Assets {
       document.getElementById("slider").addEventListener("input", drawProfile);
 
       async function refresh(summary) {
-        const [capacity, losses, norms, clusters, turnover] = await Promise.all([
-          api("capacity", { run }), api("losses", { run }), api("norms", { run }),
+        const [capacity, wide, losses, norms, clusters, turnover] = await Promise.all([
+          api("capacity", { run }), api("capacity", { run, wide: "true", checkpoint: "first" }),
+          api("losses", { run }), api("norms", { run }),
           api("clusters", { run }),
           summary.checkpoints >= 2 ? api("turnover", { run, cutoff: 0.05 }) : Promise.resolve([]),
         ]);
-        drawCapacity(capacity);
+        drawCapacity(capacity, wide);
         drawLosses(losses);
         drawNorms(norms);
         drawClusters(clusters);
