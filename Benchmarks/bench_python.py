@@ -93,7 +93,7 @@ def bench(args, work, row, best):
     rec_s, save_s, alone_s = best(3, record)[0], best(3, save)[0], best(3, binary_alone)[0]
     os.remove(frames)
     row("np.save of the same array (baseline, page cache), M values/s", n / save_s / 1e6, "M/s")
-    row("rec.log loop to close (one durable transaction a checkpoint), M values/s (target >= 50)",
+    row("rec.log loop to close (one transaction a checkpoint, synced at the end), M values/s (target >= 50)",
         n / rec_s / 1e6, "M/s", target=n / rec_s >= 50e6)
     row("  rec.log time / np.save time", rec_s / save_s, "x")
     row("attrdb ingest - --format frames of the same frames from a file (the binary alone), M values/s",
