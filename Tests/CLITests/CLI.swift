@@ -32,6 +32,20 @@ struct CLI {
         return db
     }
 
+    /// Runs `attrdb COMMAND` (a shell command line after the binary) on a pseudo-terminal through
+    /// script(1), as a person at a terminal would; what the terminal shows comes back as one text.
+    static func onTerminal(_ command: String) throws -> (status: Int32, text: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qec", "\(binary.path) \(command)", "/dev/null"]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+
     /// Runs python3 with `script`; skips the test when a module it imports is missing.
     static func python(_ script: String, _ arguments: [String]) throws -> String {
         let result = try run(["-c", script] + arguments, executable: URL(fileURLWithPath: "/usr/bin/env"), prefix: [Python.command])

@@ -125,15 +125,8 @@ final class ExportCommandTests: XCTestCase {
         let db = try store(folder)
         // `script` runs the command on a pseudo-terminal, as a person at a terminal would.
         for (command, expected) in [("capacity --run modadd --plot", "layer 1 │"), ("profile --run modadd --component L0H0 --plot", "L0H0  ▁")] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-            process.arguments = ["-qec", "\(CLI.binary.path) \(command) --db \(db)", "/dev/null"]
-            let out = Pipe()
-            process.standardOutput = out
-            try process.run()
-            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            XCTAssertEqual(process.terminationStatus, 0, text)
+            let (status, text) = try CLI.onTerminal("\(command) --db \(db)")
+            XCTAssertEqual(status, 0, text)
             XCTAssertTrue(text.contains(expected), text)
         }
         // Into a pipe, --plot leaves the table as it is.

@@ -106,15 +106,8 @@ final class OutputPipelineCommandTests: XCTestCase {
         let folder = try TemporaryFolder()
         let db = try store(folder)
         for format in ["npy", "parquet"] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-            process.arguments = ["-qec", "\(CLI.binary.path) capacity --run modadd --format \(format) --db \(db)", "/dev/null"]
-            let out = Pipe()
-            process.standardOutput = out
-            try process.run()
-            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            XCTAssertEqual(process.terminationStatus, 64, text)
+            let (status, text) = try CLI.onTerminal("capacity --run modadd --format \(format) --db \(db)")
+            XCTAssertEqual(status, 64, text)
             XCTAssertTrue(text.contains("give -o FILE"), text)
         }
         let parquet = try CLI.run(["top", "--run", "modadd", "--format", "parquet", "--db", db])

@@ -44,7 +44,7 @@ enum ParquetBulkCheck {
             try data(column.values).write(to: URL(fileURLWithPath: expectedPath))
             request.append(["name": column.name, "type": type(column.values).rawValue, "expected": expectedPath])
         }
-        return try run(path: path, columns: request)
+        return try ParquetReadBack.runPython(script, ["path": path, "columns": request])
     }
 
     private static func count(_ values: Expected) -> Int {
@@ -98,28 +98,6 @@ enum ParquetBulkCheck {
         let size = try FileManager.default.attributesOfItem(atPath: copy)[.size] as? Int ?? 0
         try FileManager.default.removeItem(atPath: copy)
         return size
-    }
-
-    private static func run(path: String, columns: [[String: String]]) throws -> [Column] {
-        let request = try JSONSerialization.data(withJSONObject: ["path": path, "columns": columns])
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [Python.command, "-c", script, String(decoding: request, as: UTF8.self)]
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        do { try process.run() } catch { throw XCTSkip("python3 is not available: \(error)") }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        if process.terminationStatus == 3 { throw XCTSkip("pyarrow or duckdb missing: \(errorText)") }
-        guard process.terminationStatus == 0 else {
-            XCTFail("python failed: \(errorText)")
-            throw CocoaError(.fileReadCorruptFile)
-        }
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode([Column].self, from: data)
     }
 
     private static let script = #"""

@@ -84,16 +84,18 @@ enum ParquetReadBack {
     /// Reads one file with pyarrow (data, schema, footer, statistics) and DuckDB (data, types),
     /// and runs `queries` in DuckDB over a view `t` of the file, each giving its first value.
     static func file(_ path: String, queries: [String] = []) throws -> File {
-        try run(["mode": "file", "path": path, "queries": queries])
+        try runPython(script, ["mode": "file", "path": path, "queries": queries])
     }
 
     /// Reads a Hive-partitioned folder with `pyarrow.dataset` and DuckDB's `read_parquet`, rows
     /// sorted by `sortBy`.
     static func dataset(_ root: String, sortBy: String, queries: [String] = []) throws -> Dataset {
-        try run(["mode": "dataset", "path": root, "sort": sortBy, "queries": queries])
+        try runPython(script, ["mode": "dataset", "path": root, "sort": sortBy, "queries": queries])
     }
 
-    private static func run<T: Decodable>(_ request: [String: Any]) throws -> T {
+    /// Runs a Python reader `script` with `request` as JSON in argv[1] and decodes what it prints;
+    /// skips the test when python3, pyarrow or duckdb is missing (the script exits 3 for the latter).
+    static func runPython<T: Decodable>(_ script: String, _ request: [String: Any]) throws -> T {
         let requestData = try JSONSerialization.data(withJSONObject: request)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
