@@ -50,15 +50,13 @@ enum APIQuery: String, CaseIterable, Sendable {
             let k = try Self.positive(parameters.int("k", default: 4), "k")
             let method = try parameters.choice("method", default: Clusters.Method.kmeans)
             let distance = try parameters.choice("distance", default: ProfileDistance.euclidean)
-            let seedText = try parameters.one("seed") ?? "0"
-            guard let seed = UInt64(seedText) else { throw APIUsageError("seed takes a whole number from 0 to \(UInt64.max).") }
-            let minMass = try parameters.double("min-mass") ?? 0
-            if !(minMass >= 0 && minMass.isFinite) { throw APIUsageError("min-mass takes a mass of 0 or more (a sum of |value|), found \(minMass).") }
+            let seedText = try parameters.one("seed") ?? "0", minMassValue = try parameters.double("min-mass") ?? 0
+            let seed = try Self.checked { try ParameterCheck.seed(seedText, "seed") }
+            let minMass = try Self.checked { try ParameterCheck.mass(minMassValue, "min-mass") }
             return .clusters(k: k, method: method, distance: distance, seed: seed, minMass: minMass, centroids: try parameters.flag("centroids"))
         case .turnover:
             guard let cutoff = try parameters.double("cutoff") else { throw APIUsageError("Give the share that counts as holding capacity, e.g. cutoff=0.05.") }
-            if !(cutoff > 0 && cutoff < 1) { throw APIUsageError("cutoff takes a share between 0 and 1, e.g. 0.05; found \(cutoff).") }
-            return .turnover(cutoff: cutoff, summary: try parameters.flag("summary"))
+            return .turnover(cutoff: try Self.checked { try ParameterCheck.share(cutoff, "cutoff") }, summary: try parameters.flag("summary"))
         case .concentration:
             return .concentration(top: try Self.positive(parameters.int("top", default: 10), "top"))
         case .norms:
@@ -75,8 +73,12 @@ enum APIQuery: String, CaseIterable, Sendable {
         .stacked(byRun: tables, runColumn: tables.count > 1)
     }
 
-    private static func positive(_ value: Int, _ name: String) throws(APIUsageError) -> Int {
-        if value < 1 { throw APIUsageError("\(name) takes a positive number, found \(value).") }
-        return value
+    private static func positive(_ value: Int, _ name: String) throws -> Int {
+        try checked { try ParameterCheck.positive(value, name) }
+    }
+
+    /// The library's bounds (shared with the command line) as a 400.
+    private static func checked<T>(_ check: () throws -> T) throws -> T {
+        do { return try check() } catch let error as ParameterCheck.OutOfRange { throw APIUsageError(error.description) }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AttrDB
 
 /// The checks shared by options that take numbers. Those options parse `.unconditional`ly (a value
 /// may start with a minus), so a negative value reaches these checks and is refused with a usage
@@ -6,17 +7,17 @@ import ArgumentParser
 enum NumericOption {
     /// `-k`, `--top`, `--clusters`: a count of at least one.
     static func positive(_ value: Int, _ option: String) throws {
-        if value < 1 { throw ValidationError("\(option) takes a positive number, found \(value).") }
+        _ = try usage { try ParameterCheck.positive(value, option) }
     }
 
     /// `--cutoff`: a share strictly between 0 and 1.
     static func share(_ value: Double, _ option: String) throws {
-        if !(value > 0 && value < 1) { throw ValidationError("\(option) takes a share between 0 and 1, e.g. 0.05; found \(value).") }
+        _ = try usage { try ParameterCheck.share(value, option) }
     }
 
     /// `--min-mass`: a sum of absolute values, so 0 or more (and finite).
     static func mass(_ value: Double, _ option: String) throws {
-        if !(value >= 0 && value.isFinite) { throw ValidationError("\(option) takes a mass of 0 or more (a sum of |value|), found \(value).") }
+        _ = try usage { try ParameterCheck.mass(value, option) }
     }
 
     /// `--digits`: significant digits a Double can hold.
@@ -26,7 +27,11 @@ enum NumericOption {
 
     /// `--seed`'s transform: a UInt64, with a message that says so (the default one says only "invalid").
     static func seed(_ text: String) throws -> UInt64 {
-        guard let value = UInt64(text) else { throw ValidationError("--seed takes a whole number from 0 to \(UInt64.max).") }
-        return value
+        try usage { try ParameterCheck.seed(text, "--seed") }
+    }
+
+    /// The library's bounds (shared with the HTTP API) as a usage error.
+    private static func usage<T>(_ check: () throws -> T) throws -> T {
+        do { return try check() } catch let error as ParameterCheck.OutOfRange { throw ValidationError(error.description) }
     }
 }
