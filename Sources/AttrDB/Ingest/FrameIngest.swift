@@ -51,7 +51,7 @@ public enum FrameIngest {
             }
         } catch {
             if !existed && !committed {
-                for suffix in Store.fileSuffixes { try? FileManager.default.removeItem(atPath: storePath + suffix) }
+                Store.removeFiles(at: storePath)
             }
             throw error
         }

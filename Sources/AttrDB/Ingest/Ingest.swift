@@ -51,7 +51,7 @@ public enum Ingest {
         } catch {
             // The store is closed by now.
             if !existed {
-                for suffix in Store.fileSuffixes { try? FileManager.default.removeItem(atPath: storePath + suffix) }
+                Store.removeFiles(at: storePath)
             } else {
                 Store.playBackHotJournal(path: storePath)
             }

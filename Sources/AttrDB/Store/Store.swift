@@ -67,7 +67,7 @@ public final class Store {
             }
         } catch let error as SQLiteError {
             if isNew && access == .create {
-                for suffix in Store.fileSuffixes { try? FileManager.default.removeItem(atPath: path + suffix) }
+                Store.removeFiles(at: path)
             }
             throw Store.translate(error, path: path, busyTimeout: busyTimeout)
         }
@@ -75,6 +75,12 @@ public final class Store {
 
     /// The store file and the files SQLite keeps beside it: the write-ahead log and its index.
     public static let fileSuffixes = ["", "-wal", "-shm", "-journal"]
+
+    /// Removes a store this process made and must not leave behind (a failed first ingest), with
+    /// the files SQLite keeps beside it.
+    public static func removeFiles(at path: String) {
+        for suffix in fileSuffixes { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
 
     /// Opens the connection. Reads go through a read-write connection made query-only when the
     /// file can be written: a read-only connection cannot roll back the hot journal an ingest
