@@ -224,19 +224,26 @@ def check(binary, doc, engine_name, work):
             raise Mismatch(f"{doc}: no '{required}' query for {engine_name}")
     db = make_store(binary, work)
     export(binary, db, work)
+    # The doc's setup names dataset/ and components/ relative to where the engine starts (Spark's
+    # JVM resolves relative paths against its own working folder, fixed when it starts).
+    os.chdir(work)
     started = time.monotonic()
     engine = DuckDB() if engine_name == "duckdb" else Spark()
-    os.chdir(work)  # the doc's setup names dataset/ and components/ relative to where it runs
     try:
         for statement in statements(setups[engine_name]):
-            engine.run(statement)
+            try:
+                engine.run(statement)
+            except Exception as error:  # the engine's own error type; its message says what
+                raise Mismatch(f"{engine_name} setup: {error}")
         for name, _, arguments, sql in mine:
             runs = [a for run in RUNS for a in ("--run", run)]
             text = attrdb(binary, db, *arguments, *runs, "--format", "csv")
             header, *want = list(csv.reader(io.StringIO(text)))
-            header = ["run"] + header[1:] if header[0] == "run" else header
             query_start = time.monotonic()
-            columns, got = engine.run(sql)
+            try:
+                columns, got = engine.run(sql)
+            except Exception as error:
+                raise Mismatch(f"{name}: {error}")
             seconds = time.monotonic() - query_start
             keys = ["run", "checkpoint_step", "layer" if "layer" in header and "rank" not in header else "rank"]
             compare(name, header, want, columns, got, keys)
