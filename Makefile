@@ -10,7 +10,7 @@ VENV := .venv-test
 VENV_PYTHON := $(CURDIR)/$(VENV)/bin/python3
 export ATTRDB_PYTHON := $(VENV_PYTHON)
 
-.PHONY: deps venv test-deps python-deps build demo test python-test wheel wheel-test reliability fuzz sanitize bench schema clean
+.PHONY: deps venv test-deps python-deps build demo test python-test wheel wheel-test reliability fuzz sanitize bench scale schema clean
 
 # The system SQLite and zlib headers and libraries, through pkg-config (Debian: libsqlite3-dev, zlib1g-dev).
 deps:
@@ -131,9 +131,27 @@ bench: build test-deps
 	@command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }
 	$(VENV_PYTHON) Benchmarks/bench.py --attrdb $(BIN)
 
+# Spark in local mode runs docs/scale-out.md's SQL over the exported Parquet dataset and must equal
+# attrdb capacity and top (Tests/scaleout/check_queries.py; make test runs the same check with DuckDB).
+# Java from Debian's default-jre-headless and pyspark from PyPI (into .venv-scale/, kept apart from the
+# test virtualenv: pyspark is ~600 MB), each installed when missing.
+SCALE_VENV := .venv-scale
+scale: build
+	@java -version >/dev/null 2>&1 || { echo "installing default-jre-headless"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
+	@$(SCALE_VENV)/bin/python3 -c 'import pyspark, numpy' 2>/dev/null || { \
+	  rm -rf $(SCALE_VENV); \
+	  $(PYTHON) -m venv $(SCALE_VENV) 2>/dev/null || { \
+	    rm -rf $(SCALE_VENV); echo "installing python3-venv"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null && $(PYTHON) -m venv $(SCALE_VENV); }; \
+	  echo "installing pyspark numpy into $(SCALE_VENV)/"; $(SCALE_VENV)/bin/python3 -m pip install -q pyspark numpy; }
+	@start=$$(date +%s); \
+	  $(SCALE_VENV)/bin/python3 Tests/scaleout/check_queries.py --attrdb $(BIN) --engine spark; \
+	  status=$$?; echo "make scale: $$(( $$(date +%s) - start )) s in all"; exit $$status
+
 # Regenerates the migrations embedded in the library from schema/*.sql.
 schema:
 	bash schema/embed.sh
 
 clean:
-	rm -rf .build $(VENV)
+	rm -rf .build $(VENV) $(SCALE_VENV)

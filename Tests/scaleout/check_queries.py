@@ -11,7 +11,7 @@ reach every rule of the queries (several runs, a run named like a number, one wh
 `attrdb ARGS --run … --format csv`: text and integers exactly, doubles to 1e-9 relative, float32
 values bit for bit. Prints one line per query; exits 1 on the first mismatch, naming it.
 
-usage: check_queries.py --attrdb BIN --engine duckdb|spark [--doc PATH] [--work DIR]
+usage: check_queries.py --attrdb BIN --engine duckdb|spark [--doc PATH ...] [--work DIR]
 """
 import argparse
 import csv
@@ -51,7 +51,7 @@ def blocks(doc_path):
             engines = [e.strip() for e in query.group(2).split(",")]
             queries.append((query.group(1), engines, shlex.split(query.group(3)), sql))
         else:
-            raise Mismatch(f"{doc_path}: a sql block tagged '{tag}': expected 'ENGINE setup' or 'NAME (ENGINES) = attrdb ARGS'")
+            raise Mismatch(f"a sql block tagged '{tag}': expected 'ENGINE setup' or 'NAME (ENGINES) = attrdb ARGS'")
     return setups, queries
 
 
@@ -110,9 +110,19 @@ def export(binary, db, work):
 
 
 class DuckDB:
-    def __init__(self):
+    """One fresh connection per doc, so each doc's setup makes its own views."""
+
+    def session(self):
         import duckdb
-        self.con = duckdb.connect()
+        return DuckDBSession(duckdb.connect())
+
+    def close(self):
+        pass
+
+
+class DuckDBSession:
+    def __init__(self, con):
+        self.con = con
 
     def run(self, sql):
         relation = self.con.sql(sql)
@@ -120,25 +130,32 @@ class DuckDB:
             return None, None
         return relation.columns, relation.fetchall()
 
-    def close(self):
-        self.con.close()
-
 
 class Spark:
+    """One local Spark; a new session per doc (temporary views belong to a session)."""
+
     def __init__(self):
         from pyspark.sql import SparkSession
         # Settings for a small local check only; the doc's SQL does not depend on them.
         self.spark = (SparkSession.builder.master("local[2]").appName("attrdb-scale-out-check")
-                      .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-                      .config("spark.driver.memory", "1g").getOrCreate())
+                      .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+                      .config("spark.sql.shuffle.partitions", "4").config("spark.driver.memory", "1g").getOrCreate())
         self.spark.sparkContext.setLogLevel("ERROR")
+
+    def session(self):
+        return SparkSession_(self.spark.newSession())
+
+    def close(self):
+        self.spark.stop()
+
+
+class SparkSession_:
+    def __init__(self, spark):
+        self.spark = spark
 
     def run(self, sql):
         frame = self.spark.sql(sql)
         return frame.columns, [tuple(row) for row in frame.collect()]
-
-    def close(self):
-        self.spark.stop()
 
 
 def float32_bits(x):
@@ -197,66 +214,73 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--attrdb", required=True)
     parser.add_argument("--engine", choices=["duckdb", "spark"], required=True)
-    parser.add_argument("--doc", default=os.path.join(ROOT, "docs/scale-out.md"))
+    parser.add_argument("--doc", action="append", help="the doc to check (repeatable: each against the same data; "
+                        "default docs/scale-out.md)")
     parser.add_argument("--work", help="a folder to build in (default: a temporary one, removed)")
     args = parser.parse_args()
     binary = os.path.abspath(args.attrdb)
-    doc = os.path.abspath(args.doc)
+    docs = [os.path.abspath(d) for d in args.doc or [os.path.join(ROOT, "docs/scale-out.md")]]
+    failed = 0
     with tempfile.TemporaryDirectory(prefix="attrdb-scale-out-") as temporary:
         work = os.path.abspath(args.work) if args.work else temporary
         os.makedirs(work, exist_ok=True)
         try:
-            check(binary, doc, args.engine, work)
+            db = make_store(binary, work)
+            export(binary, db, work)
         except Mismatch as error:
-            print(f"{args.engine}: {error}", file=sys.stderr)
+            print(f"the data to check with: {error}", file=sys.stderr)
             return 1
-    return 0
+        # The doc's setup names dataset/ and components/ relative to where the engine starts (Spark's
+        # JVM resolves relative paths against its own working folder, fixed when it starts).
+        os.chdir(work)
+        started = time.monotonic()
+        engine = DuckDB() if args.engine == "duckdb" else Spark()
+        try:
+            for doc in docs:
+                try:
+                    check(binary, db, doc, args.engine, engine.session())
+                except Mismatch as error:
+                    print(f"{os.path.basename(doc)}: {args.engine}: {error}", file=sys.stderr)
+                    failed += 1
+        finally:
+            engine.close()
+        print(f"{args.engine}: {len(docs) - failed} of {len(docs)} docs equal attrdb ({time.monotonic() - started:.1f} s with the engine)")
+    return 1 if failed else 0
 
 
-def check(binary, doc, engine_name, work):
+def check(binary, db, doc, engine_name, session):
     setups, queries = blocks(doc)
     if engine_name not in setups:
-        raise Mismatch(f"{doc}: no '{engine_name} setup' sql block")
+        raise Mismatch(f"no '{engine_name} setup' sql block")
     mine = [q for q in queries if engine_name in q[1]]
     names = {q[0] for q in mine}
     for required in ("capacity", "capacity-coef", "top"):
         if required not in names:
-            raise Mismatch(f"{doc}: no '{required}' query for {engine_name}")
-    db = make_store(binary, work)
-    export(binary, db, work)
-    # The doc's setup names dataset/ and components/ relative to where the engine starts (Spark's
-    # JVM resolves relative paths against its own working folder, fixed when it starts).
-    os.chdir(work)
-    started = time.monotonic()
-    engine = DuckDB() if engine_name == "duckdb" else Spark()
-    try:
-        for statement in statements(setups[engine_name]):
-            try:
-                engine.run(statement)
-            except Exception as error:  # the engine's own error type; its message says what
-                raise Mismatch(f"{engine_name} setup: {error}")
-        for name, _, arguments, sql in mine:
-            runs = [a for run in RUNS for a in ("--run", run)]
-            text = attrdb(binary, db, *arguments, *runs, "--format", "csv")
-            header, *want = list(csv.reader(io.StringIO(text)))
-            query_start = time.monotonic()
-            try:
-                columns, got = engine.run(sql)
-            except Exception as error:
-                raise Mismatch(f"{name}: {error}")
-            seconds = time.monotonic() - query_start
-            keys = ["run", "checkpoint_step", "layer" if "layer" in header and "rank" not in header else "rank"]
-            compare(name, header, want, columns, got, keys)
-            facts = coverage(name, header, want)
-            if name == "top" and facts["|value| ties"] == 0:
-                raise Mismatch("top: the generated data has no ties in |value|; the tie rule went unchecked")
-            if facts.get("nan shares", 1) == 0:
-                raise Mismatch(f"{name}: the generated data has no NaN share; the zero-total rule went unchecked")
-            described = ", ".join(f"{v} {k}" for k, v in facts.items())
-            print(f"{engine_name} {name}: {len(want)} rows equal to attrdb {' '.join(arguments)} ({described}; {seconds:.2f} s)")
-    finally:
-        engine.close()
-    print(f"{engine_name}: every query of {os.path.basename(doc)} equals attrdb ({time.monotonic() - started:.1f} s with the engine)")
+            raise Mismatch(f"no '{required}' query for {engine_name}")
+    for statement in statements(setups[engine_name]):
+        try:
+            session.run(statement)
+        except Exception as error:  # the engine's own error type; its message says what
+            raise Mismatch(f"setup: {error}")
+    for name, _, arguments, sql in mine:
+        runs = [a for run in RUNS for a in ("--run", run)]
+        text = attrdb(binary, db, *arguments, *runs, "--format", "csv")
+        header, *want = list(csv.reader(io.StringIO(text)))
+        query_start = time.monotonic()
+        try:
+            columns, got = session.run(sql)
+        except Exception as error:
+            raise Mismatch(f"{name}: {error}")
+        seconds = time.monotonic() - query_start
+        keys = ["run", "checkpoint_step", "layer" if "rank" not in header else "rank"]
+        compare(name, header, want, columns, got, keys)
+        facts = coverage(name, header, want)
+        if name == "top" and facts["|value| ties"] == 0:
+            raise Mismatch("top: the generated data has no ties in |value|; the tie rule went unchecked")
+        if facts.get("nan shares", 1) == 0:
+            raise Mismatch(f"{name}: the generated data has no NaN share; the zero-total rule went unchecked")
+        described = ", ".join(f"{v} {k}" for k, v in facts.items())
+        print(f"{engine_name} {name}: {len(want)} rows equal to attrdb {' '.join(arguments)} ({described}; {seconds:.2f} s)")
 
 
 if __name__ == "__main__":
