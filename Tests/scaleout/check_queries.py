@@ -101,12 +101,27 @@ def make_store(binary, work):
     return db
 
 
-def export(binary, db, work):
-    runs = [a for run in RUNS for a in ("--run", run)]
-    attrdb(binary, db, "export", "values", *runs, "--format", "parquet", "--partition-by", "run,checkpoint_step",
-           "-o", os.path.join(work, "dataset"))
-    attrdb(binary, db, "export", "components", *runs, "--format", "parquet", "--partition-by", "run",
-           "-o", os.path.join(work, "components"))
+def export_commands(doc_path):
+    """The doc's export lines (the sh block tagged `<!-- sh: export … -->`) as argument lists after
+    `attrdb --db all.sqlite`, each `--run pythia-160m-seed0` standing for every run of the check."""
+    text = open(doc_path, encoding="utf-8").read()
+    found = re.search(r"<!-- sh: export .*?-->\n```sh\n(.*?)```", text, re.S)
+    if not found:
+        raise Mismatch("no sh block tagged 'export'")
+    commands = []
+    for line in found.group(1).replace("\\\n", " ").splitlines():
+        words = shlex.split(line)
+        if words[:3] != ["attrdb", "--db", "all.sqlite"] or "--run" not in words:
+            raise Mismatch(f"export block: expected 'attrdb --db all.sqlite export … --run NAME …', found {line!r}")
+        at = words.index("--run")
+        commands.append(words[3:at] + [a for run in RUNS for a in ("--run", run)] + words[at + 2:])
+    return commands
+
+
+def export(binary, db, work, doc_path):
+    """Runs the doc's export commands in `work`, where the setup blocks look for their output."""
+    for arguments in export_commands(doc_path):
+        attrdb(binary, db, *[os.path.join(work, a) if a.endswith("/") else a for a in arguments])
 
 
 class DuckDB:
@@ -226,7 +241,8 @@ def main():
         os.makedirs(work, exist_ok=True)
         try:
             db = make_store(binary, work)
-            export(binary, db, work)
+            # The data is exported as the first doc says; a drifted export is a drifted first doc.
+            export(binary, db, work, docs[0])
         except Mismatch as error:
             print(f"the data to check with: {error}", file=sys.stderr)
             return 1
