@@ -37,7 +37,8 @@ venv:
 # pip finds without the CUDA downloads (here through pip's find-links; elsewhere add
 # --extra-index-url https://download.pytorch.org/whl/cpu).
 python-deps: venv
-	@$(VENV_PYTHON) -c 'import attrdb, pandas, xarray, pytest, xxhash, torch, transformer_lens' 2>/dev/null || { \
+	@$(VENV_PYTHON) -c 'import attrdb, pandas, xarray, pytest, xxhash, importlib.util as u; \
+	  assert u.find_spec("torch") and u.find_spec("transformer_lens")' 2>/dev/null || { \
 	  echo "installing ./python[all,test,scan] into $(VENV)/"; \
 	  $(VENV_PYTHON) -m pip install -q -e './python[all,test,scan]'; }
 
