@@ -171,11 +171,20 @@ def injection_scan(model: HookedTransformer, prompt: Tokens, counterfactual: Tok
 
         with tl.hooks(fwd_hooks=[(hook, inject)]):
             logits, cache = tl.run_with_cache(tokens.expand(coefs.size, -1))
-        stack, labels = cache.get_full_resid_decomposition(expand_neurons=expand_neurons, pos_slice=-1,
-                                                           return_labels=True)
-        stack = cache.apply_ln_to_stack(stack, layer=-1, pos_slice=-1)       # (n_comp, n_coef, d_model)
         direction = tl.W_U[:, a] - tl.W_U[:, b]
-        values = stack @ direction                                            # (n_comp, n_coef)
+        if expand_neurons:
+            # Every neuron's write as a d_model vector would be n_neurons × n_coef × d_model floats
+            # (1.5 GB for 5 layers of 1536 neurons at d_model 384): TransformerLens projects onto the
+            # direction before expanding, with the same cached-scale LayerNorm, so only the
+            # (n_comp, n_coef) values are ever held.
+            values, labels = cache.get_full_resid_decomposition(
+                expand_neurons=True, pos_slice=-1, return_labels=True, apply_ln=True,
+                project_output_onto=direction)
+        else:
+            stack, labels = cache.get_full_resid_decomposition(expand_neurons=False, pos_slice=-1,
+                                                               return_labels=True)
+            stack = cache.apply_ln_to_stack(stack, layer=-1, pos_slice=-1)   # (n_comp, n_coef, d_model)
+            values = stack @ direction                                        # (n_comp, n_coef)
         injected = cache.apply_ln_to_stack((scale[:, 0, :] * vector[-1])[None], layer=-1, pos_slice=-1)[0]
         logit_diff = (logits[:, -1, a] - logits[:, -1, b]).double()
         reconstruction = (values.double().sum(0) + (injected @ direction).double()

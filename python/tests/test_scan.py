@@ -143,6 +143,22 @@ def test_expand_neurons_labels_each_neuron_and_they_add_up_to_the_mlp(checkpoint
     assert "L1N17" in neurons.labels and "L0N63" in neurons.labels and "1_mlp_out" not in neurons.labels
     assert neurons.labels.index("L1N17") == 8 + 64 + 17
     assert neurons.identity_error <= 1e-4
+    # The values as the method states it, written here: the whole decomposition, the final
+    # LayerNorm applied to the stack, then the dot product (attrdb projects before expanding).
+    m = copy.deepcopy(model)
+    m.process_weights_()
+    with torch.no_grad():
+        _, a = m.run_with_cache(torch.tensor([PROMPT]), names_filter=HOOK)
+        _, b = m.run_with_cache(torch.tensor([COUNTER]), names_filter=HOOK)
+        v = b[HOOK][0] - a[HOOK][0]
+        c = torch.tensor(COEFS, dtype=torch.float32)[:, None, None]
+        with m.hooks(fwd_hooks=[(HOOK, lambda x, hook: x + c * v)]):
+            _, cache = m.run_with_cache(torch.tensor([PROMPT] * 16))
+        stack, labels = cache.get_full_resid_decomposition(expand_neurons=True, pos_slice=-1, return_labels=True)
+        stack = cache.apply_ln_to_stack(stack, layer=-1, pos_slice=-1)
+        literal = (stack @ (m.W_U[:, ANSWER] - m.W_U[:, COUNTER_ANSWER])).T.numpy()
+    assert labels == neurons.labels
+    np.testing.assert_allclose(neurons.values, literal, rtol=1e-4, atol=1e-5)
     # Expanded, the MLP output biases move into `bias`: the neurons plus that move make the MLP outputs.
     col = {label: j for j, label in enumerate(neurons.labels)}
     mlp = {label: j for j, label in enumerate(layers.labels)}
