@@ -15,6 +15,7 @@ import statistics
 import sys
 import tempfile
 import time
+from importlib.metadata import version
 
 import numpy as np
 
@@ -116,7 +117,7 @@ def main():
         torch.set_num_threads(args.threads)
     print(f"== attrdb.scan logging overhead per checkpoint (median over {args.checkpoints} checkpoints x "
           f"{args.repeat}; 128 coefficients; torch {torch.__version__}, {torch.get_num_threads()} threads; "
-          f"transformer-lens {tl.__version__ if hasattr(tl, '__version__') else '?'})")
+          f"transformer-lens {version('transformer-lens')})", flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-scan-") as work:
         for name, (settings, length) in MODELS.items():
             if args.only and args.only not in name:

@@ -266,6 +266,16 @@ def _stored_labels(store: Any, run: str) -> List[str]:
         con.close()
 
 
+def _plain(tokens: Any) -> Any:
+    """Prompts and answers for the run's JSON config: strings as they are, token ids as ints."""
+    if isinstance(tokens, str):
+        return tokens
+    if isinstance(tokens, torch.Tensor):
+        tokens = tokens.cpu()
+    array = np.asarray(tokens)
+    return int(array) if array.ndim == 0 else [int(t) for t in array.reshape(-1)]
+
+
 def _progress(total: Optional[int], run: str, enabled: bool):
     """A tqdm bar when tqdm is installed and `enabled`, else None (quiet)."""
     if not enabled:
@@ -296,18 +306,16 @@ def scan_checkpoints(store: Any, run: str, checkpoints: Iterable[Tuple[int, Any]
     first checkpoint scanned without error (a wrong hook or token fails first)."""
     coefs = _coefficients(coefficients)
     done = stored_steps(store, run, scan, metric)
-    items = list(checkpoints) if not hasattr(checkpoints, "__len__") else checkpoints
-    bar = _progress(len(items), run, progress)
+    # A generator is read lazily (one model at a time); a sized iterable also gives the bar its total.
+    bar = _progress(len(checkpoints) if hasattr(checkpoints, "__len__") else None, run, progress)
     info = {"method": "attrdb.scan.injection_scan", "hook": hook, "expand_neurons": bool(expand_neurons),
-            "answer": answer, "counter_answer": counter_answer,
-            "prompt": prompt if isinstance(prompt, str) else [int(t) for t in np.asarray(prompt).reshape(-1)],
-            "counterfactual": counterfactual if isinstance(counterfactual, str)
-            else [int(t) for t in np.asarray(counterfactual).reshape(-1)]}
+            "answer": _plain(answer), "counter_answer": _plain(counter_answer),
+            "prompt": _plain(prompt), "counterfactual": _plain(counterfactual)}
     info.update(metadata or {})
     rec = None
     scanned: List[int] = []
     try:
-        for step, source in items:
+        for step, source in checkpoints:
             if int(step) in done:
                 if bar is not None:
                     bar.update(1)

@@ -288,7 +288,9 @@ def test_a_resumed_run_skips_stored_steps_without_loading_them(tmp_path, checkpo
     runs = store.runs()
     assert runs["status"].tolist() == ["complete"] and runs["checkpoints"].tolist() == [3]
     fresh = attrdb_module.open(str(tmp_path / "fresh.sqlite"))
-    scan.scan_checkpoints(fresh, "r", loaders(checkpoints), **_scan_kw())
+    # A generator, numpy token ids and the progress bar (tqdm, when installed) take the same path.
+    scan.scan_checkpoints(fresh, "r", (c for c in loaders(checkpoints)),
+                          **_scan_kw(answer=np.int64(ANSWER), prompt=np.array(PROMPT), progress=True))
     assert np.array_equal(store.values("r").values, fresh.values("r").values)
     cli("--db", db, "check")
     # A call with every step stored loads nothing and leaves the run complete.
