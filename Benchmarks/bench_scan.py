@@ -77,7 +77,8 @@ def bench_model(name, settings, length, args, work):
                 rec = store.recorder("bench", coefficients=kw["coefficients"], components=r.labels,
                                      metric="logit_diff")
             # Exactly what scan_checkpoints does per checkpoint once the model's work is done.
-            added.append(timed(lambda: scan._log(rec, step, model, r, econ, {}))[0])
+            digest = lambda: scan.weights_hash(model) if hasattr(rec, "log_weights_hash") else None
+            added.append(timed(lambda: scan._log(rec, step, digest(), r, econ, {}))[0])
         rec.close()
     med = statistics.median
     f, s, a = med(forward), med(scan_time), med(added)
@@ -85,6 +86,8 @@ def bench_model(name, settings, length, args, work):
           f"forward {f * 1e3:8.2f} ms  scan {s * 1e3:8.2f} ms  attrdb adds {a * 1e3:6.2f} ms  "
           f"= {100 * a / f:5.1f}% of the forward pass, {100 * a / s:5.1f}% of the scan", flush=True)
 
+    if not args.end_to_end:
+        return
     # End to end: scan_checkpoints against the same work without attrdb.
     bare, logged = [], []
     for repeat in range(args.repeat):
@@ -110,6 +113,8 @@ def main():
     parser.add_argument("--checkpoints", type=int, default=8)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+    parser.add_argument("--no-end-to-end", dest="end_to_end", action="store_false",
+                        help="skip the end-to-end comparison (it runs the scans twice more)")
     parser.add_argument("--only", choices=["tiny", "10M"], help="one model only")
     args = parser.parse_args()
     args.attrdb = os.path.abspath(args.attrdb)

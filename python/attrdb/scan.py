@@ -10,9 +10,11 @@ Needs the extra `attrdb[scan]` (torch and a TransformerLens that has `HookedTran
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import numbers
 import re
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
@@ -313,6 +315,7 @@ def scan_checkpoints(store: Any, run: str, checkpoints: Iterable[Tuple[int, Any]
             "prompt": _plain(prompt), "counterfactual": _plain(counterfactual)}
     info.update(metadata or {})
     rec = None
+    writer = _Writer()
     scanned: List[int] = []
     try:
         for step, source in checkpoints:
@@ -335,13 +338,16 @@ def scan_checkpoints(store: Any, run: str, checkpoints: Iterable[Tuple[int, Any]
             if rec is None:
                 rec = store.recorder(run, coefficients=coefs, components=result.labels, metric=metric,
                                      scan=scan, metadata=info, tags=tags)
-            _log(rec, int(step), model, result, econ, extra)
+            # Hashed here, so the model can go before the frames are written (one model at a time).
+            digest = weights_hash(model) if hasattr(rec, "log_weights_hash") else None
+            writer.submit(functools.partial(_log, rec, int(step), digest, result, econ, extra))
             scanned.append(int(step))
             if bar is not None:
                 elapsed = time.perf_counter() - started
                 bar.set_postfix(step=int(step), values_per_s=f"{result.values.size / max(elapsed, 1e-9):.3g}")
                 bar.update(1)
             del model
+        writer.wait()
         if rec is None:
             if not done:
                 raise BadInput(f"run {run!r}: no checkpoints to scan")
@@ -349,6 +355,7 @@ def scan_checkpoints(store: Any, run: str, checkpoints: Iterable[Tuple[int, Any]
             rec = store.recorder(run, coefficients=coefs, components=_stored_labels(store, run),
                                  metric=metric, scan=scan, metadata=info, tags=tags)
     except BaseException:
+        writer.wait(raise_error=False)  # the exception raised here is the one to see
         if rec is not None:
             rec.__exit__(RuntimeError, None, None)  # leaves the run incomplete, every logged step kept
         raise
@@ -359,11 +366,43 @@ def scan_checkpoints(store: Any, run: str, checkpoints: Iterable[Tuple[int, Any]
     return scanned
 
 
-def _log(rec: Any, step: int, model: HookedTransformer, result: ScanResult, econ: Mapping[str, Any],
+class _Writer:
+    """Writes one checkpoint's frames on a thread while the next checkpoint is scanned: the recorder
+    waits for attrdb's acknowledgement of every frame (a commit each), which would otherwise add to
+    the scan's time. At most one checkpoint is in flight (submit waits for the previous one), so the
+    frames stay in step order and memory holds one pending result; a frame's error is raised by the
+    next submit or wait."""
+
+    def __init__(self) -> None:
+        self._thread: Optional[threading.Thread] = None
+        self._error: Optional[BaseException] = None
+
+    def submit(self, write: Callable[[], None]) -> None:
+        self.wait()
+
+        def run() -> None:
+            try:
+                write()
+            except BaseException as error:  # noqa: BLE001 (re-raised on the scanning thread)
+                self._error = error
+
+        self._thread = threading.Thread(target=run, name="attrdb-scan-writer", daemon=True)
+        self._thread.start()
+
+    def wait(self, raise_error: bool = True) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        error, self._error = self._error, None
+        if error is not None and raise_error:
+            raise error
+
+
+def _log(rec: Any, step: int, digest: Optional[str], result: ScanResult, econ: Mapping[str, Any],
          extra: Mapping[str, float]) -> None:
     """One checkpoint's frames, the values last (see scan_checkpoints)."""
-    if hasattr(rec, "log_weights_hash"):
-        rec.log_weights_hash(step, weights_hash(model))
+    if digest is not None:
+        rec.log_weights_hash(step, digest)
     rec.log_stats(step, decomposition_rel_err=result.identity_error, **extra)
     rec.log_resid_norms(step, econ["resid_norms"])
     rec.log_wov_norms(step, econ["wov_norms"])

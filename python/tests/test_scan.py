@@ -342,3 +342,18 @@ def test_strings_need_a_tokenizer_and_token_ids_work_in_any_form(checkpoints, sc
     ref = scan.injection_scan(model, PROMPT, COUNTER, **kw).values
     for form in (np.array(PROMPT), torch.tensor([PROMPT]), tuple(PROMPT)):
         assert np.array_equal(scan.injection_scan(model, form, COUNTER, **kw).values, ref)
+
+
+@needs_frames
+def test_an_error_writing_a_checkpoint_stops_the_scan_with_the_earlier_ones_kept(tmp_path, checkpoints, scan,
+                                                                                attrdb_module):
+    # Frames are written on a thread while the next checkpoint is scanned; its error must still stop the scan.
+    store = attrdb_module.open(str(tmp_path / "s.sqlite"))
+    loss = {0: 1.0, 4: float("nan"), 8: 0.5}
+    calls = []
+    with pytest.raises(attrdb_module.BadInput, match="train_loss is nan"):
+        scan.scan_checkpoints(store, "r", loaders(checkpoints, calls), **_scan_kw(),
+                              stats=lambda m: {"train_loss": loss[[0, 4, 8][len(calls) - 1]]})
+    runs = store.runs()
+    assert runs["status"].tolist() == ["incomplete"]
+    assert store.values("r").checkpoint_step.values.tolist() == [0]
