@@ -23,7 +23,7 @@ import numpy as np
 
 try:
     import torch
-    from transformer_lens import HookedTransformer
+    from transformer_lens import ActivationCache, HookedTransformer
 except ImportError as error:  # pragma: no cover - the message is the point
     raise ImportError("attrdb.scan needs torch and transformer-lens: pip install 'attrdb[scan]' "
                       f"({error})") from error
@@ -35,6 +35,10 @@ from .values import connect_read_only
 DEFAULT_COEFFICIENTS = np.linspace(-10.0, 10.0, 128)
 
 _RESID_HOOK = re.compile(r"^blocks\.(\d+)\.hook_resid_(pre|mid|post)$")
+# The activations get_full_resid_decomposition and apply_ln_to_stack read (embeddings, head z, MLP
+# outputs and neurons, the final LayerNorm's scale), each with the position at dim 1.
+_DECOMPOSED = re.compile(r"^(hook_embed|hook_pos_embed|ln_final\.hook_scale|"
+                         r"blocks\.\d+\.(attn\.hook_z|hook_mlp_out|mlp\.hook_post))$")
 
 Tokens = Union[str, Sequence[int], np.ndarray, "torch.Tensor"]
 Answer = Union[int, str]
@@ -172,7 +176,12 @@ def injection_scan(model: HookedTransformer, prompt: Tokens, counterfactual: Tok
             return resid + scale * vector
 
         with tl.hooks(fwd_hooks=[(hook, inject)]):
-            logits, cache = tl.run_with_cache(tokens.expand(coefs.size, -1))
+            logits, full = tl.run_with_cache(tokens.expand(coefs.size, -1),
+                                             names_filter=lambda name: bool(_DECOMPOSED.match(name)))
+        # Only the final position is decomposed: slicing the cache to it first spares TransformerLens
+        # computing every head's output at every position (measured: half the scan's time at 10 M
+        # parameters). pos_slice=-1 below then picks that one position, as on the full cache.
+        cache = ActivationCache({name: act[:, -1:] for name, act in full.items()}, tl)
         direction = tl.W_U[:, a] - tl.W_U[:, b]
         if expand_neurons:
             # Every neuron's write as a d_model vector would be n_neurons × n_coef × d_model floats
