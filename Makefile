@@ -32,9 +32,9 @@ venv:
 	  $(VENV_PYTHON) -m pip install -q numpy scipy pyarrow duckdb; }
 
 # The Python package (python/) installed editable into the test virtualenv with pandas, xarray,
-# pytest and xxhash (its extras all and test), so its tests run the working tree's code.
+# pytest, xxhash and polars (its extras all and test), so its tests run the working tree's code.
 python-deps: venv
-	@$(VENV_PYTHON) -c 'import attrdb, pandas, xarray, pytest, xxhash' 2>/dev/null || { \
+	@$(VENV_PYTHON) -c 'import attrdb, pandas, xarray, pytest, xxhash, polars' 2>/dev/null || { \
 	  echo "installing ./python[all,test] into $(VENV)/"; \
 	  $(VENV_PYTHON) -m pip install -q -e './python[all,test]'; }
 
