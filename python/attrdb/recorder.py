@@ -140,6 +140,25 @@ class Recorder:
             raise BadInput(f"step {step}: W_OV norms must be finite")
         self._send([_frames.json_frame(_frames.WOV_NORMS, {"step": step, "norms": array.tolist()})])
 
+    def log_weights_hash(self, step: int, sha256: Any) -> None:
+        """Stores the SHA-256 of the model's weights at `step`: 64 hex digits, or the 32-byte digest
+        (`hashlib.sha256(...).digest()`). Logging the same hash again changes nothing; another hash for
+        a step that has one raises `Conflict` unless the recorder was opened with `replace=True`.
+        `attrdb check` warns, and `attrdb show` flags, steps of one run with identical weights."""
+        step = _step(step)
+        if isinstance(sha256, (bytes, bytearray, memoryview)):
+            digest = bytes(sha256)
+            if len(digest) != 32:
+                raise BadInput(f"step {step}: a SHA-256 digest is 32 bytes, got {len(digest)}")
+            text = digest.hex()
+        elif isinstance(sha256, str):
+            text = sha256.lower()
+            if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
+                raise BadInput(f"step {step}: a SHA-256 is 64 hex digits, got {sha256[:80]!r} ({len(sha256)} characters)")
+        else:
+            raise BadInput(f"step {step}: sha256 must be 64 hex digits or 32 bytes, got {type(sha256).__name__}")
+        self._send([_frames.json_frame(_frames.WEIGHTS_HASH, {"step": step, "sha256": text})])
+
     # -- ending --------------------------------------------------------------------------------
 
     def close(self, complete: bool = True) -> None:

@@ -173,3 +173,44 @@ def test_a_reader_in_another_process_sees_whole_checkpoints_only(tmp_path, attrd
     assert reader.returncode == 0, err.decode()
     reads, distinct = map(int, out.split())
     assert reads >= 1 and distinct >= 1
+
+
+def test_log_weights_hash_round_trips_and_identical_weights_are_flagged_by_the_cli(tmp_path, attrdb_module):
+    import hashlib
+    db = str(tmp_path / "s.sqlite")
+    store = attrdb_module.open(db)
+    a, b = hashlib.sha256(b"weights a"), hashlib.sha256(b"weights b")
+    with store.recorder("r", coefficients=[0.0, 1.0], components=["L0H0", "embed"], metric="m") as rec:
+        for step, digest in [(0, a.hexdigest()), (100, b.digest()), (200, a.hexdigest().upper())]:
+            rec.log(step, np.full((2, 2), step))
+            rec.log_weights_hash(step, digest)
+        rec.log_weights_hash(0, a.digest())          # the same hash again: nothing changes
+        with pytest.raises(attrdb_module.BadInput, match="64 hex digits"):
+            rec.log_weights_hash(300, "ab12")
+        with pytest.raises(attrdb_module.BadInput, match="32 bytes"):
+            rec.log_weights_hash(300, b"\0" * 31)
+    stored = store.sql("SELECT step, weights_sha256 FROM checkpoint ORDER BY step")
+    assert stored["step"].tolist() == [0, 100, 200]
+    assert stored["weights_sha256"].tolist() == [a.hexdigest(), b.hexdigest(), a.hexdigest()]
+    check = cli("--db", db, "check", "--format", "csv")
+    assert check.returncode == 0
+    assert f"duplicate_weights,warning,\"run r: steps 0, 200 have identical weights (sha256 {a.hexdigest()[:12]}…)\"" \
+        in check.stdout.decode()
+    show = cli("--db", db, "show", "r", "--format", "csv").stdout.decode()
+    assert "weights_hashes,3" in show and "duplicate_weights,\"steps 0, 200 have identical weights" in show
+
+
+def test_another_weights_hash_for_a_step_raises_conflict_unless_replace(tmp_path, attrdb_module):
+    import hashlib
+    db = str(tmp_path / "s.sqlite")
+    store = attrdb_module.open(db)
+    kw = dict(coefficients=[0.0], components=["embed"], metric="m")
+    a, b = hashlib.sha256(b"a").hexdigest(), hashlib.sha256(b"b").hexdigest()
+    with pytest.raises(attrdb_module.Conflict) as caught:
+        with store.recorder("r", **kw) as rec:
+            rec.log_weights_hash(7, a)
+            rec.log_weights_hash(7, b)
+    assert caught.value.status == 4 and a in caught.value.message and "--replace" in caught.value.message
+    with store.recorder("r", replace=True, **kw) as rec:
+        rec.log_weights_hash(7, b)
+    assert store.sql("SELECT weights_sha256 FROM checkpoint")["weights_sha256"].tolist() == [b]
