@@ -126,6 +126,11 @@ class Store:
                                     "layer": ("component", axes["layer"]),
                                     "kind": ("component", axes["kind"])})
 
+    def checkpoints(self, run: str, *, as_: str = "pandas"):
+        """`attrdb export checkpoints`: the run's checkpoints (checkpoint_step, tokens_seen, matrices,
+        weights_sha256: the weights hash `rec.log_weights_hash` logged, empty when none was)."""
+        return self._table(["export"], ["checkpoints", "--run", run], as_)
+
     # -- the query commands: the CLI's options as keyword arguments ----------------------------
 
     def capacity(self, run: Runs, *, as_: str = "pandas", **options):

@@ -189,8 +189,9 @@ def test_log_weights_hash_round_trips_and_identical_weights_are_flagged_by_the_c
             rec.log_weights_hash(300, "ab12")
         with pytest.raises(attrdb_module.BadInput, match="32 bytes"):
             rec.log_weights_hash(300, b"\0" * 31)
-    stored = store.sql("SELECT step, weights_sha256 FROM checkpoint ORDER BY step")
-    assert stored["step"].tolist() == [0, 100, 200]
+    stored = store.checkpoints("r")
+    assert list(stored.columns) == ["checkpoint_step", "tokens_seen", "matrices", "weights_sha256"]
+    assert stored["checkpoint_step"].tolist() == [0, 100, 200]
     assert stored["weights_sha256"].tolist() == [a.hexdigest(), b.hexdigest(), a.hexdigest()]
     check = cli("--db", db, "check", "--format", "csv")
     assert check.returncode == 0
