@@ -32,12 +32,12 @@ venv:
 	  $(VENV_PYTHON) -m pip install -q numpy scipy pyarrow duckdb; }
 
 # The Python package (python/) installed editable into the test virtualenv with pandas, xarray,
-# pytest and xxhash (its extras all and test), so its tests run the working tree's code, and torch and
-# TransformerLens (the extra scan) for attrdb.scan's tests. torch is pinned to a release whose CPU wheel
-# pip finds without the CUDA downloads (here through pip's find-links; elsewhere add
+# pytest, xxhash and polars (its extras all and test), so its tests run the working tree's code, and
+# torch and TransformerLens (the extra scan) for attrdb.scan's tests. torch is pinned to a release whose
+# CPU wheel pip finds without the CUDA downloads (here through pip's find-links; elsewhere add
 # --extra-index-url https://download.pytorch.org/whl/cpu).
 python-deps: venv
-	@$(VENV_PYTHON) -c 'import attrdb, pandas, xarray, pytest, xxhash, importlib.util as u; \
+	@$(VENV_PYTHON) -c 'import attrdb, pandas, xarray, pytest, xxhash, polars, importlib.util as u; \
 	  assert u.find_spec("torch") and u.find_spec("transformer_lens")' 2>/dev/null || { \
 	  echo "installing ./python[all,test,scan] into $(VENV)/"; \
 	  $(VENV_PYTHON) -m pip install -q -e './python[all,test,scan]'; }

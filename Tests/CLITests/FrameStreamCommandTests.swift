@@ -39,13 +39,13 @@ final class FrameStreamCommandTests: XCTestCase {
         """
 
     /// Runs attrdb with standard input read from the file `input`.
-    private func run(_ arguments: [String], stdinFile input: String) throws -> CLI.Result {
+    func run(_ arguments: [String], stdinFile input: String) throws -> CLI.Result {
         try CLI.run(["-c", "exec \"$0\" \"$@\" < \"$ATTRDB_TEST_INPUT\"", CLI.binary.path] + arguments,
                     environment: ["ATTRDB_TEST_INPUT": input], executable: URL(fileURLWithPath: "/bin/sh"))
     }
 
     /// Writes the bytes of the Python expression `expression` (the writer above in scope) to `path`.
-    private func writeStream(_ path: String, _ expression: String) throws {
+    func writeStream(_ path: String, _ expression: String) throws {
         _ = try CLI.python(FrameStreamCommandTests.writer + "open(sys.argv[1], 'wb').write(\(expression))\n", [path])
     }
 

@@ -1,8 +1,11 @@
 """The recorder: logs a run checkpoint by checkpoint from a training loop, through the attrdb binary."""
 from __future__ import annotations
 
+import collections
+import io
 import math
 import numbers
+import os
 import subprocess
 import threading
 from typing import Any, Mapping, Sequence
@@ -47,13 +50,24 @@ class Recorder:
 
     Use it as a context manager (`store.recorder(...)`): each `log*` call is one frame, validated in
     Python first (so bad input raises `BadInput` before anything is sent) and stored in one transaction
-    by the binary, which the recorder waits for. Leaving the block normally marks the run complete;
-    leaving it by an exception leaves the run incomplete with every logged step kept."""
+    by the binary. Leaving the block normally marks the run complete; leaving it by an exception leaves
+    the run incomplete with every logged step kept.
+
+    Up to `in_flight` frames are on their way at once: a call returns once its frame is written to the
+    binary, and waits for the acknowledgement of the frame `in_flight - 1` calls before it, so Python
+    prepares the next checkpoint while the binary commits this one. The binary acknowledges in order,
+    so the recorder always knows which frames are stored (`frames_stored`, `steps_stored`). An error
+    the binary reports for a frame is raised by the call that waits for that frame's acknowledgement
+    (a later `log*`, `flush()` or the end of the block), its `.call` naming the call whose frame was
+    refused; every frame before it is stored, none after it. `in_flight=1` waits for each frame's
+    acknowledgement before the call returns."""
 
     def __init__(self, binary: str, db: str, run: str, *, coefficients: Sequence[float],
                  components: Sequence[Any], metric: str, scan: str = "default",
                  metadata: Mapping[str, Any] | None = None, tags: Mapping[str, str] | None = None,
-                 replace: bool = False, allow_nonfinite: bool = False):
+                 replace: bool = False, allow_nonfinite: bool = False, in_flight: int = 4):
+        if isinstance(in_flight, bool) or not isinstance(in_flight, numbers.Integral) or not 1 <= in_flight <= 64:
+            raise BadInput(f"in_flight must be an integer from 1 to 64, got {in_flight!r}")
         coefs = np.asarray(coefficients, dtype=np.float64).reshape(-1)
         if coefs.size == 0:
             raise BadInput("coefficients is empty")
@@ -76,6 +90,14 @@ class Recorder:
         self.allow_nonfinite = allow_nonfinite
         self._frame = 0
         self._closed = False
+        self._in_flight = int(in_flight)
+        # What each frame sent and not yet acknowledged came from: ("log(5)", 5) for a checkpoint,
+        # ("log_stats(5)", None) otherwise. Acknowledgements arrive in order: the left end is next.
+        self._pending: collections.deque = collections.deque()
+        self.frames_stored = 0
+        """Frames the binary acknowledged (the header counts as one)."""
+        self.steps_stored: list = []
+        """Steps whose `log` the binary acknowledged, in the order they were logged."""
         self._proc = subprocess.Popen([binary, "--db", db, "ingest", "-", "--format", "frames"],
                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                       stderr=subprocess.PIPE, bufsize=0)
@@ -83,8 +105,11 @@ class Recorder:
         self._stderr = bytearray()
         self._stderr_reader = threading.Thread(target=self._drain_stderr, daemon=True)
         self._stderr_reader.start()
+        # Buffered: acknowledgements of frames in flight arrive together and are read in one call.
+        self._acks = io.BufferedReader(self._proc.stdout, 4096)
         try:
-            self._send([_frames.MAGIC, _frames.json_frame(_frames.HEADER, header)])
+            self._send([_frames.MAGIC, _frames.json_frame(_frames.HEADER, header)], "the header")
+            self._wait(0)  # the run is registered (or refused) before the constructor returns
         except BaseException:
             self._abandon()
             raise
@@ -106,7 +131,7 @@ class Recorder:
             bad = np.argwhere(~np.isfinite(array))[0]
             raise BadInput(f"step {step}: non-finite value {array[tuple(bad)]} at coefficient {bad[0]}, "
                            f"component {bad[1]} (open the recorder with allow_nonfinite=True to store it)")
-        self._send([_frames.checkpoint_head(step, array.size), memoryview(array).cast("B")])
+        self._send([_frames.checkpoint_head(step, array.size), memoryview(array).cast("B")], f"log({step})", step)
 
     def log_stats(self, step: int, **values: float) -> None:
         """Stores checkpoint statistics (train_loss=…, test_acc=…) for `step`."""
@@ -114,7 +139,7 @@ class Recorder:
         if not values:
             raise BadInput(f"step {step}: log_stats needs at least one statistic")
         stats = {name: _number(name, v, False) for name, v in values.items()}
-        self._send([_frames.json_frame(_frames.STATISTICS, {"step": step, "values": stats})])
+        self._send([_frames.json_frame(_frames.STATISTICS, {"step": step, "values": stats})], f"log_stats({step})")
 
     def log_resid_norms(self, step: int, norms: Mapping[int, float], hook: str = "resid_pre") -> None:
         """Stores residual-stream norms for `step`: {layer: norm}, all at `hook` (resid_pre or
@@ -126,7 +151,7 @@ class Recorder:
             if h not in ("resid_pre", "resid_post"):
                 raise BadInput(f"step {step}: hook must be resid_pre or resid_post, got {h!r}")
             rows.append({"layer": _step(layer, "layer"), "hook": h, "norm": _number(f"norm of layer {layer}", norm, False)})
-        self._send([_frames.json_frame(_frames.RESID_NORMS, {"step": step, "norms": rows})])
+        self._send([_frames.json_frame(_frames.RESID_NORMS, {"step": step, "norms": rows})], f"log_resid_norms({step})")
 
     def log_wov_norms(self, step: int, norms: Any) -> None:
         """Stores W_OV Frobenius norms for `step`: an array of shape (n_layers, n_heads)."""
@@ -138,17 +163,42 @@ class Recorder:
         array = array.astype(np.float64)
         if not np.isfinite(array).all():
             raise BadInput(f"step {step}: W_OV norms must be finite")
-        self._send([_frames.json_frame(_frames.WOV_NORMS, {"step": step, "norms": array.tolist()})])
+        self._send([_frames.json_frame(_frames.WOV_NORMS, {"step": step, "norms": array.tolist()})], f"log_wov_norms({step})")
+
+    def log_weights_hash(self, step: int, sha256: Any) -> None:
+        """Stores the SHA-256 of the model's weights at `step`: 64 hex digits, or the 32-byte digest
+        (`hashlib.sha256(...).digest()`). Logging the same hash again changes nothing; another hash for
+        a step that has one raises `Conflict` unless the recorder was opened with `replace=True`.
+        `attrdb check` warns, and `attrdb show` flags, steps of one run with identical weights."""
+        step = _step(step)
+        if isinstance(sha256, (bytes, bytearray, memoryview)):
+            digest = bytes(sha256)
+            if len(digest) != 32:
+                raise BadInput(f"step {step}: a SHA-256 digest is 32 bytes, got {len(digest)}")
+            text = digest.hex()
+        elif isinstance(sha256, str):
+            text = sha256.lower()
+            if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
+                raise BadInput(f"step {step}: a SHA-256 is 64 hex digits, got {sha256[:80]!r} ({len(sha256)} characters)")
+        else:
+            raise BadInput(f"step {step}: sha256 must be 64 hex digits or 32 bytes, got {type(sha256).__name__}")
+        self._send([_frames.json_frame(_frames.WEIGHTS_HASH, {"step": step, "sha256": text})], f"log_weights_hash({step})")
+
+    def flush(self) -> None:
+        """Waits until every frame logged so far is stored (or raises the binary's error for it)."""
+        if not self._closed:
+            self._wait(0)
 
     # -- ending --------------------------------------------------------------------------------
 
     def close(self, complete: bool = True) -> None:
         """Ends the stream: with `complete` the run is marked complete (an `E` frame), else the stream
-        just ends and the run stays incomplete. Idempotent."""
+        just ends and the run stays incomplete. Waits until every frame is stored. Idempotent."""
         if self._closed:
             return
         if complete:
-            self._send([_frames.json_frame(_frames.END, {"complete": True})])
+            self._send([_frames.json_frame(_frames.END, {"complete": True})], "close()")
+        self._wait(0)
         self._finish()
 
     def __enter__(self) -> "Recorder":
@@ -166,23 +216,51 @@ class Recorder:
         for chunk in iter(lambda: self._proc.stderr.read(65536), b""):
             self._stderr.extend(chunk)
 
-    def _send(self, parts: Sequence[Any]) -> None:
-        """Writes one frame (its parts without joining them: a checkpoint's values are not copied) and
-        waits for the binary's `ok`; raises the binary's error if it refused the frame."""
+    def _send(self, parts: Sequence[Any], call: str, step: int | None = None) -> None:
+        """Writes one frame — its parts in one `writev`, without joining them: a checkpoint's values
+        are not copied — then waits until at most `in_flight - 1` frames are unacknowledged; raises
+        the binary's error if it refused a frame meanwhile."""
         if self._closed:
             raise StoreError(f"the recorder of run {self.run!r} is closed")
+        self._pending.append((call, step))
         try:
-            for part in parts:
-                self._proc.stdin.write(part)
-            line = self._proc.stdout.readline()
+            self._write(parts)
         except BrokenPipeError:
-            line = b""
-        if line != b"ok\n":
-            self._fail(line)
+            self._wait(0)  # the binary exited: its acknowledgements, then its error
         self._frame += 1
+        self._wait(self._in_flight - 1)
+
+    def _write(self, parts: Sequence[Any]) -> None:
+        fd = self._proc.stdin.fileno()
+        views = [memoryview(part).cast("B") for part in parts]
+        while views:
+            written = os.writev(fd, views)
+            # A pipe takes a blocking write whole; a signal may cut it short: write the rest.
+            while views and written >= len(views[0]):
+                written -= len(views[0])
+                views.pop(0)
+            if views and written:
+                views[0] = views[0][written:]
+
+    def _wait(self, unacknowledged: int) -> None:
+        """Reads acknowledgements until at most `unacknowledged` frames lack one."""
+        while len(self._pending) > unacknowledged:
+            try:
+                line = self._acks.readline()
+            except OSError:
+                line = b""
+            if line != b"ok\n":
+                self._fail(line)
+            _, step = self._pending.popleft()
+            self.frames_stored += 1
+            if step is not None:
+                self.steps_stored.append(step)
 
     def _fail(self, line: bytes) -> None:
+        """The frame at the left of `_pending` was refused: ends the stream and raises the binary's
+        error, naming the call that sent the frame (`.call`)."""
         self._closed = True
+        call = self._pending[0][0] if self._pending else "the stream"
         try:
             self._proc.stdin.close()
         except OSError:
@@ -191,8 +269,14 @@ class Recorder:
         self._stderr_reader.join()
         stderr = self._stderr.decode("utf-8", "replace")
         if status == 0:
-            raise StoreError(f"attrdb answered {line!r} instead of ok and exited 0: {stderr.strip()}")
-        raise error_for_status(status, stderr)
+            error: AttrdbError = StoreError(f"attrdb answered {line!r} instead of ok and exited 0: {stderr.strip()}")
+        else:
+            error = error_for_status(status, stderr)
+        error.call = call
+        if hasattr(error, "add_note"):
+            error.add_note(f"attrdb refused the frame of {call}; the {self.frames_stored} frames before it are "
+                           "stored, nothing after it")
+        raise error
 
     def _finish(self) -> None:
         self._closed = True

@@ -53,6 +53,16 @@ def _xxh64(blob: bytes) -> int | None:
     return xxhash.xxh64_intdigest(blob)
 
 
+def _stored(con: sqlite3.Connection, run_id: int) -> str:
+    """What the run holds, for a NotFound: "it stores scan/metric (N checkpoints), ..." or "it stores no values"."""
+    rows = con.execute(
+        "SELECT s.name, m.name, count(*) FROM attribution a JOIN scan s USING (scan_id) JOIN metric m USING (metric_id) "
+        "WHERE s.run_id = ? GROUP BY s.name, m.name ORDER BY s.name, m.name", (run_id,)).fetchall()
+    if not rows:
+        return "the run stores no values yet"
+    return "it stores (scan/metric) " + ", ".join(f"{s}/{m} ({n} checkpoint{'' if n == 1 else 's'})" for s, m, n in rows)
+
+
 def read_values(path: str, run: str, scan: str | None, metric: str | None, verify: bool | None):
     """The run's values as a float32 array (checkpoint_step, coefficient, component) and its axes.
 
@@ -63,18 +73,22 @@ def read_values(path: str, run: str, scan: str | None, metric: str | None, verif
     try:
         con.execute("BEGIN")
         run_id = _one(con, f"run named {run!r}", "SELECT run_id FROM run WHERE name = ?", (run,), "")
-        if scan is None:
-            scan_id = _one(con, f"scan of run {run!r}", "SELECT scan_id FROM scan WHERE run_id = ?",
-                           (run_id,), "scan=")
-        else:
-            scan_id = _one(con, f"scan {scan!r} in run {run!r}",
-                           "SELECT scan_id FROM scan WHERE run_id = ? AND name = ?", (run_id, scan), "")
-        if metric is None:
-            metric_id = _one(con, f"metric with values in run {run!r}",
-                             "SELECT DISTINCT metric_id FROM attribution WHERE scan_id = ?", (scan_id,), "metric=")
-        else:
-            metric_id = _one(con, f"metric {metric!r}", "SELECT metric_id FROM metric WHERE name = ?",
-                             (metric,), "")
+        stored = _stored(con, run_id)
+        try:
+            if scan is None:
+                scan_id = _one(con, f"scan of run {run!r}", "SELECT scan_id FROM scan WHERE run_id = ?",
+                               (run_id,), "scan=")
+            else:
+                scan_id = _one(con, f"scan {scan!r} in run {run!r}",
+                               "SELECT scan_id FROM scan WHERE run_id = ? AND name = ?", (run_id, scan), "")
+            if metric is None:
+                metric_id = _one(con, f"values in scan {scan or 'default'!r} of run {run!r}",
+                                 "SELECT DISTINCT metric_id FROM attribution WHERE scan_id = ?", (scan_id,), "metric=")
+            else:
+                metric_id = _one(con, f"metric {metric!r}", "SELECT metric_id FROM metric WHERE name = ?",
+                                 (metric,), "")
+        except NotFound as error:
+            raise NotFound(f"{error.message}; {stored}") from None
         comps = con.execute("SELECT label, layer, kind FROM component WHERE run_id = ? ORDER BY position",
                             (run_id,)).fetchall()
         coefs = np.array([r[0] for r in con.execute(
@@ -87,6 +101,9 @@ def read_values(path: str, run: str, scan: str | None, metric: str | None, verif
             "SELECT c.step, a.attribution_id, a.n_components, a.n_coefficients, a.checksum FROM attribution a "
             "JOIN checkpoint c USING (checkpoint_id) WHERE a.scan_id = ? AND a.metric_id = ? ORDER BY c.step",
             (scan_id, metric_id)).fetchall()
+        if not index:
+            asked = f"scan {scan or 'default'!r}" + (f", metric {metric!r}" if metric else "")
+            raise NotFound(f"no values of run {run!r} in {asked}; {stored}")
         n_comp, n_coef = len(comps), len(coefs)
         out = np.empty((len(index), n_comp, n_coef), dtype=np.float32)
         steps = np.empty(len(index), dtype=np.int64)

@@ -28,3 +28,8 @@ def test_a_checkpoint_head_counts_the_step_and_four_bytes_a_value():
 def test_json_frames_refuse_non_finite_numbers():
     with pytest.raises(ValueError):
         _frames.json_frame(_frames.STATISTICS, {"step": 0, "values": {"x": float("nan")}})
+
+
+def test_the_weights_hash_frame_is_kind_k():
+    frame = _frames.json_frame(_frames.WEIGHTS_HASH, {"step": 3, "sha256": "ab" * 32})
+    assert frame[:1] == b"K" and json.loads(frame[16:]) == {"step": 3, "sha256": "ab" * 32}

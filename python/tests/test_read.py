@@ -119,3 +119,24 @@ def test_values_without_xarray_gives_numpy_and_axes(example_store, attrdb_module
     assert isinstance(result, tuple)
     array, axes = result
     assert array.shape == (33, 128, 13) and list(axes["layer"][:2]) == [0, 0]
+
+
+def test_values_of_a_metric_or_scan_without_values_raises_not_found_naming_what_is_stored(tmp_path, attrdb_module):
+    db = str(tmp_path / "s.sqlite")
+    store = attrdb_module.open(db)
+    kw = dict(coefficients=[0.0, 1.0], components=["L0H0", "embed"])
+    with store.recorder("r", metric="logit_diff", **kw) as rec:
+        rec.log(0, np.ones((2, 2)))
+    with store.recorder("other", metric="loss", **kw) as rec:   # 'loss' is a metric of the store, not of r
+        rec.log(0, np.ones((2, 2)))
+    with store.recorder("r", metric="logit_diff", scan="empty", **kw):
+        pass                                                    # a scan registered, no checkpoint logged
+    for options, asked in [(dict(scan="default", metric="loss"), "metric 'loss'"),
+                           (dict(scan="default", metric="nope"), "metric 'nope'"),
+                           (dict(scan="empty"), "scan 'empty'"),
+                           (dict(scan="nope"), "scan 'nope'")]:
+        with pytest.raises(attrdb_module.NotFound) as caught:
+            store.values("r", **options)
+        message = caught.value.message
+        assert caught.value.status == 3 and asked in message, message
+        assert "stores (scan/metric) default/logit_diff (1 checkpoint)" in message, message

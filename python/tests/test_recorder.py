@@ -173,3 +173,81 @@ def test_a_reader_in_another_process_sees_whole_checkpoints_only(tmp_path, attrd
     assert reader.returncode == 0, err.decode()
     reads, distinct = map(int, out.split())
     assert reads >= 1 and distinct >= 1
+
+
+def test_log_weights_hash_round_trips_and_identical_weights_are_flagged_by_the_cli(tmp_path, attrdb_module):
+    import hashlib
+    db = str(tmp_path / "s.sqlite")
+    store = attrdb_module.open(db)
+    a, b = hashlib.sha256(b"weights a"), hashlib.sha256(b"weights b")
+    with store.recorder("r", coefficients=[0.0, 1.0], components=["L0H0", "embed"], metric="m") as rec:
+        for step, digest in [(0, a.hexdigest()), (100, b.digest()), (200, a.hexdigest().upper())]:
+            rec.log(step, np.full((2, 2), step))
+            rec.log_weights_hash(step, digest)
+        rec.log_weights_hash(0, a.digest())          # the same hash again: nothing changes
+        with pytest.raises(attrdb_module.BadInput, match="64 hex digits"):
+            rec.log_weights_hash(300, "ab12")
+        with pytest.raises(attrdb_module.BadInput, match="32 bytes"):
+            rec.log_weights_hash(300, b"\0" * 31)
+    stored = store.checkpoints("r")
+    assert list(stored.columns) == ["checkpoint_step", "tokens_seen", "matrices", "weights_sha256"]
+    assert stored["checkpoint_step"].tolist() == [0, 100, 200]
+    assert stored["weights_sha256"].tolist() == [a.hexdigest(), b.hexdigest(), a.hexdigest()]
+    check = cli("--db", db, "check", "--format", "csv")
+    assert check.returncode == 0
+    assert f"duplicate_weights,warning,\"run r: steps 0, 200 have identical weights (sha256 {a.hexdigest()[:12]}…)\"" \
+        in check.stdout.decode()
+    show = cli("--db", db, "show", "r", "--format", "csv").stdout.decode()
+    assert "weights_hashes,3" in show and "duplicate_weights,\"steps 0, 200 have identical weights" in show
+
+
+def test_another_weights_hash_for_a_step_raises_conflict_unless_replace(tmp_path, attrdb_module):
+    import hashlib
+    db = str(tmp_path / "s.sqlite")
+    store = attrdb_module.open(db)
+    kw = dict(coefficients=[0.0], components=["embed"], metric="m")
+    a, b = hashlib.sha256(b"a").hexdigest(), hashlib.sha256(b"b").hexdigest()
+    with pytest.raises(attrdb_module.Conflict) as caught:
+        with store.recorder("r", **kw) as rec:
+            rec.log_weights_hash(7, a)
+            rec.log_weights_hash(7, b)
+    assert caught.value.status == 4 and a in caught.value.message and "--replace" in caught.value.message
+    with store.recorder("r", replace=True, **kw) as rec:
+        rec.log_weights_hash(7, b)
+    assert store.sql("SELECT weights_sha256 FROM checkpoint")["weights_sha256"].tolist() == [b]
+
+
+@pytest.mark.parametrize("in_flight", [1, 2, 4])
+def test_a_refused_frame_in_flight_raises_naming_its_call_with_the_frames_before_stored_and_none_after(tmp_path, attrdb_module, in_flight):
+    db = str(tmp_path / "s.sqlite")
+    store = attrdb_module.open(db)
+    kw = dict(coefficients=[0.0, 1.0], components=["L0H0", "embed"], metric="m")
+    with store.recorder("r", **kw) as rec:
+        rec.log(1, np.ones((2, 2)))
+    calls = []
+    with pytest.raises(attrdb_module.Conflict) as caught:
+        with store.recorder("r", in_flight=in_flight, **kw) as rec:
+            for step, value in [(0, 0.0), (1, 2.0), (2, 3.0), (3, 4.0), (4, 5.0)]:
+                calls.append(step)
+                rec.log(step, np.full((2, 2), value))   # step 1 is stored with other values: refused
+    assert caught.value.call == "log(1)" and "checkpoint 1 " in caught.value.message
+    # The error comes back with the acknowledgement of step 1's frame: at the call that logged it
+    # when waiting for each, else at most in_flight - 1 calls later.
+    assert 1 in calls and len(calls) - 1 - calls.index(1) <= in_flight - 1
+    assert rec.steps_stored == [0] and rec.frames_stored == 2
+    v = store.values("r")
+    assert v.checkpoint_step.values.tolist() == [0, 1], "nothing after the refused frame is stored"
+    assert (v.sel(checkpoint_step=1).values == 1).all() and (v.sel(checkpoint_step=0).values == 0).all()
+
+
+def test_flush_waits_until_every_logged_frame_is_stored(tmp_path, attrdb_module):
+    db = str(tmp_path / "s.sqlite")
+    store = attrdb_module.open(db)
+    with store.recorder("r", coefficients=[0.0], components=["embed"], metric="m", in_flight=8) as rec:
+        for step in range(5):
+            rec.log(step, np.full((1, 1), step))
+        rec.flush()
+        assert rec.steps_stored == list(range(5))
+        assert store.values("r").checkpoint_step.values.tolist() == list(range(5))
+    with pytest.raises(attrdb_module.BadInput, match="in_flight"):
+        store.recorder("r", coefficients=[0.0], components=["embed"], metric="m", in_flight=0)

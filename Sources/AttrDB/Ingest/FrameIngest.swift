@@ -118,6 +118,9 @@ public enum FrameIngest {
                     try recorder.record(residNorms: try FramePayload.residNorms(frame, file: file))
                 case .wovNorms:
                     try recorder.record(wovNorms: try FramePayload.wovNorms(frame, file: file))
+                case .weightsHash:
+                    let weights = try FramePayload.weightsHash(frame, file: file)
+                    try recorder.record(weightsHash: weights.hash, step: weights.step)
                 case .end:
                     let complete = try FramePayload.complete(frame, file: file)
                     store.endStream()

@@ -95,6 +95,18 @@ enum FramePayload {
         return norms
     }
 
+    /// A `K` frame: `{"step": int, "sha256": "64 hex digits"}`, the checkpoint's weights hash.
+    static func weightsHash(_ frame: Frame, file: String) throws -> (step: Int, hash: WeightsHash) {
+        let root = try object(frame, file: file)
+        try onlyKeys(["step", "sha256"], root, frame, file: file)
+        let step = try integer("step", root, frame, file: file)
+        guard let text = root["sha256"]?.string, let hash = WeightsHash(hex: text) else {
+            let found = root["sha256"].map { $0.string.map { "'\($0.prefix(80))' (\($0.count) characters)" } ?? $0.kindDescription } ?? "no such key"
+            throw error(frame, file: file, key: "sha256", expected: "a SHA-256 as 64 hex digits", found: found)
+        }
+        return (step, hash)
+    }
+
     /// An `E` frame: `{"complete": bool}`.
     static func complete(_ frame: Frame, file: String) throws -> Bool {
         let root = try object(frame, file: file)

@@ -7,6 +7,7 @@ enum FrameKind: UInt8, CaseIterable {
     case statistics = 0x53  // S
     case residNorms = 0x52  // R
     case wovNorms = 0x57    // W
+    case weightsHash = 0x4B // K
     case end = 0x45         // E
 
     var letter: Character { Character(Unicode.Scalar(rawValue)) }

@@ -31,6 +31,23 @@ extension Recorder {
         }
     }
 
+    /// Records the SHA-256 of the model weights at checkpoint `step` (creating the checkpoint when
+    /// missing, as statistics do): the same hash again changes nothing, another one is a conflict
+    /// unless `replace`.
+    public func record(weightsHash hash: WeightsHash, step: Int) throws {
+        try guarded {
+            let checkpoint = try matrices.checkpointID(step: step).id
+            switch try store.setWeightsHash(hash, checkpointID: checkpoint, replace: options.replace) {
+            case .unchanged:
+                return
+            case .inserted, .replaced:
+                summary.statistics += 1
+            case .conflict(let stored):
+                throw IngestError(file: source, message: "the weights of checkpoint \(step) are already stored with sha256 \(stored.string ?? "?"), the input says \(hash.hex); use --replace to overwrite", kind: .conflict)
+            }
+        }
+    }
+
     /// Stores one statistic of the checkpoint at `step` (`key` after the checkpoint's id); an
     /// identical stored one is left alone, a different one replaced or refused.
     private func record(_ table: Store.StatisticTable, step: Int, key: [SQLValue], value: SQLValue, what: String) throws {

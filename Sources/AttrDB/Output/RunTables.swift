@@ -29,6 +29,11 @@ public enum RunTables {
         rows.append(["checkpoint_stats", .text(details.checkpointStats.joined(separator: ","))])
         rows.append(["resid_norms", .int(details.residNorms)])
         rows.append(["wov_norms", .int(details.wovNorms)])
+        // Only runs that logged weights hashes have these rows: every other run shows as it did.
+        if details.weightsHashes > 0 {
+            rows.append(["weights_hashes", .int(details.weightsHashes)])
+            for group in details.duplicateWeights { rows.append(["duplicate_weights", .text(group.description)]) }
+        }
         return RunFacts(rows: rows)
     }
 
@@ -93,7 +98,7 @@ public struct RunFact: ResultRow, Equatable, ExpressibleByArrayLiteral {
     }
 
     public static let documentedColumns: [ResultColumn] = [
-        ResultColumn("field", .text, meaning: "what the row tells: name, model, task, status, created, tags, config.KEY (one row per configuration setting, nested keys joined with dots: config.training.lr), checkpoints, first_step, last_step, components, components_by_kind, layers, values, scan (one row per scan), checkpoint_stats, resid_norms, wov_norms"),
+        ResultColumn("field", .text, meaning: "what the row tells: name, model, task, status, created, tags, config.KEY (one row per configuration setting, nested keys joined with dots: config.training.lr), checkpoints, first_step, last_step, components, components_by_kind, layers, values, scan (one row per scan), checkpoint_stats, resid_norms, wov_norms; and when the run has weights hashes, weights_hashes (how many checkpoints have one) and duplicate_weights (one row per group of steps whose weights hash the same)"),
         ResultColumn("value", .mixed, nullable: true, meaning: "the field's value: text, or an integer for counts and steps; empty when unknown (a run with no checkpoints has no first_step)"),
     ]
 

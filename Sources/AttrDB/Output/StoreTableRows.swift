@@ -12,20 +12,23 @@ public struct CheckpointListRow: ResultRow, Equatable {
     public var step: Int
     public var tokensSeen: Int?
     public var matrices: Int
+    public var weightsHash: WeightsHash?
 
-    public init(step: Int, tokensSeen: Int?, matrices: Int) {
+    public init(step: Int, tokensSeen: Int?, matrices: Int, weightsHash: WeightsHash? = nil) {
         self.step = step
         self.tokensSeen = tokensSeen
         self.matrices = matrices
+        self.weightsHash = weightsHash
     }
 
     public static let documentedColumns: [ResultColumn] = [
         .checkpointStep,
         ResultColumn("tokens_seen", .integer, unit: "tokens", nullable: true, meaning: "training tokens seen by this checkpoint, when the dataset recorded it"),
         ResultColumn("matrices", .integer, meaning: "how many packed attribution matrices (one per scan and metric) the checkpoint holds"),
+        ResultColumn("weights_sha256", .text, nullable: true, meaning: "SHA-256 of the model's weights at the checkpoint, 64 hex digits, when the writer logged it (a frame stream's K frame); two steps with the same hash have identical weights"),
     ]
 
-    public var cells: [Cell] { [.int(step), tokensSeen.map(Cell.int) ?? .null, .int(matrices)] }
+    public var cells: [Cell] { [.int(step), tokensSeen.map(Cell.int) ?? .null, .int(matrices), weightsHash.map { .text($0.hex) } ?? .null] }
 }
 
 /// `export components`: a run's components in matrix-row order.

@@ -1,10 +1,10 @@
 /// Tables read straight from a run's rows: its checkpoints, components and losses.
 public enum StoreTables {
-    /// `checkpoint_step,tokens_seen,matrices`: every checkpoint of the run, with how many packed
-    /// matrices (scan × metric) it holds.
+    /// `checkpoint_step,tokens_seen,matrices,weights_sha256`: every checkpoint of the run, with how
+    /// many packed matrices (scan × metric) it holds and its weights hash when one was logged.
     public static func checkpoints(store: Store, run: String) throws -> CheckpointList {
         CheckpointList(rows: try store.checkpoints(ofRun: run).map { row in
-            CheckpointListRow(step: row.checkpoint.step, tokensSeen: row.checkpoint.tokensSeen, matrices: row.matrices)
+            CheckpointListRow(step: row.checkpoint.step, tokensSeen: row.checkpoint.tokensSeen, matrices: row.matrices, weightsHash: row.weightsHash)
         })
     }
 

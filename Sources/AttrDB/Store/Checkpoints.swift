@@ -5,6 +5,8 @@ extension Store {
     public struct CheckpointMatrices: Equatable, Sendable {
         public var checkpoint: Checkpoint
         public var matrices: Int
+        /// The weights hash logged for the checkpoint, if any (schema 3).
+        public var weightsHash: WeightsHash? = nil
     }
 
     /// Every checkpoint of the run called `run`, ascending by step.
@@ -12,10 +14,11 @@ extension Store {
         let id = try runID(named: run)
         var rows: [CheckpointMatrices] = []
         try connection.forEachRow("""
-            SELECT c.step, c.tokens_seen, (SELECT count(*) FROM attribution a WHERE a.checkpoint_id = c.checkpoint_id)
+            SELECT c.step, c.tokens_seen, (SELECT count(*) FROM attribution a WHERE a.checkpoint_id = c.checkpoint_id), c.weights_sha256
             FROM checkpoint c WHERE c.run_id = ? ORDER BY c.step
             """, [.integer(id)]) {
-            rows.append(CheckpointMatrices(checkpoint: Checkpoint(step: $0.int(at: 0), tokensSeen: $0.optionalInt(at: 1)), matrices: $0.int(at: 2)))
+            rows.append(CheckpointMatrices(checkpoint: Checkpoint(step: $0.int(at: 0), tokensSeen: $0.optionalInt(at: 1)), matrices: $0.int(at: 2),
+                                           weightsHash: $0.optionalString(at: 3).flatMap { WeightsHash(hex: $0) }))
         }
         return rows
     }

@@ -15,6 +15,10 @@ public struct RunDetails: Sendable {
     public var checkpointStats: [String]
     public var residNorms: Int
     public var wovNorms: Int
+    /// How many checkpoints have a weights hash (schema 3; 0 for file ingests).
+    public var weightsHashes: Int = 0
+    /// Checkpoints whose weights hash the same, each group two steps or more.
+    public var duplicateWeights: [DuplicateWeights] = []
 }
 
 extension Store {
@@ -30,6 +34,7 @@ extension Store {
         let norms = try normCounts(runID: id)
         return RunDetails(summary: summary, firstStep: steps.first, lastStep: steps.last,
                           componentsByKind: try componentCountsByKind(runID: id), layers: try layerCount(runID: id), scans: scans,
-                          checkpointStats: try statisticNames(runID: id), residNorms: norms.resid, wovNorms: norms.wov)
+                          checkpointStats: try statisticNames(runID: id), residNorms: norms.resid, wovNorms: norms.wov,
+                          weightsHashes: try weightsHashCount(runID: id), duplicateWeights: try duplicateWeights(runID: id))
     }
 }

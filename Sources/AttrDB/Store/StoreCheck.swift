@@ -2,7 +2,8 @@
 public enum StoreCheck {
     public static let columns = ["check", "status", "detail"]
 
-    /// Every check with `ok` or `problem`; a problem's detail names what is wrong.
+    /// Every check with `ok`, `problem` or `warning`; a problem's or warning's detail names what is
+    /// wrong. Warnings are not problems: they are not counted, and `check` exits 0 with them.
     public static func run(_ store: Store) throws -> (table: ResultTable, problems: Int) {
         let db = store.connection
         var rows: [[Cell]] = []
@@ -71,6 +72,14 @@ public enum StoreCheck {
             WHERE s.n_coefficients <> (SELECT count(*) FROM coefficient k WHERE k.scan_id = s.scan_id)
                OR s.n_coefficients - 1 <> (SELECT coalesce(max(position), -1) FROM coefficient k WHERE k.scan_id = s.scan_id)
             """), ok: "every scan's grid has n_coefficients positions from 0")
+        // Identical weights under two step names (a hub serving one revision twice) are legal data but
+        // make a run look flat where it did not train: worth a warning, not a failure.
+        let duplicates = try store.duplicateWeights()
+        if duplicates.isEmpty {
+            rows.append([.text("duplicate_weights"), .text("ok"), .text("no two checkpoints of a run have identical weights hashes")])
+        } else {
+            for group in duplicates { rows.append([.text("duplicate_weights"), .text("warning"), .text("run \(group.run): \(group)")]) }
+        }
         return (ResultTable(columns: columns, rows: rows), problems)
     }
 }

@@ -129,7 +129,7 @@ final class FrameIngestTests: XCTestCase {
             ("empty", [], "-: byte 0: expected the magic \"ATTRDB\" 0x00 followed by format version 0x01, found an empty stream", 0),
             ("magic only", Array(badVersion[0..<7]) + [1], "-: byte 8: expected the header frame (H), found end of input", 0),
             ("reserved", reserved, "-: frame 0 (H) at byte 8: expected zero reserved bytes, found 0x01 at byte 11", 0),
-            ("unknown kind", stream { $0.json("H", h); $0.json("X", "{}") }, "-: frame 1 at byte \(one): expected a frame kind (H, C, S, R, W, E), found the byte 0x58", 1),
+            ("unknown kind", stream { $0.json("H", h); $0.json("X", "{}") }, "-: frame 1 at byte \(one): expected a frame kind (H, C, S, R, W, K, E), found the byte 0x58", 1),
             ("header not first", stream { $0.json("S", #"{"step": 1, "values": {}}"#) }, "-: frame 0 (S) at byte 8: expected the header frame (H) first, found a S frame", 0),
             ("second header", stream { $0.json("H", h); $0.json("H", h) }, "-: frame 1 (H) at byte \(one): expected one header frame, the first, found a second header", 1),
             ("missing run", stream { $0.json("H", #"{"metric": "m", "coefficients": [0], "components": ["L0H0"]}"#) }, "-: frame 0 (H) at byte 8: key 'run': expected the key 'run' (a non-empty string), found no such key", 0),

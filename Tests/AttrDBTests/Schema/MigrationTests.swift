@@ -71,4 +71,25 @@ final class MigrationTests: XCTestCase {
             XCTAssertEqual($0 as? StoreError, .notAnAttrDBStore(path: path))
         }
     }
+
+    func testAVersion2StoreGainsTheWeightsHashColumnKeepingItsCheckpoints() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("s.sqlite")
+        do {
+            // A store as attrdb wrote it at schema version 2, with a run and a checkpoint.
+            let db = try Connection(path: path, access: .readWrite(create: true))
+            try Migrator.migrate(db, path: path, migrations: Array(Migration.embedded.prefix(2)))
+            try db.execute("INSERT INTO run (name, created_at) VALUES ('r', '2026-01-01T00:00:00Z')")
+            try db.execute("INSERT INTO checkpoint (run_id, step) VALUES (1, 100)")
+        }
+        let store = try Store(path: path, access: .write)
+        XCTAssertEqual(try store.schemaVersion(), Migration.latestVersion)
+        XCTAssertEqual(try store.connection.scalar("SELECT step FROM checkpoint WHERE weights_sha256 IS NULL"), .integer(100))
+        let hash = String(repeating: "0123456789abcdef", count: 4)
+        try store.connection.execute("UPDATE checkpoint SET weights_sha256 = '\(hash)'")
+        for bad in [String(hash.dropLast()), hash.uppercased(), String(hash.dropLast()) + "g"] {
+            XCTAssertThrowsError(try store.connection.execute("UPDATE checkpoint SET weights_sha256 = '\(bad)'"), "the column's CHECK refuses \(bad)")
+        }
+        XCTAssertEqual(try store.connection.scalar("SELECT weights_sha256 FROM checkpoint"), .text(hash))
+    }
 }
