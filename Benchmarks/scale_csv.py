@@ -80,6 +80,19 @@ def timed(cmd):
     return seconds, kilobytes / 1024.0
 
 
+def duckdb_seconds(python, db, path, reader, rows):
+    """Seconds DuckDB takes for `CREATE TABLE t AS SELECT * FROM reader('path')` into a fresh database file."""
+    remove_store(db)
+    sql = f"CREATE TABLE t AS SELECT * FROM {reader}('{path}')"
+    proc = subprocess.run([python, "-c", DUCKDB_SCRIPT, db, sql], capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"duckdb failed: {proc.stderr}")
+    seconds, count = proc.stdout.split()[-2:]
+    assert int(count) == rows, f"duckdb read {count} rows, expected {rows}"
+    remove_store(db)
+    return float(seconds)
+
+
 def remove_store(path):
     for suffix in ("", "-journal", "-wal", "-shm", ".wal"):
         if os.path.exists(path + suffix):
@@ -118,16 +131,8 @@ def bench(args, work, dataset_folder, store_path):
         remove_store(store_path)
         return result
 
-    def duck(sql_of):
-        def once():
-            remove_store(duck_db)
-            proc = subprocess.run([python, "-c", DUCKDB_SCRIPT, duck_db, sql_of], capture_output=True, text=True)
-            if proc.returncode != 0:
-                sys.exit(f"duckdb failed: {proc.stderr}")
-            seconds, count = proc.stdout.split()[-2:]
-            assert int(count) == rows, f"duckdb read {count} rows, expected {rows}"
-            return float(seconds)
-        result = min(once() for _ in range(runs))
+    def duck(path, reader):
+        result = min(duckdb_seconds(python, duck_db, path, reader, rows) for _ in range(runs))
         remove_store(duck_db)
         return result
 
@@ -135,7 +140,7 @@ def bench(args, work, dataset_folder, store_path):
         seconds, rss = attrdb(path)
         text = f"  {name:<11} attrdb ingest {seconds:6.2f} s ({rows / seconds / 1e6:5.2f} M rows/s, peak RSS {rss:4.0f} MB)"
         if python:
-            duck_s = duck(f"CREATE TABLE t AS SELECT * FROM {reader}('{path}')")
+            duck_s = duck(path, reader)
             ratio = duck_s / seconds
             text += f" | DuckDB {reader} {duck_s:6.2f} s | DuckDB/attrdb {ratio:5.2f}x [{'PASS' if ratio >= 1 else 'FAIL'}]"
         print(text, flush=True)

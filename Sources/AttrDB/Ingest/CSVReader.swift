@@ -94,7 +94,7 @@ struct CSVReader {
             return .lineColumn(line: line, column: names[field])
         }
         do {
-            try ByteSource.read(path: path) { try parser.feed($0, emit) }
+            try ByteSource.readAhead(path: path) { try parser.feed($0, emit) }
             // A file may end its last line without a line break; a stream that does was cut off by
             // its writer (killed mid-write), and its last number may be cut short too.
             if path == "-", let line = parser.partialRecordLine {

@@ -106,7 +106,7 @@ enum LongFormReader {
             }
             try table.add(.init(step: step, coefficient: coefficient, label: label, layer: layer, kind: kind, value: Float(number)), line: line)
         }
-        try ByteSource.read(path: path) { chunk in
+        try ByteSource.readAhead(path: path) { chunk in
             guard let base = chunk.baseAddress else { return }
             var start = 0
             // Lines that lie whole in the chunk are read where they lie; only one that spans chunks is copied.
