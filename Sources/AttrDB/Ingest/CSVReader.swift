@@ -10,15 +10,20 @@ struct CSVReader {
         self.delimiter = delimiter ?? (lower.hasSuffix(".tsv") || lower.hasSuffix(".tsv.gz") ? UInt8(ascii: "\t") : UInt8(ascii: ","))
     }
 
-    /// One data row: its fields by header position, and its line number.
+    /// One data row: its fields by header position, and its line number. A view of the parser's
+    /// bytes, valid only during the call it is handed to.
     struct Row {
-        let fields: [String]
-        let line: Int
+        let record: CSVRecord
         let header: Header
         let file: String
 
+        var line: Int { record.line }
+
+        /// The bytes of the field at header position `index`.
+        func bytes(at index: Int) -> UnsafeRawBufferPointer { record[index] }
+
         func text(_ column: String) -> String? {
-            header.index[column].map { fields[$0] }
+            header.index[column].map { record.string($0) }
         }
 
         func double(_ column: String) throws -> Double {
@@ -65,8 +70,10 @@ struct CSVReader {
         var parser = CSVParser(delimiter: delimiter)
         var header: Header?
         var rows = 0
-        func emit(_ fields: [String], _ line: Int) throws {
+        func emit(_ record: CSVRecord) throws {
+            let line = record.line
             guard let known = header else {
+                let fields = record.strings
                 let names = fields.map { $0.trimmingCharacters(in: .whitespaces) }.enumerated().map { $0.offset == 0 ? String($0.element.drop { $0 == "\u{FEFF}" }) : $0.element }
                 let missing = required.filter { !names.contains($0) }
                 guard missing.isEmpty else {
@@ -75,11 +82,11 @@ struct CSVReader {
                 header = Header(names: names, index: Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first }))
                 return
             }
-            guard fields.count == known.names.count else {
-                throw IngestError(file: path, location: .line(line), expected: "\(known.names.count) fields as in the header", found: "\(fields.count)")
+            guard record.count == known.names.count else {
+                throw IngestError(file: path, location: .line(line), expected: "\(known.names.count) fields as in the header", found: "\(record.count)")
             }
             rows += 1
-            try row(Row(fields: fields, line: line, header: known, file: path))
+            try row(Row(record: record, header: known, file: path))
         }
         /// The line, and the column when the header names it.
         func location(_ line: Int, _ field: Int) -> IngestError.Location {
@@ -87,7 +94,7 @@ struct CSVReader {
             return .lineColumn(line: line, column: names[field])
         }
         do {
-            try ByteSource.read(path: path) { try parser.feed($0, emit) }
+            try ByteSource.readAhead(path: path) { try parser.feed($0, emit) }
             // A file may end its last line without a line break; a stream that does was cut off by
             // its writer (killed mid-write), and its last number may be cut short too.
             if path == "-", let line = parser.partialRecordLine {
@@ -100,6 +107,10 @@ struct CSVReader {
             throw IngestError(file: path, location: location(line, field), expected: "UTF-8 text", found: UTF8Validation.describe(byte))
         } catch CSVParserError.fieldTooLong(let line, let field) {
             throw IngestError(file: path, location: location(line, field), expected: "a field of at most \(CSVParser.maxFieldBytes) bytes", found: "a longer one")
+        } catch CSVParserError.tooManyFields(let line) {
+            throw IngestError(file: path, location: .line(line), expected: "a record of at most \(CSVParser.maxFields) fields", found: "more")
+        } catch CSVParserError.recordTooLong(let line) {
+            throw IngestError(file: path, location: .line(line), expected: "a record of at most \(CSVParser.maxRecordBytes) bytes", found: "a longer one")
         }
         guard let header else { throw IngestError(file: path, expected: "a header line", found: "an empty file") }
         if rows == 0 { throw IngestError(file: path, location: .line(2), expected: "at least one row after the header", found: "nothing") }

@@ -214,6 +214,8 @@ enum NumberText {
             }
             if plain && sawDigit { return Double(first == UInt8(ascii: "-") ? -value : value) }
         }
+        // Up to 19 significant digits within ±27 decades: exact integer arithmetic, no strtod.
+        if let value = FastDecimal.parse(text) { return value }
         guard !text.isEmpty, text.count < 64 else { return text.isEmpty ? nil : Double(String(decoding: text, as: UTF8.self)) }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: text.count + 1) { buffer in
             guard let base = buffer.baseAddress, let source = text.baseAddress else { return nil }

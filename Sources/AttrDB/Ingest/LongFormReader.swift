@@ -10,7 +10,10 @@ enum LongFormReader {
 
     static func readCSV(path: String, delimiter: UInt8? = nil) throws -> (axes: Axes, matrices: [[Float]]) {
         var table = LongFormTable(file: path)
+        var fast: LongFormCSVRow?
         try CSVReader(path: path, delimiter: delimiter).read(required: columns) { row in
+            if fast == nil { fast = LongFormCSVRow(header: row.header) }
+            if fast?.add(row, to: &table) == true { return }
             let kindText = row.text("kind") ?? ""
             var kind: ComponentKind?
             if !kindText.isEmpty {
@@ -37,15 +40,17 @@ enum LongFormReader {
         var table = LongFormTable(file: path)
         var pending: [UInt8] = []
         var line = 0
-        func handle(_ bytes: ArraySlice<UInt8>) throws {
+        var fast = LongFormJSONLine()
+        func handle(_ bytes: UnsafeRawBufferPointer) throws {
             line += 1
+            if fast.add(bytes, line: line, to: &table) { return }
             guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
-            if let bad = bytes.withUnsafeBytes({ UTF8Validation.invalidOffset($0) }) {
+            if let bad = UTF8Validation.invalidOffset(bytes) {
                 throw IngestError(file: path, location: .line(line), expected: "UTF-8 text",
-                                  found: UTF8Validation.describe(bytes[bytes.startIndex + bad]) + " (byte \(bad + 1) of the line)")
+                                  found: UTF8Validation.describe(bytes[bad]) + " (byte \(bad + 1) of the line)")
             }
             let value: JSONValue
-            do { value = try bytes.withUnsafeBytes { try JSONParser.parse($0) } } catch {
+            do { value = try JSONParser.parse(bytes) } catch {
                 throw IngestError(file: path, location: .line(line), expected: "a JSON object", found: "text that is not JSON (\(Axes.describe(error)))")
             }
             guard let object = value.object else {
@@ -101,13 +106,20 @@ enum LongFormReader {
             }
             try table.add(.init(step: step, coefficient: coefficient, label: label, layer: layer, kind: kind, value: Float(number)), line: line)
         }
-        try ByteSource.read(path: path) { chunk in
-            var start = chunk.startIndex
-            for i in chunk.indices where chunk[i] == 0x0A {
-                pending.append(contentsOf: chunk[start..<i])
-                try handle(pending[...])
-                pending.removeAll(keepingCapacity: true)
-                start = i + 1
+        try ByteSource.readAhead(path: path) { chunk in
+            guard let base = chunk.baseAddress else { return }
+            var start = 0
+            // Lines that lie whole in the chunk are read where they lie; only one that spans chunks is copied.
+            while let found = memchr(base + start, 0x0A, chunk.count - start) {
+                let end = UnsafeRawPointer(found) - base
+                if pending.isEmpty {
+                    try handle(UnsafeRawBufferPointer(rebasing: chunk[start..<end]))
+                } else {
+                    pending.append(contentsOf: chunk[start..<end])
+                    try pending.withUnsafeBytes { try handle($0) }
+                    pending.removeAll(keepingCapacity: true)
+                }
+                start = end + 1
             }
             pending.append(contentsOf: chunk[start...])
             // A line without end (a gzip bomb of one line) must not take all memory.
@@ -120,7 +132,7 @@ enum LongFormReader {
         if path == "-" && pending.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) {
             throw IngestError(file: path, location: .line(line + 1), expected: "a line break ending the last record", found: "end of input (standard input stopped mid-record)")
         }
-        if !pending.isEmpty { try handle(pending[...]) }
+        if !pending.isEmpty { try pending.withUnsafeBytes { try handle($0) } }
         return try table.build()
     }
 }

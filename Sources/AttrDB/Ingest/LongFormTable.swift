@@ -15,7 +15,7 @@ struct LongFormTable {
 
     let file: String
     private var components: [Component] = []
-    private var componentIndex: [String: Int32] = [:]
+    private var componentIndex = LabelIndex()
     private var coefficientIndex: [Double: Int32] = [:]
     private var coefficientValues: [Double] = []
     private var stepIndex: [Int: Int32] = [:]
@@ -29,7 +29,8 @@ struct LongFormTable {
 
     mutating func add(_ record: Record, line: Int) throws {
         let component: Int32
-        if let known = componentIndex[record.label] {
+        var label = record.label
+        if let known = label.withUTF8({ componentIndex.find(UnsafeRawBufferPointer($0)) }) {
             component = known
             let stored = components[Int(known)]
             if let layer = record.layer, layer != stored.layer {
@@ -43,28 +44,48 @@ struct LongFormTable {
             guard let kind = record.kind ?? parsed?.kind, let layer = record.layer ?? parsed?.layer else {
                 throw IngestError(file: file, location: .lineColumn(line: line, column: "component"), expected: "a TransformerLens label (embed, pos_embed, L{l}H{h}, {l}_mlp_out, L{l}N{n}, bias), or layer and kind columns", found: "'\(record.label)'")
             }
-            component = Int32(components.count)
-            componentIndex[record.label] = component
+            component = label.withUTF8 { componentIndex.insert(UnsafeRawBufferPointer($0)) }
             components.append(Component(label: record.label, layer: layer, kind: kind, index: parsed?.index))
         }
         // axes.json refuses a non-finite coefficient; so must every reader.
         guard record.coefficient.isFinite else {
             throw IngestError(file: file, location: .lineColumn(line: line, column: "coefficient"), expected: "a finite coefficient", found: "\(record.coefficient)")
         }
-        let coefficient: Int32
-        if let known = coefficientIndex[record.coefficient] { coefficient = known } else {
-            coefficient = Int32(coefficientValues.count)
-            coefficientIndex[record.coefficient] = coefficient
-            coefficientValues.append(record.coefficient)
-        }
-        let step: Int32
-        if let known = stepIndex[record.step] { step = known } else {
-            step = Int32(stepValues.count)
-            stepIndex[record.step] = step
-            stepValues.append(record.step)
-        }
+        append(step: stepSlot(record.step), coefficient: coefficientSlot(record.coefficient), component: component, value: record.value, line: line)
+    }
+
+    // What a reader that checked a record itself calls instead of `add`: it finds the slots once and
+    // keeps them while the next rows repeat the same text.
+
+    /// The number of `step` among the steps seen, adding it when new.
+    mutating func stepSlot(_ step: Int) -> Int32 {
+        if let known = stepIndex[step] { return known }
+        let slot = Int32(stepValues.count)
+        stepIndex[step] = slot
+        stepValues.append(step)
+        return slot
+    }
+
+    /// The number of a finite `coefficient` among those seen, adding it when new.
+    mutating func coefficientSlot(_ coefficient: Double) -> Int32 {
+        if let known = coefficientIndex[coefficient] { return known }
+        let slot = Int32(coefficientValues.count)
+        coefficientIndex[coefficient] = slot
+        coefficientValues.append(coefficient)
+        return slot
+    }
+
+    /// The number and layer of a component already added by its label's bytes, or nil: a new label
+    /// goes through `add`, which checks and parses it.
+    func knownComponent(_ label: UnsafeRawBufferPointer) -> (slot: Int32, layer: Int)? {
+        guard let slot = componentIndex.find(label) else { return nil }
+        return (slot, components[Int(slot)].layer)
+    }
+
+    /// One value at slots from the functions above (and `knownComponent`).
+    mutating func append(step: Int32, coefficient: Int32, component: Int32, value: Float, line: Int) {
         cells.append((step, coefficient, component, Int32(clamping: line)))
-        values.append(record.value)
+        values.append(value)
     }
 
     /// The first (checkpoint, coefficient, component) in grid order that no record gives, found

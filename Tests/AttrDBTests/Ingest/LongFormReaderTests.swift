@@ -96,4 +96,51 @@ final class LongFormReaderTests: XCTestCase {
             XCTAssertEqual(try fixture.snapshot(), before)
         }
     }
+
+    /// Rows of a component already seen take the fast path, which must hand anything unusual or wrong
+    /// to the full reading: the same values, the same errors as on a component's first row.
+    func testRowsOfKnownComponentsGetTheFullReading() throws {
+        let fixture = try IngestFixture()
+        let header = "checkpoint_step,coefficient,component,layer,kind,value"
+        let first = "1,0,L0H0,0,attn_head,1\n"
+        let odd = try fixture.file("odd.csv", "\(header)\n\(first)2,0,L0H0,,, 2.5 \n+3,0.0,L0H0,0,,nan\n4,-0,L0H0,0,attn_head,-1E-2\n")
+        let (axes, matrices) = try LongFormReader.readCSV(path: odd)
+        XCTAssertEqual(axes.checkpointSteps, [1, 2, 3, 4])
+        XCTAssertEqual(axes.coefficients, [0])
+        XCTAssertEqual(matrices[0], [1])
+        XCTAssertEqual(matrices[1], [2.5])
+        XCTAssertTrue(matrices[2][0].isNaN)
+        XCTAssertEqual(matrices[3], [-0.01])
+        let csvCases: [(String, String)] = [
+            ("1,1,L0H0,1,attn_head,2", "line 3, column 'layer': expected layer 0 for L0H0, as on earlier lines, found 1"),
+            ("1,1,L0H0,0,attn_head,abc", "line 3, column 'value': expected a number, found 'abc'"),
+            ("1,1,L0H0,0,attn_head,1e39", "line 3, column 'value': expected a finite float32 value, found 1e39 (out of float32 range)"),
+            ("1,1,L0H0,0,attention,2", "line 3, column 'kind': expected one of embed, pos_embed, attn_head, mlp, neuron, bias, found 'attention'"),
+            ("x,1,L0H0,0,attn_head,2", "line 3, column 'checkpoint_step': expected an integer, found 'x'"),
+            ("1,inf,L0H0,0,attn_head,2", "line 3, column 'coefficient': expected a finite coefficient, found inf"),
+            ("1,,L0H0,0,attn_head,2", "line 3, column 'coefficient': expected a number, found an empty field"),
+            ("1,0,L0H0,0,attn_head,2", "line 3: checkpoint 1, coefficient 0.0, component L0H0 is given twice (first on line 2)"),
+        ]
+        for (index, (row, message)) in csvCases.enumerated() {
+            let path = try fixture.file("known\(index).csv", "\(header)\n\(first)\(row)\n")
+            try fixture.assertRefused("\(path): \(message)") { try fixture.ingest(path) }
+        }
+        let line = #"{"checkpoint_step": 1, "coefficient": 0, "component": "L0H0", "layer": 0, "value": 1}"#
+        let jsonCases: [(String, String)] = [
+            (#"{"checkpoint_step": 1, "coefficient": 1, "component": "L0H0", "layer": 1, "value": 2}"#, "line 2, column 'layer': expected layer 0 for L0H0, as on earlier lines, found 1"),
+            (#"{"checkpoint_step": 1, "coefficient": 1, "component": "L0H0", "value": "x"}"#, "line 2, column 'value': expected a number, found the string 'x'"),
+            (#"{"checkpoint_step": 1, "coefficient": 1, "component": "L0H0", "value": 1e39}"#, "line 2, column 'value': expected a finite float32 value, found 1e+39 (out of float32 range)"),
+            (#"{"checkpoint_step": 1.5, "coefficient": 1, "component": "L0H0", "value": 2}"#, "line 2, column 'checkpoint_step': expected an integer, found the number 1.5"),
+            (#"{"checkpoint_step": 1, "coefficient": 1e400, "component": "L0H0", "value": 2}"#, "line 2, column 'coefficient': expected a finite coefficient, found inf"),
+            (#"{"checkpoint_step": 1, "component": "L0H0", "value": 2}"#, "line 2: checkpoint 1, coefficient 0.0, component L0H0 is given twice (first on line 1)"),
+        ]
+        for (index, (second, message)) in jsonCases.enumerated() {
+            let path = try fixture.file("known\(index).jsonl", "\(line)\n\(second)\n")
+            try fixture.assertRefused("\(path): \(message)") { try fixture.ingest(path) }
+        }
+        // Read by the fast path and by the full one (an escape), the same value.
+        let both = try fixture.file("both.jsonl", "\(line)\n" + #"{"checkpoint_step": 2, "coefficient": 0, "component": "L0H0", "value": 0.30000001192092896}"# + "\n"
+                                      + #"{"checkpoint_step": 3, "coefficient": 0, "component": "L0\u0048\u0030", "value": 0.30000001192092896}"# + "\n")
+        XCTAssertEqual(try LongFormReader.readJSONLines(path: both).matrices, [[1], [0.3], [0.3]])
+    }
 }

@@ -1,0 +1,186 @@
+import Foundation
+
+/// The common JSON line of long-form input read straight from its bytes: one flat object of ASCII
+/// strings without escapes, JSON numbers and nulls, naming a component already seen. No JSONValue,
+/// no dictionary, no String but for a new kind; the step and coefficient are looked up only when
+/// their text differs from the line before.
+///
+/// Any other line (a new component, escapes, nesting, non-ASCII, anything wrong) is left to the full
+/// reading in ``LongFormReader``, which gives the line's value or its exact error: this path only
+/// ever accepts what that reading would accept, with the same value.
+struct LongFormJSONLine {
+    private var stepText: [UInt8] = [], stepSlot: Int32 = -1
+    private var coefficientText: [UInt8] = [], coefficientSlot: Int32 = -1
+    private var kindText: [UInt8] = []
+
+    /// A member's value: where its text lies in the line.
+    private enum Value {
+        case absent
+        case null
+        case number(Range<Int>)
+        case string(Range<Int>)
+    }
+
+    /// Adds the line to `table` and returns true; or returns false, having changed nothing, when the
+    /// line needs the full reading.
+    mutating func add(_ text: UnsafeRawBufferPointer, line: Int, to table: inout LongFormTable) -> Bool {
+        guard let members = Self.members(text) else { return false }
+        guard case .string(let labelRange) = members.component, !labelRange.isEmpty,
+              let known = table.knownComponent(UnsafeRawBufferPointer(rebasing: text[labelRange])) else { return false }
+        switch members.layer {
+        case .absent, .null: break
+        case .number(let range):
+            guard let layer = Self.integer(text, range), layer == known.layer else { return false }
+        case .string: return false
+        }
+        switch members.kind {
+        case .absent, .null: break
+        case .string(let range):
+            let kind = UnsafeRawBufferPointer(rebasing: text[range])
+            if !Self.same(kind, kindText) {
+                guard ComponentKind(rawValue: String(decoding: kind, as: UTF8.self)) != nil else { return false }
+                Self.remember(kind, in: &kindText)
+            }
+        case .number: return false
+        }
+        let value: Float
+        switch members.value {
+        case .null: value = .nan
+        case .number(let range):
+            guard let number = NumberText.parse(UnsafeRawBufferPointer(rebasing: text[range])), Float(number).isFinite else { return false }
+            value = Float(number)
+        case .absent, .string: return false
+        }
+        guard case .number(let stepRange) = members.step else { return false }
+        let stepBytes = UnsafeRawBufferPointer(rebasing: text[stepRange])
+        var newStep: Int?
+        if !Self.same(stepBytes, stepText) {
+            guard let step = Self.integer(text, stepRange) else { return false }
+            newStep = step
+        }
+        // An absent or null coefficient is 0: a plain attribution.
+        let coefficientBytes: UnsafeRawBufferPointer
+        switch members.coefficient {
+        case .absent, .null: coefficientBytes = UnsafeRawBufferPointer(start: nil, count: 0)
+        case .number(let range): coefficientBytes = UnsafeRawBufferPointer(rebasing: text[range])
+        case .string: return false
+        }
+        var newCoefficient: Double?
+        if coefficientSlot < 0 || !Self.same(coefficientBytes, coefficientText) {
+            let coefficient = coefficientBytes.isEmpty ? 0 : NumberText.parse(coefficientBytes)
+            guard let coefficient, coefficient.isFinite else { return false }
+            newCoefficient = coefficient
+        }
+        // Every check passed: only now does the table change.
+        if let newStep {
+            stepSlot = table.stepSlot(newStep)
+            Self.remember(stepBytes, in: &stepText)
+        }
+        if let newCoefficient {
+            coefficientSlot = table.coefficientSlot(newCoefficient)
+            Self.remember(coefficientBytes, in: &coefficientText)
+        }
+        table.append(step: stepSlot, coefficient: coefficientSlot, component: known.slot, value: value, line: line)
+        return true
+    }
+
+    private struct Members {
+        var step = Value.absent, coefficient = Value.absent, component = Value.absent
+        var value = Value.absent, layer = Value.absent, kind = Value.absent
+    }
+
+    /// The members of a flat object filling the line (white space around it), or nil for any other text.
+    private static func members(_ text: UnsafeRawBufferPointer) -> Members? {
+        var members = Members()
+        let n = text.count
+        var i = 0
+        func skipSpace() { while i < n, text[i] == 0x20 || text[i] == 0x09 || text[i] == 0x0D || text[i] == 0x0A { i += 1 } }
+        /// A string's contents from after its opening quote; nil when it has an escape, a control or non-ASCII byte.
+        func string() -> Range<Int>? {
+            let start = i
+            while i < n {
+                let byte = text[i]
+                if byte == 0x22 { i += 1; return start..<(i - 1) }
+                if byte == 0x5C || byte < 0x20 || byte >= 0x80 { return nil }
+                i += 1
+            }
+            return nil
+        }
+        /// A JSON number: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+        func number() -> Range<Int>? {
+            let start = i
+            if i < n, text[i] == UInt8(ascii: "-") { i += 1 }
+            func digits() -> Int { let from = i; while i < n, text[i] &- 0x30 < 10 { i += 1 }; return i - from }
+            let integerStart = i, integerDigits = digits()
+            guard integerDigits > 0, integerDigits == 1 || text[integerStart] != UInt8(ascii: "0") else { return nil }
+            if i < n, text[i] == UInt8(ascii: ".") { i += 1; guard digits() > 0 else { return nil } }
+            if i < n, text[i] | 0x20 == UInt8(ascii: "e") {
+                i += 1
+                if i < n, text[i] == UInt8(ascii: "+") || text[i] == UInt8(ascii: "-") { i += 1 }
+                guard digits() > 0 else { return nil }
+            }
+            return start..<i
+        }
+        skipSpace()
+        guard i < n, text[i] == UInt8(ascii: "{") else { return nil }
+        i += 1
+        while true {
+            skipSpace()
+            guard i < n, text[i] == 0x22 else { return nil }
+            i += 1
+            guard let key = string() else { return nil }
+            skipSpace()
+            guard i < n, text[i] == UInt8(ascii: ":") else { return nil }
+            i += 1
+            skipSpace()
+            guard i < n else { return nil }
+            let value: Value
+            switch text[i] {
+            case 0x22:
+                i += 1
+                guard let range = string() else { return nil }
+                value = .string(range)
+            case UInt8(ascii: "n"):
+                guard i + 4 <= n, text[i + 1] == UInt8(ascii: "u"), text[i + 2] == UInt8(ascii: "l"), text[i + 3] == UInt8(ascii: "l") else { return nil }
+                i += 4
+                value = .null
+            default:
+                guard let range = number() else { return nil }
+                value = .number(range)
+            }
+            // A repeated key is for the full reading to resolve.
+            switch UnsafeRawBufferPointer(rebasing: text[key]) {
+            case let k where k.elementsEqual("checkpoint_step".utf8): guard case .absent = members.step else { return nil }; members.step = value
+            case let k where k.elementsEqual("coefficient".utf8): guard case .absent = members.coefficient else { return nil }; members.coefficient = value
+            case let k where k.elementsEqual("component".utf8): guard case .absent = members.component else { return nil }; members.component = value
+            case let k where k.elementsEqual("value".utf8): guard case .absent = members.value else { return nil }; members.value = value
+            case let k where k.elementsEqual("layer".utf8): guard case .absent = members.layer else { return nil }; members.layer = value
+            case let k where k.elementsEqual("kind".utf8): guard case .absent = members.kind else { return nil }; members.kind = value
+            default: return nil
+            }
+            skipSpace()
+            guard i < n else { return nil }
+            if text[i] == UInt8(ascii: ",") { i += 1; continue }
+            guard text[i] == UInt8(ascii: "}") else { return nil }
+            i += 1
+            break
+        }
+        skipSpace()
+        return i == n ? members : nil
+    }
+
+    /// A JSON number that is an exact integer, as ``JSONValue/integer`` reads it.
+    private static func integer(_ text: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int? {
+        guard let number = NumberText.parse(UnsafeRawBufferPointer(rebasing: text[range])) else { return nil }
+        return JSONValue.number(number).integer
+    }
+
+    private static func same(_ text: UnsafeRawBufferPointer, _ stored: [UInt8]) -> Bool {
+        text.count == stored.count && stored.withUnsafeBytes { text.isEmpty || memcmp($0.baseAddress!, text.baseAddress!, text.count) == 0 }
+    }
+
+    private static func remember(_ text: UnsafeRawBufferPointer, in stored: inout [UInt8]) {
+        stored.removeAll(keepingCapacity: true)
+        stored.append(contentsOf: text)
+    }
+}
