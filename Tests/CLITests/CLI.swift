@@ -17,6 +17,12 @@ struct CLI {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let example = repositoryRoot.appendingPathComponent("examples/tl-modadd")
 
+    /// The newest schema version: the number of the last `schema/NNNN_name.sql` (what `init` reports).
+    static func latestSchemaVersion() throws -> Int {
+        let names = try FileManager.default.contentsOfDirectory(atPath: repositoryRoot.appendingPathComponent("schema").path)
+        return names.filter { $0.hasSuffix(".sql") }.compactMap { Int($0.prefix(4)) }.max() ?? 0
+    }
+
     /// A store in `folder` holding the bundled example as run `run`.
     static func exampleStore(in folder: TemporaryFolder, run: String = "modadd") throws -> String {
         try exampleStore(in: folder, runs: [run])

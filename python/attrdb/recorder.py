@@ -53,7 +53,9 @@ class Recorder:
     def __init__(self, binary: str, db: str, run: str, *, coefficients: Sequence[float],
                  components: Sequence[Any], metric: str, scan: str = "default",
                  metadata: Mapping[str, Any] | None = None, tags: Mapping[str, str] | None = None,
-                 replace: bool = False, allow_nonfinite: bool = False):
+                 replace: bool = False, allow_nonfinite: bool = False, precision: str | None = None):
+        if precision not in (None, "f32", "f16", "bf16"):
+            raise BadInput(f"precision must be 'f32', 'f16' or 'bf16', got {precision!r}")
         coefs = np.asarray(coefficients, dtype=np.float64).reshape(-1)
         if coefs.size == 0:
             raise BadInput("coefficients is empty")
@@ -70,6 +72,8 @@ class Recorder:
             "config": metadata or None,
             "tags": {str(k): str(v) for k, v in tags.items()} if tags else None,
             "replace": bool(replace), "allow_nonfinite": bool(allow_nonfinite),
+            # The frames still carry float32: attrdb rounds to the run's precision as it stores them.
+            "precision": precision,
         }
         self.run = run
         self.shape = (coefs.size, len(components))

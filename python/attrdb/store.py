@@ -72,13 +72,15 @@ class Store:
     def recorder(self, run: str, *, coefficients: Sequence[float], components: Sequence[Any],
                  metric: str, scan: str = "default", metadata: Mapping[str, Any] | None = None,
                  tags: Mapping[str, str] | None = None, replace: bool = False,
-                 allow_nonfinite: bool = False) -> Recorder:
+                 allow_nonfinite: bool = False, precision: str | None = None) -> Recorder:
         """A `Recorder` logging `run` (created incomplete, or reopened if it matches). `components` are
         TransformerLens labels ("L0H1", "0_mlp_out", "embed") or dicts {label, layer, kind, index};
-        `metadata`'s model and task fill the run's columns and the whole of it is the run's config."""
+        `metadata`'s model and task fill the run's columns and the whole of it is the run's config.
+        `precision` ("f32", "f16" or "bf16") is how a new run stores its values (`ingest --precision`);
+        None: f32 for a new run, the run's own for an existing one."""
         return Recorder(self.binary, self.path, run, coefficients=coefficients, components=components,
                         metric=metric, scan=scan, metadata=metadata, tags=tags, replace=replace,
-                        allow_nonfinite=allow_nonfinite)
+                        allow_nonfinite=allow_nonfinite, precision=precision)
 
     # -- reading -------------------------------------------------------------------------------
 

@@ -15,6 +15,9 @@ public struct RunDetails: Sendable {
     public var checkpointStats: [String]
     public var residNorms: Int
     public var wovNorms: Int
+    /// The rounding to the run's precision (`summary.run.precision`), measured at ingest from the
+    /// float32 input: all zero for a float32 run.
+    public var rounding: RoundingError
 }
 
 extension Store {
@@ -30,6 +33,7 @@ extension Store {
         let norms = try normCounts(runID: id)
         return RunDetails(summary: summary, firstStep: steps.first, lastStep: steps.last,
                           componentsByKind: try componentCountsByKind(runID: id), layers: try layerCount(runID: id), scans: scans,
-                          checkpointStats: try statisticNames(runID: id), residNorms: norms.resid, wovNorms: norms.wov)
+                          checkpointStats: try statisticNames(runID: id), residNorms: norms.resid, wovNorms: norms.wov,
+                          rounding: try rounding(runID: id))
     }
 }
