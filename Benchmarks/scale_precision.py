@@ -70,7 +70,7 @@ def bench(args, work, dataset_folder, store_path):
         label = label if isinstance(label, str) else label["label"]
         queries = {
             f"capacity --coef={low:g}:{high:g}": ["capacity", f"--coef={low!r}:{high!r}"],
-            f"profile {label}": ["profile", label],
+            f"profile --component {label}": ["profile", "--component", label],
         }
         for name, query in queries.items():
             times = {}

@@ -108,16 +108,18 @@ final class PrecisionCommandTests: XCTestCase {
             XCTAssertEqual(try CLI.run(["ingest", folder.path("dir"), "--run", precision, "--precision", precision, "--db", db]).status, 0)
             XCTAssertEqual(try CLI.run(["ingest", folder.path("rounded_\(precision)"), "--run", "rounded_\(precision)", "--db", db]).status, 0)
             for format in ["csv", "npy", "parquet"] {
-                let out = folder.path("\(precision).\(format)")
+                try FileManager.default.createDirectory(atPath: folder.path("out_\(precision)_\(format)"), withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(atPath: folder.path("out_rounded_\(precision)_\(format)"), withIntermediateDirectories: true)
+                let out = folder.path("out_\(precision)_\(format)/values.\(format)")
                 let export = try CLI.run(["export", "values", "--run", precision, "--format", format, "-o", out, "--db", db])
                 XCTAssertEqual(export.status, 0, export.stderr)
-                let roundedOut = folder.path("rounded_\(precision).\(format)")
+                let roundedOut = folder.path("out_rounded_\(precision)_\(format)/values.\(format)")
                 XCTAssertEqual(try CLI.run(["export", "values", "--run", "rounded_\(precision)", "--format", format, "-o", roundedOut, "--db", db]).status, 0)
                 if format != "parquet" {  // parquet files carry the run's name; csv and npy are the values alone
                     XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out)), try Data(contentsOf: URL(fileURLWithPath: roundedOut)), "\(precision) \(format)")
                 }
             }
-            for command in [["capacity"], ["capacity", "--coef=-1:0.5"], ["profile", "L0H1"], ["top", "-k", "3"]] {
+            for command in [["capacity"], ["capacity", "--coef=-1:0.5"], ["profile", "--component", "L0H1"], ["top", "-k", "3"]] {
                 let stored = try CLI.run(command + ["--run", precision, "--format", "csv", "--db", db])
                 let reference = try CLI.run(command + ["--run", "rounded_\(precision)", "--format", "csv", "--db", db])
                 XCTAssertEqual(stored.status, 0, stored.stderr)
@@ -208,7 +210,8 @@ final class PrecisionCommandTests: XCTestCase {
         let db = folder.path("s.sqlite")
         for precision in ["f32", "f16", "bf16"] {
             XCTAssertEqual(try CLI.run(["ingest", CLI.example.path, "--run", precision, "--precision", precision, "--db", db]).status, 0)
-            XCTAssertEqual(try CLI.run(["export", "values", "--run", precision, "--format", "npy", "-o", folder.path("\(precision).npy"), "--db", db]).status, 0)
+            try FileManager.default.createDirectory(atPath: folder.path(precision), withIntermediateDirectories: true)
+            XCTAssertEqual(try CLI.run(["export", "values", "--run", precision, "--format", "npy", "-o", folder.path("\(precision)/values.npy"), "--db", db]).status, 0)
         }
         let readme = try String(contentsOf: CLI.repositoryRoot.appendingPathComponent("schema/README.md"), encoding: .utf8)
         let blocks = readme.components(separatedBy: "```python\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
@@ -221,7 +224,7 @@ final class PrecisionCommandTests: XCTestCase {
                 mats = [matrix(blob, precision, nc, nk) for blob, precision, nc, nk in con.execute('''SELECT a.matrix, r.precision,
                         a.n_components, a.n_coefficients FROM attribution a JOIN checkpoint c USING (checkpoint_id)
                         JOIN run r USING (run_id) WHERE r.name = ? ORDER BY c.step''', (run,))]
-                exported = np.load(sys.argv[2] + '/' + run + '.npy')
+                exported = np.load(sys.argv[2] + '/' + run + '/values.npy')
                 assert exported.dtype == np.float32 and np.array_equal(np.stack(mats).transpose(0, 2, 1), exported, equal_nan=True), run
                 print(run, len(mats))
             """, [db, folder.path("")])
