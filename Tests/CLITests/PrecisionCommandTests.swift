@@ -127,9 +127,15 @@ final class PrecisionCommandTests: XCTestCase {
                                reference.stdout.replacingOccurrences(of: "rounded_\(precision)", with: precision), command.joined(separator: " "))
             }
         }
-        let view = try CLI.run(["sql", "--db", db, "--format", "csv", "--no-headers",
-                                "SELECT (SELECT group_concat(value) FROM attribution_value WHERE run = 'f16' ORDER BY checkpoint_step, component, coefficient) = (SELECT group_concat(value) FROM attribution_value WHERE run = 'rounded_f16' ORDER BY checkpoint_step, component, coefficient)"])
-        XCTAssertEqual(view.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "1", view.stderr)
+        // The long-form view decodes each run's precision (f16_at, bf16_at): the same rows as the f32 run of the rounding.
+        for precision in ["f16", "bf16"] {
+            let view = try CLI.run(["sql", "--db", db, "--format", "csv", "--no-headers", """
+                SELECT count(*), sum(a.value IS b.value) FROM attribution_value a JOIN attribution_value b
+                ON a.run = '\(precision)' AND b.run = 'rounded_\(precision)' AND a.checkpoint_step = b.checkpoint_step
+                AND a.component = b.component AND a.coefficient = b.coefficient
+                """])
+            XCTAssertEqual(view.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "60,60", view.stderr)
+        }
     }
 
     func testARunHasOnePrecisionAndAnotherIsAConflict() throws {
