@@ -41,10 +41,9 @@ public enum StoreCheck {
         // Bytes a value: 4 for a float32 run, 2 for f16 and bf16 (run.precision).
         record("matrix_length", try strings("""
             WITH sized AS (SELECT a.attribution_id, length(a.matrix) AS found,
-                                  (CASE coalesce(r.precision, 'f32') WHEN 'f32' THEN 4 ELSE 2 END) * a.n_components * a.n_coefficients AS expected,
-                                  coalesce(r.precision, 'f32') AS precision
+                                  (CASE coalesce(r.precision, 'f32') WHEN 'f32' THEN 4 ELSE 2 END) * a.n_components * a.n_coefficients AS expected
                            FROM attribution a LEFT JOIN scan s USING (scan_id) LEFT JOIN run r ON r.run_id = s.run_id)
-            SELECT 'attribution ' || attribution_id || ': ' || found || ' bytes, expected ' || expected || ' (' || precision || ')'
+            SELECT 'attribution ' || attribution_id || ': ' || found || ' bytes, expected ' || expected
             FROM sized WHERE found <> expected
             """), ok: "every matrix holds components · coefficients values of its run's precision")
         // Every matrix's bytes against the checksum ingest stored with them (xxHash64, schema/README.md):
