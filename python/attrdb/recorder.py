@@ -65,9 +65,12 @@ class Recorder:
     def __init__(self, binary: str, db: str, run: str, *, coefficients: Sequence[float],
                  components: Sequence[Any], metric: str, scan: str = "default",
                  metadata: Mapping[str, Any] | None = None, tags: Mapping[str, str] | None = None,
-                 replace: bool = False, allow_nonfinite: bool = False, in_flight: int = 4):
+                 replace: bool = False, allow_nonfinite: bool = False, in_flight: int = 4,
+                 precision: str | None = None):
         if isinstance(in_flight, bool) or not isinstance(in_flight, numbers.Integral) or not 1 <= in_flight <= 64:
             raise BadInput(f"in_flight must be an integer from 1 to 64, got {in_flight!r}")
+        if precision not in (None, "f32", "f16", "bf16"):
+            raise BadInput(f"precision must be 'f32', 'f16' or 'bf16', got {precision!r}")
         coefs = np.asarray(coefficients, dtype=np.float64).reshape(-1)
         if coefs.size == 0:
             raise BadInput("coefficients is empty")
@@ -84,6 +87,8 @@ class Recorder:
             "config": metadata or None,
             "tags": {str(k): str(v) for k, v in tags.items()} if tags else None,
             "replace": bool(replace), "allow_nonfinite": bool(allow_nonfinite),
+            # The frames still carry float32: attrdb rounds to the run's precision as it stores them.
+            "precision": precision,
         }
         self.run = run
         self.shape = (coefs.size, len(components))

@@ -63,6 +63,25 @@ def _stored(con: sqlite3.Connection, run_id: int) -> str:
     return "it stores (scan/metric) " + ", ".join(f"{s}/{m} ({n} checkpoint{'' if n == 1 else 's'})" for s, m, n in rows)
 
 
+def _precision(con: sqlite3.Connection, run_id: int) -> str:
+    """How the run's matrices are packed: 'f32', 'f16' or 'bf16' (stores before schema 5 are f32)."""
+    if "precision" not in {r[1] for r in con.execute("PRAGMA table_info(run)")}:
+        return "f32"
+    return con.execute("SELECT precision FROM run WHERE run_id = ?", (run_id,)).fetchone()[0]
+
+
+def decode_matrix(blob: bytes, precision: str, shape: tuple[int, int]) -> np.ndarray:
+    """One stored matrix as float32 (schema/README.md, "The byte layout"): f32 as is, f16 as IEEE
+    binary16 ('<f2'), bf16 as the top 16 bits of a float32."""
+    if precision == "f32":
+        return np.frombuffer(blob, dtype="<f4").reshape(shape)
+    if precision == "f16":
+        return np.frombuffer(blob, dtype="<f2").astype(np.float32).reshape(shape)
+    if precision == "bf16":
+        return (np.frombuffer(blob, dtype="<u2").astype(np.uint32) << 16).view("<f4").reshape(shape)
+    raise StoreError(f"unknown precision {precision!r} (this attrdb reads f32, f16 and bf16)")
+
+
 def read_values(path: str, run: str, scan: str | None, metric: str | None, verify: bool | None):
     """The run's values as a float32 array (checkpoint_step, coefficient, component) and its axes.
 
@@ -105,11 +124,13 @@ def read_values(path: str, run: str, scan: str | None, metric: str | None, verif
             asked = f"scan {scan or 'default'!r}" + (f", metric {metric!r}" if metric else "")
             raise NotFound(f"no values of run {run!r} in {asked}; {stored}")
         n_comp, n_coef = len(comps), len(coefs)
+        precision = _precision(con, run_id)
+        width = 4 if precision == "f32" else 2
         out = np.empty((len(index), n_comp, n_coef), dtype=np.float32)
         steps = np.empty(len(index), dtype=np.int64)
         for i, (step, attribution_id, nc, nk, checksum) in enumerate(index):
             blob = _matrix(con, attribution_id)
-            if (nc, nk) != (n_comp, n_coef) or len(blob) != 4 * nc * nk:
+            if (nc, nk) != (n_comp, n_coef) or len(blob) != width * nc * nk:
                 raise StoreError(f"step {step}: matrix of {len(blob)} bytes, shape ({nc}, {nk}); "
                                  f"expected ({n_comp}, {n_coef})")
             if verify is not False:
@@ -120,7 +141,7 @@ def read_values(path: str, run: str, scan: str | None, metric: str | None, verif
                     raise StoreError(f"run {run!r} step {step}: matrix checksum {digest:016x} "
                                      f"differs from the stored {checksum % (1 << 64):016x}")
             steps[i] = step
-            out[i] = np.frombuffer(blob, dtype="<f4").reshape(n_comp, n_coef)
+            out[i] = decode_matrix(blob, precision, (n_comp, n_coef))
         con.execute("COMMIT")
     except sqlite3.Error as error:
         raise StoreError(f"reading {path}: {error}") from None

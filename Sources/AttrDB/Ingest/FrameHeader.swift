@@ -16,7 +16,7 @@ public struct FrameHeader: Sendable {
     public var options: IngestOptions
 
     static let keys: Set<String> = ["run", "metric", "scan", "coefficients", "components", "model", "task", "config", "tags",
-                                    "replace", "allow_nonfinite"]
+                                    "replace", "allow_nonfinite", "precision"]
 
     /// The `C` payload's exact size: the step and the (coefficient, component) float32 matrix.
     var checkpointLength: Int { 8 + 4 * coefficients.count * components.count }
@@ -74,12 +74,19 @@ public struct FrameHeader: Sendable {
                 tags[key] = text
             }
         }
+        var precision: Precision?
+        if let value = root["precision"], !value.isNull {
+            guard let text = value.string, let named = Precision(rawValue: text) else {
+                throw fail("precision", "\"f32\", \"f16\", \"bf16\" or null", value.string.map { "'\($0)'" } ?? value.kindDescription)
+            }
+            precision = named
+        }
         let header = FrameHeader(run: try string("run", required: true)!, metric: try string("metric", required: true)!,
                                  scan: try string("scan", required: false) ?? Scan.defaultName,
                                  coefficients: coefficients, components: components,
                                  model: try string("model", required: false), task: try string("task", required: false),
                                  config: config, tags: tags,
-                                 options: IngestOptions(replace: try flag("replace"), allowNonFinite: try flag("allow_nonfinite")))
+                                 options: IngestOptions(replace: try flag("replace"), allowNonFinite: try flag("allow_nonfinite"), precision: precision))
         guard header.checkpointLength <= FrameReader.maxCheckpointPayload else {
             throw fail("components", "at most \(FrameReader.maxCheckpointPayload) bytes per checkpoint frame",
                        "\(coefficients.count) coefficients × \(components.count) components")

@@ -39,6 +39,7 @@ public enum FrameIngest {
         try check(header, against: expectations, frame: first, file: file)
         header.options.replace = header.options.replace || expectations.options.replace
         header.options.allowNonFinite = header.options.allowNonFinite || expectations.options.allowNonFinite
+        header.options.precision = header.options.precision ?? expectations.options.precision
         reader.checkpointLength = header.checkpointLength
 
         let existed = storePath == ":memory:" || FileManager.default.fileExists(atPath: storePath)
@@ -63,6 +64,9 @@ public enum FrameIngest {
             if let given, given != streamed {
                 throw IngestError(file: file, location: frame.location, expected: "\(option) '\(given)', as the command line says", found: "'\(streamed)' in the header")
             }
+        }
+        if let given = expectations.options.precision, let streamed = header.options.precision, given != streamed {
+            throw IngestError(file: file, location: frame.location, expected: "--precision \(given.rawValue), as the command line says", found: "precision '\(streamed.rawValue)' in the header")
         }
     }
 

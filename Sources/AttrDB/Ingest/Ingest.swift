@@ -74,7 +74,8 @@ public enum Ingest {
                                   scanHook: axes.hook)
         let recorder = try Recorder(store: store, target: target, components: axes.components, coefficients: axes.coefficients,
                                     options: request.options, source: request.path == "-" ? "standard input" : request.path)
-        let prefetch = Prefetch(source: source, count: axes.checkpointSteps.count, valuesPerCheckpoint: recorder.valuesPerCheckpoint)
+        let prefetch = Prefetch(source: source, count: axes.checkpointSteps.count, valuesPerCheckpoint: recorder.valuesPerCheckpoint,
+                                hashing: recorder.precision == .f32)
         do {
             for (index, step) in axes.checkpointSteps.enumerated() {
                 // The next checkpoint is read and transposed on another core while this one is written.

@@ -25,12 +25,17 @@ public struct IngestTarget: Sendable {
 public struct IngestOptions: Sendable {
     /// Overwrite stored values that differ from the input, instead of refusing.
     public var replace: Bool
-    /// Store NaN and ±Inf instead of refusing them.
+    /// Store NaN and ±Inf instead of refusing them (with a 16-bit precision, also finite values
+    /// beyond its range, stored as ±Inf).
     public var allowNonFinite: Bool
+    /// How a new run stores its values; nil: f32 for a new run, the run's own for an existing one.
+    /// Another precision than an existing run's is refused.
+    public var precision: Precision?
 
-    public init(replace: Bool = false, allowNonFinite: Bool = false) {
+    public init(replace: Bool = false, allowNonFinite: Bool = false, precision: Precision? = nil) {
         self.replace = replace
         self.allowNonFinite = allowNonFinite
+        self.precision = precision
     }
 }
 

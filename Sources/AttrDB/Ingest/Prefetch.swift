@@ -30,20 +30,24 @@ final class Prefetch {
 
     private let shared: Shared
     private let count: Int
+    /// Whether the float32 bytes are what is stored (and so hashed here): a 16-bit run hashes its
+    /// rounded bytes in the recorder instead.
+    private let hashing: Bool
     private let queue = DispatchQueue(label: "attrdb.prefetch")
 
-    init(source: AttributionSource, count: Int, valuesPerCheckpoint: Int) {
+    init(source: AttributionSource, count: Int, valuesPerCheckpoint: Int, hashing: Bool = true) {
         shared = Shared(source: source, valuesPerCheckpoint: valuesPerCheckpoint)
         self.count = count
+        self.hashing = hashing
         if count > 0 { load(0) }
     }
 
     private func load(_ index: Int) {
-        queue.async { [shared] in
+        queue.async { [shared, hashing] in
             do {
                 let buffer = shared.buffers[index % 2]
                 try shared.source.fill(checkpoint: index, into: buffer)
-                shared.checksums[index % 2] = XXHash64.storedValue(UnsafeRawBufferPointer(buffer))
+                if hashing { shared.checksums[index % 2] = XXHash64.storedValue(UnsafeRawBufferPointer(buffer)) }
             } catch { shared.failure = error }
             shared.ready.signal()
         }

@@ -22,6 +22,9 @@ public final class Recorder {
     /// Names the input in error messages.
     public let source: String
 
+    /// How the run stores its values: `options.precision`, or the existing run's.
+    public let precision: Precision
+
     let store: Store
     let runID: Int64
     /// The ingest's transaction: begun in `init`, committed by ``commit(status:)``, rolled back by
@@ -34,6 +37,11 @@ public final class Recorder {
     private let started = Date()
     var summary: IngestSummary
     private var nonFinite = (count: 0, first: nil as (step: Int, coefficient: Double, component: String)?)
+    /// The 16-bit rounding's errors since the last commit, and where a value first overflowed.
+    private var rounding = RoundingError()
+    private var firstOverflow: (step: Int, coefficient: Double, component: String, value: Float)?
+    /// For a 16-bit precision, one checkpoint as stored (its 16-bit words) and as it reads back (float32).
+    private let encoded: (stored: UnsafeMutableBufferPointer<UInt16>, rounded: UnsafeMutableBufferPointer<Float>)?
     /// Pages go to the write-ahead log until the commit: that is the file to hand to the kernel.
     /// (Never the database file itself: closing a second descriptor of it would drop the POSIX
     /// locks SQLite holds on it.)
@@ -56,7 +64,7 @@ public final class Recorder {
         self.transaction = transaction
         do {
             let registration = Registration(store: store, target: target, options: options, source: source)
-            runID = try registration.run()
+            (runID, precision) = try registration.run()
             try registration.components(components, runID: runID)
             let scanID = try registration.scan(coefficients: coefficients, runID: runID)
             matrices = try MatrixWriter(store: store, runID: runID, scanID: scanID, metricID: try store.metricID(named: target.metric))
@@ -64,6 +72,13 @@ public final class Recorder {
             store.abandon(transaction)
             throw Recorder.translate(error, store: store)
         }
+        let count = components.count * coefficients.count
+        encoded = precision == .f32 ? nil : (.allocate(capacity: count), .allocate(capacity: count))
+    }
+
+    deinit {
+        encoded?.stored.deallocate()
+        encoded?.rounded.deallocate()
     }
 
     /// Values one checkpoint takes: components × coefficients.
@@ -73,11 +88,13 @@ public final class Recorder {
     /// component `p` at coefficient `j`. An identical stored checkpoint is left alone; a different
     /// one is an error unless `replace`.
     public func append(step: Int, values: UnsafeBufferPointer<Float>) throws {
-        try append(step: step, values: values, checksum: XXHash64.storedValue(UnsafeRawBufferPointer(values)))
+        // A 16-bit run hashes the rounded bytes in the append itself: no float32 hash to pass.
+        try append(step: step, values: values, checksum: precision == .f32 ? XXHash64.storedValue(UnsafeRawBufferPointer(values)) : 0)
     }
 
-    /// Adds one checkpoint whose checksum (``XXHash64/storedValue(_:)`` of its bytes) the caller
-    /// computed already: ingest does it on the prefetch thread, while the values are in its cache.
+    /// Adds one checkpoint whose checksum (``XXHash64/storedValue(_:)`` of its float32 bytes) the
+    /// caller computed already: ingest does it on the prefetch thread, while the values are in its
+    /// cache. With a 16-bit precision the values are rounded here and the checksum is of those bytes.
     func append(step: Int, values: UnsafeBufferPointer<Float>, checksum: Int64) throws {
         precondition(!isFinished, "append after commit")
         guard values.count == valuesPerCheckpoint else {
@@ -85,18 +102,30 @@ public final class Recorder {
         }
         try guarded {
             countNonFinite(step: step, values: values)
+            // What goes to the store: the float32 values as given, or rounded to 16 bits here, before
+            // the writer. `storedValues` are the values as stored, as every reader will read them back
+            // (for f16/bf16 the decoded rounding, not the input): per-checkpoint sums are made from these.
+            let bytes: UnsafeRawBufferPointer, storedChecksum: Int64, storedValues: UnsafeBufferPointer<Float>
+            if let encoded {
+                let error = MatrixPrecision.encode(precision, values, into: encoded.stored, rounded: encoded.rounded)
+                noteRounding(error, step: step, values: values)
+                bytes = UnsafeRawBufferPointer(encoded.stored)
+                storedChecksum = XXHash64.storedValue(bytes)
+                storedValues = UnsafeBufferPointer(encoded.rounded)
+            } else {
+                (bytes, storedChecksum, storedValues) = (UnsafeRawBufferPointer(values), checksum, values)
+            }
             let checkpoint = try matrices.checkpointID(step: step)
             summary.checkpoints += 1
-            let bytes = UnsafeRawBufferPointer(values)
             if !checkpoint.isNew, let existing = try matrices.stored(checkpointID: checkpoint.id, comparingTo: bytes) {
                 if existing.identical { summary.unchanged += 1; return }
-                guard options.replace else { throw conflict(step: step, stored: existing.bytes, input: values) }
-                try matrices.replace(attributionID: existing.attributionID, checksum: checksum, bytes: bytes)
+                guard options.replace else { throw conflict(step: step, stored: existing.bytes, input: storedValues) }
+                try matrices.replace(attributionID: existing.attributionID, checksum: storedChecksum, bytes: bytes)
                 summary.replaced += 1
                 return
             }
             try matrices.insert(checkpointID: checkpoint.id, components: components.count, coefficients: coefficients.count,
-                                checksum: checksum, bytes: bytes)
+                                checksum: storedChecksum, bytes: bytes)
             summary.added += 1
             bytesSinceWriteback += bytes.count
             if bytesSinceWriteback >= 8 << 20 {
@@ -149,6 +178,14 @@ public final class Recorder {
             if nonFinite.count > 0 && !options.allowNonFinite, let first = nonFinite.first {
                 throw IngestError(file: source, message: "\(nonFinite.count) non-finite values (NaN or ±Inf); the first at checkpoint_step \(first.step), coefficient \(first.coefficient), component \(first.component). Nothing was stored; use --allow-nonfinite to store them")
             }
+            if rounding.overflowed > 0 && !options.allowNonFinite, let first = firstOverflow {
+                throw IngestError(file: source, message: "\(rounding.overflowed) finite values are beyond \(precision.rawValue)'s range (largest \(precision == .f16 ? "65504" : "3.39e38")) and would be stored as ±Inf; the first at checkpoint_step \(first.step), coefficient \(first.coefficient), component \(first.component): \(first.value). Nothing was stored; use --precision f32\(precision == .f16 ? " or bf16" : ""), or --allow-nonfinite to store them as ±Inf")
+            }
+            if precision != .f32 {
+                try store.recordRounding(rounding, runID: runID)
+                rounding = RoundingError()
+                firstOverflow = nil
+            }
             try store.setStatus(status, runID: runID)
             matrices.close()  // no blob handle stays open across the commit
             try store.commit(try openTransaction(), checkpoint: checkpoint)
@@ -195,12 +232,31 @@ public final class Recorder {
         nonFinite.count += count
     }
 
+    private func noteRounding(_ error: RoundingError, step: Int, values: UnsafeBufferPointer<Float>) {
+        if error.overflowed > 0 && firstOverflow == nil {
+            // Where the first one is: found again only in a matrix that has one.
+            let range: Float = precision == .f16 ? 65520 : Float(bitPattern: 0x7F7F_8000)  // half an ulp past the largest
+            if let index = values.firstIndex(where: { $0.isFinite && abs($0) >= range }) {
+                let (p, j) = index.quotientAndRemainder(dividingBy: coefficients.count)
+                firstOverflow = (step, coefficients[j], components[p].label, values[index])
+            }
+        }
+        rounding = rounding.merged(with: error)
+    }
+
+    /// `input`: the values as they would be stored (rounded to the run's precision).
     private func conflict(step: Int, stored: [UInt8], input: UnsafeBufferPointer<Float>) -> IngestError {
         var where_ = ""
         stored.withUnsafeBytes { raw in
-            let count = min(raw.count / 4, input.count)
+            let width = precision.bytesPerValue
+            let count = min(raw.count / width, input.count)
             for i in 0..<count {
-                let old = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
+                let old: Float
+                switch precision {
+                case .f32: old = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
+                case .f16: old = Float16Bits.decode(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)))
+                case .bf16: old = BFloat16Bits.decode(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)))
+                }
                 if old.bitPattern != input[i].bitPattern {
                     let (p, j) = i.quotientAndRemainder(dividingBy: coefficients.count)
                     where_ = " (first difference: component \(components[p].label), coefficient \(coefficients[j]): stored \(old), input \(input[i]))"

@@ -7,10 +7,17 @@ extension Recorder {
         let options: IngestOptions
         let source: String
 
-        /// The run's id, added when new; model, task and config updated as the input says.
-        func run() throws -> Int64 {
+        /// The run's id and precision, added when new (with `options.precision`, else f32); model,
+        /// task and config updated as the input says. A run has one precision: asking for another
+        /// than it has is a conflict, `replace` or not (it would mean rewriting every matrix).
+        func run() throws -> (id: Int64, precision: Precision) {
             guard let (id, stored) = try store.storedRun(named: target.run) else {
-                return try store.insertRun(name: target.run, model: target.model, task: target.task, config: target.config ?? "{}")
+                let precision = options.precision ?? .f32
+                return (try store.insertRun(name: target.run, model: target.model, task: target.task, config: target.config ?? "{}",
+                                            precision: precision), precision)
+            }
+            if let asked = options.precision, asked != stored.precision {
+                throw IngestError(file: source, message: "run '\(target.run)' is stored in \(stored.precision.rawValue); the input asks for \(asked.rawValue), and a run has one precision: ingest with --precision \(stored.precision.rawValue), or into another run", kind: .conflict)
             }
             if let model = target.model, let storedModel = stored.model, model != storedModel, !options.replace {
                 throw IngestError(file: source, message: "run '\(target.run)' exists with model '\(storedModel)', the input says '\(model)'; use another run name, or --replace", kind: .conflict)
@@ -21,7 +28,7 @@ extension Recorder {
             if model != nil || task != nil || config != nil {
                 try store.updateRun(id: id, model: model, task: task, config: config)
             }
-            return id
+            return (id, stored.precision)
         }
 
         /// Adds the components to a run that has none; a run that has them must list the same labels.

@@ -11,9 +11,11 @@ public struct Run: Equatable, Sendable {
     public var createdAt: String
     public var status: Status
     public var tags: [String: String]
+    /// How the run's values are stored (every reader decodes them to float32).
+    public var precision: Precision
 
     public init(name: String, model: String? = nil, task: String? = nil, config: String = "{}",
-                createdAt: String, status: Status = .incomplete, tags: [String: String] = [:]) {
+                createdAt: String, status: Status = .incomplete, tags: [String: String] = [:], precision: Precision = .f32) {
         self.name = name
         self.model = model
         self.task = task
@@ -21,6 +23,7 @@ public struct Run: Equatable, Sendable {
         self.createdAt = createdAt
         self.status = status
         self.tags = tags
+        self.precision = precision
     }
 }
 

@@ -20,7 +20,13 @@ public enum RunTables {
             ["components_by_kind", .text(details.componentsByKind.map { "\($0.kind)=\($0.count)" }.joined(separator: ","))],
             ["layers", .int(details.layers)],
             ["values", .int(details.summary.values)],
+            ["precision", .text(run.precision.rawValue)],
         ]
+        if run.precision != .f32 {
+            // Measured at ingest against the float32 input (schema/README.md, "Precision").
+            rows.append(["max_relative_error", .float(details.rounding.maxRelative)])
+            rows.append(["max_rounded_to_zero", .float(details.rounding.maxRoundedToZero)])
+        }
         for info in details.scans {
             let grid = info.scan.coefficients
             let range = grid.count == 1 ? "\(grid[0])" : "\(grid.first ?? 0)..\(grid.last ?? 0)"

@@ -26,6 +26,8 @@ public struct ScanSelection {
     public let coefficients: [Double]
     /// Ascending by step.
     public let checkpoints: [StoredCheckpoint]
+    /// How the run's matrices are packed; ``MatrixReader`` decodes them to float32.
+    public let precision: Precision
 
     public var valuesPerCheckpoint: Int { components.count * coefficients.count }
 
@@ -45,6 +47,7 @@ public struct ScanSelection {
         components = try store.components(runID: runID, run: run)
         coefficients = try store.coefficients(scanID: scanID)
         checkpoints = try store.storedMatrices(scanID: scanID, metricID: metricID)
+        precision = try store.precision(runID: runID)
     }
 
     static func choose(_ name: String?, from names: [String], what: String, in place: String, preferred: String?) throws -> String {
@@ -76,12 +79,43 @@ public struct ScanSelection {
 
 /// Reads packed matrices with SQLite's incremental blob I/O into caller-owned memory, reusing one
 /// blob handle across rows: no per-row allocation, and a profile reads only its own bytes.
+///
+/// The one place stored values become float32: a run stored in f16 or bf16 is read into a 16-bit
+/// buffer this reader keeps and decoded from it in one vectorised pass (``MatrixPrecision``), so
+/// every analysis and export sees float32 whatever the precision.
 public final class MatrixReader {
     private let selection: ScanSelection
     private var blob: BlobHandle?
+    /// The stored 16-bit words of the last read, for a 16-bit run; grown on first use.
+    private var halves = UnsafeMutableBufferPointer<UInt16>(start: nil, count: 0)
 
     init(selection: ScanSelection) throws {
         self.selection = selection
+    }
+
+    deinit { halves.deallocate() }
+
+    /// The 16-bit buffer with room for `count` values.
+    private func halfBuffer(_ count: Int) -> UnsafeMutableBufferPointer<UInt16> {
+        if halves.count < count {
+            halves.deallocate()
+            halves = .allocate(capacity: count)
+        }
+        return UnsafeMutableBufferPointer(rebasing: halves[0..<count])
+    }
+
+    /// Reads `buffer.count` values from value `valueOffset` of the blob on, decoding 16-bit ones;
+    /// with `hashing`, returns the checksum of the bytes read (as stored).
+    private func read(_ blob: BlobHandle, valueOffset: Int, into buffer: UnsafeMutableBufferPointer<Float>, hashing: Bool) throws -> Int64? {
+        let width = selection.precision.bytesPerValue
+        guard selection.precision != .f32 else {
+            try blob.read(into: UnsafeMutableRawBufferPointer(buffer), at: valueOffset * width)
+            return hashing ? XXHash64.storedValue(UnsafeRawBufferPointer(buffer)) : nil
+        }
+        let stored = halfBuffer(buffer.count)
+        try blob.read(into: UnsafeMutableRawBufferPointer(stored), at: valueOffset * width)
+        MatrixPrecision.decode(selection.precision, UnsafeBufferPointer(stored), into: buffer)
+        return hashing ? XXHash64.storedValue(UnsafeRawBufferPointer(stored)) : nil
     }
 
     /// The checkpoint's matrix, checked to have its full length: a damaged one gives every reader
@@ -97,7 +131,7 @@ public final class MatrixReader {
             handle = try selection.store.openMatrix(attributionID: rowid)
             blob = handle
         }
-        let expected = selection.valuesPerCheckpoint * 4
+        let expected = selection.valuesPerCheckpoint * selection.precision.bytesPerValue
         guard handle.count == expected else {
             throw StoreError.truncatedMatrix(step: selection.checkpoints[checkpoint].step, found: handle.count, expected: expected)
         }
@@ -111,10 +145,8 @@ public final class MatrixReader {
     public func read(checkpoint: Int, into buffer: UnsafeMutableBufferPointer<Float>, verifying: Bool = false) throws {
         precondition(buffer.count == selection.valuesPerCheckpoint)
         let blob = try open(checkpoint)
-        try blob.read(into: UnsafeMutableRawBufferPointer(buffer), at: 0)
-        guard verifying else { return }
+        guard let found = try read(blob, valueOffset: 0, into: buffer, hashing: verifying) else { return }
         let stored = selection.checkpoints[checkpoint]
-        let found = XXHash64.storedValue(UnsafeRawBufferPointer(buffer))
         if found != stored.checksum {
             throw StoreError.corruptMatrix(path: selection.store.path, run: selection.run, scan: selection.scan, metric: selection.metric,
                                            step: stored.step, stored: stored.checksum, found: found)
@@ -126,6 +158,6 @@ public final class MatrixReader {
         let n = count ?? selection.coefficients.count
         precondition(buffer.count == n)
         let blob = try open(checkpoint)
-        try blob.read(into: UnsafeMutableRawBufferPointer(buffer), at: (component * selection.coefficients.count + first) * 4)
+        _ = try read(blob, valueOffset: component * selection.coefficients.count + first, into: buffer, hashing: false)
     }
 }

@@ -13,6 +13,7 @@ import CSQLite
 /// | `f32_max_abs(blob [, start, count])` | largest absolute value |
 /// | `f32_slice(blob, start, count)` | the sub-vector, as a blob |
 /// | `f32_json(blob [, start, count])` | the values as a JSON array |
+/// | `f16_at(blob, i)`, `bf16_at(blob, i)` | value `i` of a run stored `--precision f16` / `bf16`, or NULL past the end |
 /// | `xxh64(blob)` | the blob's xxHash64 (seed 0) as a signed 64-bit INTEGER: `attribution.checksum` |
 ///
 /// ```sql
@@ -35,6 +36,9 @@ enum SQLFunctions {
             try add("f32_json", arity, f32JSON)
         }
         try add("f32_slice", 3, f32Slice)
+        // The 16-bit matrices of runs stored with `--precision f16|bf16` (the attribution_value view picks by run.precision).
+        try add("f16_at", 2, f16At)
+        try add("bf16_at", 2, bf16At)
         // Migration 0002 computes the checksums of an older store's matrices with it, and anyone can
         // verify one in plain SQL: `SELECT attribution_id FROM attribution WHERE xxh64(matrix) <> checksum`.
         try add("xxh64", 1, xxh64)
@@ -85,6 +89,30 @@ private func f32At(_ context: OpaquePointer?, _ argc: Int32, _ argv: UnsafeMutab
     let index = Int(sqlite3_value_int64(argv[1]))
     guard index >= 0, index < bytes.count / 4 else { sqlite3_result_null(context); return }
     sqlite3_result_double(context, Double(float(bytes, index)))
+}
+
+private func f16At(_ context: OpaquePointer?, _ argc: Int32, _ argv: UnsafeMutablePointer<OpaquePointer?>?) {
+    halfAt(context, argv, decode: Float16Bits.decode)
+}
+
+private func bf16At(_ context: OpaquePointer?, _ argc: Int32, _ argv: UnsafeMutablePointer<OpaquePointer?>?) {
+    halfAt(context, argv, decode: BFloat16Bits.decode)
+}
+
+/// Value `i` (argument 1) of the 16-bit vector in argument 0, decoded; NULL past the end or for a NULL blob.
+private func halfAt(_ context: OpaquePointer?, _ argv: UnsafeMutablePointer<OpaquePointer?>?, decode: (UInt16) -> Float) {
+    guard let argv else { return }
+    let blob = argv[0]
+    if sqlite3_value_type(blob) == SQLITE_NULL { sqlite3_result_null(context); return }
+    let count = Int(sqlite3_value_bytes(blob))
+    guard count % 2 == 0 else {
+        sqlite3_result_error(context, "f16_at and bf16_at take a blob of 16-bit values (a multiple of 2 bytes), got \(count) bytes", -1)
+        return
+    }
+    let index = Int(sqlite3_value_int64(argv[1]))
+    guard index >= 0, index < count / 2, let base = sqlite3_value_blob(blob) else { sqlite3_result_null(context); return }
+    let bits = UInt16(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index * 2, as: UInt16.self))
+    sqlite3_result_double(context, Double(decode(bits)))
 }
 
 private func f32Sum(_ context: OpaquePointer?, _ argc: Int32, _ argv: UnsafeMutablePointer<OpaquePointer?>?) {

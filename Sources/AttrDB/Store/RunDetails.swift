@@ -19,6 +19,9 @@ public struct RunDetails: Sendable {
     public var weightsHashes: Int = 0
     /// Checkpoints whose weights hash the same, each group two steps or more.
     public var duplicateWeights: [DuplicateWeights] = []
+    /// The rounding to the run's precision (`summary.run.precision`), measured at ingest from the
+    /// float32 input: all zero for a float32 run.
+    public var rounding: RoundingError
 }
 
 extension Store {
@@ -35,6 +38,7 @@ extension Store {
         return RunDetails(summary: summary, firstStep: steps.first, lastStep: steps.last,
                           componentsByKind: try componentCountsByKind(runID: id), layers: try layerCount(runID: id), scans: scans,
                           checkpointStats: try statisticNames(runID: id), residNorms: norms.resid, wovNorms: norms.wov,
-                          weightsHashes: try weightsHashCount(runID: id), duplicateWeights: try duplicateWeights(runID: id))
+                          weightsHashes: try weightsHashCount(runID: id), duplicateWeights: try duplicateWeights(runID: id),
+                          rounding: try rounding(runID: id))
     }
 }

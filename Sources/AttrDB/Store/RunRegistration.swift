@@ -11,9 +11,9 @@ extension Store {
     }
 
     /// Adds an incomplete run created now; returns its id.
-    func insertRun(name: String, model: String?, task: String?, config: String) throws -> Int64 {
-        try connection.run("INSERT INTO run (name, model, task, config, created_at, status) VALUES (?, ?, ?, ?, ?, 'incomplete')",
-                           [.text(name), SQLValue(model), SQLValue(task), .text(config), .text(Store.now())])
+    func insertRun(name: String, model: String?, task: String?, config: String, precision: Precision) throws -> Int64 {
+        try connection.run("INSERT INTO run (name, model, task, config, created_at, status, precision) VALUES (?, ?, ?, ?, ?, 'incomplete', ?)",
+                           [.text(name), SQLValue(model), SQLValue(task), .text(config), .text(Store.now()), .text(precision.rawValue)])
         return connection.lastInsertRowID
     }
 
@@ -21,6 +21,31 @@ extension Store {
     func updateRun(id: Int64, model: String?, task: String?, config: String?) throws {
         try connection.run("UPDATE run SET model = coalesce(?, model), task = coalesce(?, task), config = coalesce(?, config) WHERE run_id = ?",
                            [SQLValue(model), SQLValue(task), SQLValue(config), .integer(id)])
+    }
+
+    /// Raises the run's recorded rounding errors to include `rounding` (they only grow: each is the
+    /// largest over every matrix ingested into the run).
+    func recordRounding(_ rounding: RoundingError, runID: Int64) throws {
+        try connection.run("UPDATE run SET max_relative_error = max(max_relative_error, ?), max_rounded_to_zero = max(max_rounded_to_zero, ?) WHERE run_id = ?",
+                           [.real(Double(rounding.maxRelative)), .real(Double(rounding.maxRoundedToZero)), .integer(runID)])
+    }
+
+    /// The run's recorded rounding errors (zero for a float32 run).
+    func rounding(runID: Int64) throws -> RoundingError {
+        let row = try connection.cachedStatement("SELECT max_relative_error, max_rounded_to_zero FROM run WHERE run_id = ?")
+        try row.bind([.integer(runID)])
+        defer { try? row.reset() }
+        guard try row.step() else { return RoundingError() }
+        return RoundingError(maxRelative: Float(row.double(at: 0)), maxRoundedToZero: Float(row.double(at: 1)))
+    }
+
+    /// The run's precision: how its matrices are packed.
+    func precision(runID: Int64) throws -> Precision {
+        let text = try connection.scalar("SELECT precision FROM run WHERE run_id = ?", [.integer(runID)])?.string ?? Precision.f32.rawValue
+        guard let precision = Precision(rawValue: text) else {
+            throw StoreError.corrupt(path: path, detail: "run \(runID) has precision '\(Escape.terminal(text))', which attrdb does not write (f32, f16, bf16)")
+        }
+        return precision
     }
 
     /// Sets the run's status.

@@ -101,25 +101,29 @@ extension Store {
 
 extension Run {
     /// How many columns ``storedColumns(_:)`` names.
-    static let columnCount: Int32 = 7
+    static let columnCount: Int32 = 8
 
     /// The columns ``decode(_:store:)`` reads, in its order, qualified by `table` when given.
     static func storedColumns(_ table: String? = nil) -> String {
         let prefix = table.map { $0 + "." } ?? ""
-        return ["run_id", "name", "model", "task", "config", "created_at", "status"].map { prefix + $0 }.joined(separator: ", ")
+        return ["run_id", "name", "model", "task", "config", "created_at", "status", "precision"].map { prefix + $0 }.joined(separator: ", ")
     }
 
     /// Decodes a run row selected as ``storedColumns(_:)`` (its tags left empty): the one place a
     /// run row becomes a ``Run``.
     ///
-    /// - Throws: ``StoreError/corrupt(path:detail:)`` for a status attrdb never writes.
+    /// - Throws: ``StoreError/corrupt(path:detail:)`` for a status or precision attrdb never writes.
     static func decode(_ row: Statement, store path: String) throws -> (id: Int64, run: Run) {
         let name = row.string(at: 1)
         let statusText = row.string(at: 6)
         guard let status = Status(rawValue: statusText) else {
             throw StoreError.corrupt(path: path, detail: "run '\(Escape.terminal(name))' has status '\(Escape.terminal(statusText))', which attrdb does not write (complete, incomplete)")
         }
+        let precisionText = row.string(at: 7)
+        guard let precision = Precision(rawValue: precisionText) else {
+            throw StoreError.corrupt(path: path, detail: "run '\(Escape.terminal(name))' has precision '\(Escape.terminal(precisionText))', which attrdb does not write (f32, f16, bf16)")
+        }
         return (row.int64(at: 0), Run(name: name, model: row.optionalString(at: 2), task: row.optionalString(at: 3),
-                                      config: row.string(at: 4), createdAt: row.string(at: 5), status: status))
+                                      config: row.string(at: 4), createdAt: row.string(at: 5), status: status, precision: precision))
     }
 }

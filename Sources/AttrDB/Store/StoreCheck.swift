@@ -39,10 +39,14 @@ public enum StoreCheck {
             FROM attribution a JOIN scan s USING (scan_id) JOIN run r ON r.run_id = s.run_id JOIN checkpoint c USING (checkpoint_id)
             WHERE a.n_components <> (SELECT count(*) FROM component p WHERE p.run_id = s.run_id) OR a.n_coefficients <> s.n_coefficients
             """), ok: "every matrix has the run's components and the scan's coefficients")
+        // Bytes a value: 4 for a float32 run, 2 for f16 and bf16 (run.precision).
         record("matrix_length", try strings("""
-            SELECT 'attribution ' || a.attribution_id || ': ' || length(a.matrix) || ' bytes, expected ' || (4 * a.n_components * a.n_coefficients)
-            FROM attribution a WHERE length(a.matrix) <> 4 * a.n_components * a.n_coefficients
-            """), ok: "every matrix holds 4 · components · coefficients bytes")
+            WITH sized AS (SELECT a.attribution_id, length(a.matrix) AS found,
+                                  (CASE coalesce(r.precision, 'f32') WHEN 'f32' THEN 4 ELSE 2 END) * a.n_components * a.n_coefficients AS expected
+                           FROM attribution a LEFT JOIN scan s USING (scan_id) LEFT JOIN run r ON r.run_id = s.run_id)
+            SELECT 'attribution ' || attribution_id || ': ' || found || ' bytes, expected ' || expected
+            FROM sized WHERE found <> expected
+            """), ok: "every matrix holds components · coefficients values of its run's precision")
         // Every matrix's bytes against the checksum ingest stored with them (xxHash64, schema/README.md):
         // this finds bytes changed after the write, which SQLite's integrity check cannot see. The
         // hashes are materialised first so each matrix is read and hashed once; outer joins so a matrix

@@ -3,6 +3,7 @@ import AttrDB
 import Foundation
 
 extension IngestRequest.StreamFormat: ExpressibleByArgument {}
+extension Precision: ExpressibleByArgument {}
 
 struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,7 +30,10 @@ struct IngestCommand: ParsableCommand {
     @Option(help: "The model's name (default: axes.json's metadata.model).") var model: String?
     @Option(help: "The task (default: axes.json's metadata.task).") var task: String?
     @Flag(help: "Overwrite stored values that differ from the input.") var replace = false
-    @Flag(name: .customLong("allow-nonfinite"), help: "Store NaN and ±Inf instead of refusing them.") var allowNonFinite = false
+    @Flag(name: .customLong("allow-nonfinite"), help: "Store NaN and ±Inf instead of refusing them (and, with --precision f16 or bf16, finite values beyond its range as ±Inf).") var allowNonFinite = false
+    @Option(help: ArgumentHelp("How a new run stores its values: f32 (4 bytes a value, as given), f16 or bf16 (2 bytes, rounded to nearest even); read back as float32 everywhere. Default: f32 for a new run, the run's own for an existing one (another is refused).",
+                               valueName: "f32|f16|bf16"))
+    var precision: Precision?
     @Option(help: "What standard input holds: jsonl, csv or frames (default: jsonl).") var format: IngestRequest.StreamFormat = .jsonl
     @Flag(help: "Mark the run complete after this ingest (from standard input a run stays incomplete, as more may follow; a file completes it anyway).")
     var complete = false
@@ -48,7 +52,7 @@ struct IngestCommand: ParsableCommand {
     func run() throws {
         if format == .frames { return try runFrames() }
         let request = IngestRequest(path: path, run: runName ?? "", scan: scan, metric: metric, model: model, task: task,
-                                    streamFormat: format, options: IngestOptions(replace: replace, allowNonFinite: allowNonFinite),
+                                    streamFormat: format, options: IngestOptions(replace: replace, allowNonFinite: allowNonFinite, precision: precision),
                                     complete: complete)
         let progress = Progress(label: "ingest")
         let summary = try Ingest.run(request, storePath: store.path, busyTimeout: store.busyTimeoutSeconds, progress: progress.update)
@@ -59,7 +63,7 @@ struct IngestCommand: ParsableCommand {
     /// Reads a frame stream, printing `ok` on standard output after each committed frame.
     private func runFrames() throws {
         let expectations = FrameIngest.Expectations(run: runName, scan: scan, metric: metric,
-                                                    options: IngestOptions(replace: replace, allowNonFinite: allowNonFinite))
+                                                    options: IngestOptions(replace: replace, allowNonFinite: allowNonFinite, precision: precision))
         let summary = try FrameIngest.run(storePath: store.path, busyTimeout: store.busyTimeoutSeconds, expectations: expectations) {
             // write(2) straight to the descriptor: nothing buffers the acknowledgement the writer waits for.
             let ok: [UInt8] = Array("ok\n".utf8)
