@@ -1,3 +1,4 @@
+@testable import AttrDB
 import Foundation
 import XCTest
 
@@ -98,7 +99,7 @@ final class ChecksumCommandTests: XCTestCase {
 
         let upgrade = try CLI.run(["init", "--db", db])
         XCTAssertEqual(upgrade.status, 0, upgrade.stderr)
-        XCTAssertTrue(upgrade.stdout.contains("schema version 2"), upgrade.stdout)
+        XCTAssertTrue(upgrade.stdout.contains("schema version \(Migration.latestVersion)"), upgrade.stdout)
         let check = try CLI.run(["check", "--db", db, "--format", "csv"])
         XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
         XCTAssertTrue(check.stdout.contains("matrix_checksum,ok,"), check.stdout)

@@ -15,7 +15,7 @@ final class FoundationCommandTests: XCTestCase {
         let db = folder.path("new.sqlite")
         let initResult = try CLI.run(["init", "--db", db])
         XCTAssertEqual(initResult.status, 0, initResult.stderr)
-        XCTAssertTrue(initResult.stdout.contains("schema version 2"), initResult.stdout)
+        XCTAssertTrue(initResult.stdout.contains("schema version \(Migration.latestVersion)"), initResult.stdout)
         let runs = try CLI.run(["--db", db, "runs", "--format", "csv"])
         XCTAssertEqual(runs.status, 0)
         XCTAssertEqual(runs.stdout, "name,model,task,checkpoints,components,values,created,status,tags\n")

@@ -31,6 +31,8 @@ public final class Recorder {
     /// Set by ``commit(status:)`` and ``rollback()``: the recorder takes nothing more.
     private var isFinished = false
     let matrices: MatrixWriter
+    /// How a checkpoint is summarised (schema/0004_summaries.sql): the layers of the components.
+    let summaryLayout: SummaryLayout
     private let started = Date()
     var summary: IngestSummary
     private var nonFinite = (count: 0, first: nil as (step: Int, coefficient: Double, component: String)?)
@@ -49,6 +51,7 @@ public final class Recorder {
         self.coefficients = coefficients
         self.options = options
         self.source = source
+        summaryLayout = SummaryLayout(components: components, coefficients: coefficients.count)
         summary = IngestSummary(run: target.run, scan: target.scan, metric: target.metric, checkpoints: 0,
                                 components: components.count, coefficients: coefficients.count,
                                 added: 0, unchanged: 0, replaced: 0, statistics: 0, seconds: 0)
@@ -73,12 +76,25 @@ public final class Recorder {
     /// component `p` at coefficient `j`. An identical stored checkpoint is left alone; a different
     /// one is an error unless `replace`.
     public func append(step: Int, values: UnsafeBufferPointer<Float>) throws {
-        try append(step: step, values: values, checksum: XXHash64.storedValue(UnsafeRawBufferPointer(values)))
+        try append(step: step, values: values, checksum: XXHash64.storedValue(UnsafeRawBufferPointer(values)),
+                   summary: summarize(values))
     }
 
-    /// Adds one checkpoint whose checksum (``XXHash64/storedValue(_:)`` of its bytes) the caller
-    /// computed already: ingest does it on the prefetch thread, while the values are in its cache.
-    func append(step: Int, values: UnsafeBufferPointer<Float>, checksum: Int64) throws {
+    /// The summaries of a checkpoint's values, or nil when its grid keeps none (or the count is
+    /// wrong, which ``append(step:values:checksum:summary:)`` reports).
+    func summarize(_ values: UnsafeBufferPointer<Float>) -> MatrixSummary? {
+        Recorder.summarize(values, layout: summaryLayout)
+    }
+
+    static func summarize(_ values: UnsafeBufferPointer<Float>, layout: SummaryLayout) -> MatrixSummary? {
+        guard layout.keepsSummaries, values.count == layout.valuesPerMatrix else { return nil }
+        return MatrixSummary(values, layout: layout)
+    }
+
+    /// Adds one checkpoint whose checksum (``XXHash64/storedValue(_:)`` of its bytes) and summaries
+    /// the caller computed already: ingest does it on the prefetch thread, while the values are in
+    /// its cache. The summaries are of the Float32 values exactly as they are written.
+    func append(step: Int, values: UnsafeBufferPointer<Float>, checksum: Int64, summary matrixSummary: MatrixSummary?) throws {
         precondition(!isFinished, "append after commit")
         guard values.count == valuesPerCheckpoint else {
             throw IngestError(file: source, message: "checkpoint \(step): expected \(valuesPerCheckpoint) values (\(components.count) components × \(coefficients.count) coefficients), found \(values.count)")
@@ -91,12 +107,13 @@ public final class Recorder {
             if !checkpoint.isNew, let existing = try matrices.stored(checkpointID: checkpoint.id, comparingTo: bytes) {
                 if existing.identical { summary.unchanged += 1; return }
                 guard options.replace else { throw conflict(step: step, stored: existing.bytes, input: values) }
-                try matrices.replace(attributionID: existing.attributionID, checksum: checksum, bytes: bytes)
+                try matrices.replace(attributionID: existing.attributionID, checksum: checksum, bytes: bytes,
+                                     summary: matrixSummary, layout: summaryLayout)
                 summary.replaced += 1
                 return
             }
             try matrices.insert(checkpointID: checkpoint.id, components: components.count, coefficients: coefficients.count,
-                                checksum: checksum, bytes: bytes)
+                                checksum: checksum, bytes: bytes, summary: matrixSummary, layout: summaryLayout)
             summary.added += 1
             bytesSinceWriteback += bytes.count
             if bytesSinceWriteback >= 8 << 20 {

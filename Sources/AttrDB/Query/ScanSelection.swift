@@ -47,6 +47,18 @@ public struct ScanSelection {
         checkpoints = try store.storedMatrices(scanID: scanID, metricID: metricID)
     }
 
+    /// The same selection read through another store connection (``ParallelCheckpoints``).
+    func on(_ other: Store) -> ScanSelection {
+        ScanSelection(store: other, copying: self)
+    }
+
+    private init(store: Store, copying s: ScanSelection) {
+        self.store = store
+        run = s.run; scan = s.scan; metric = s.metric
+        runID = s.runID; scanID = s.scanID; metricID = s.metricID
+        components = s.components; coefficients = s.coefficients; checkpoints = s.checkpoints
+    }
+
     static func choose(_ name: String?, from names: [String], what: String, in place: String, preferred: String?) throws -> String {
         if let name {
             guard names.contains(name) else {

@@ -97,7 +97,7 @@ final class ChecksumTests: XCTestCase {
         }
         XCTAssertEqual(before.count, 5)
         let store = try Store(path: path, access: .write)
-        XCTAssertEqual(try store.schemaVersion(), 2)
+        XCTAssertEqual(try store.schemaVersion(), Migration.latestVersion)
         var after: [Int64: [UInt8]] = [:]
         try store.connection.forEachRow("SELECT attribution_id, checksum, matrix FROM attribution") { row in
             let bytes = row.withBytes(at: 2) { Array($0) }
