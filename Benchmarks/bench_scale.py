@@ -30,6 +30,23 @@ def timed(args, command, env=None, repeat=5):
     return best(repeat, lambda: (run(cmd, env=environment)[0],))[0]
 
 
+def bench_baseline(args, folder, values, work):
+    """The same ingest and queries by another attrdb (the landed main: no summaries), then its store is deleted."""
+    print(f"\n== Baseline: {args.baseline_attrdb}, same dataset, same sitting")
+    store = os.path.join(work, "baseline.sqlite")
+    seconds, rss = run_rss([args.baseline_attrdb, "--db", store, "ingest", folder, "--run", "scale"])
+    size = os.path.getsize(store)
+    row("baseline ingest, whole process", values / seconds / 1e6, "M values/s", f"{seconds:.1f} s, {rss:.0f} MB peak RSS")
+    row("baseline store bytes per value", size / values, "B/value")
+    for name, command in [("capacity", ["capacity", "--run", "scale"]), ("concentration", ["concentration", "--run", "scale"])]:
+        cmd = [args.baseline_attrdb, "--db", store] + command + ["--format", "csv", "-o", os.devnull]
+        run(cmd)
+        row(f"baseline {name}", best(args.full_repeat, lambda: (run(cmd)[0],))[0], "s")
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(store + suffix):
+            os.remove(store + suffix)
+
+
 def bench_ingest(args, folder, values):
     print(f"\n== Ingest: {args.checkpoints} checkpoints x {args.coefficients} coefficients x {args.components} components "
           f"({values / 1e9:.3f} G float32 values, checksums and summaries on)")
@@ -55,7 +72,7 @@ def bench_queries(args, values):
     full = {"ATTRDB_MASSES_FROM": "values"}
     times = {}
     for name, command, main_s in [("capacity", ["capacity", "--run", "scale"], MAIN_CAPACITY_S),
-                                  ("capacity --by kind --mass squared", ["capacity", "--run", "scale", "--by", "kind", "--mass", "squared"], None),
+                                  ("capacity --by kind --squared", ["capacity", "--run", "scale", "--by", "kind", "--squared"], None),
                                   ("concentration", ["concentration", "--run", "scale"], MAIN_CONCENTRATION_S),
                                   ("turnover --summary", ["turnover", "--run", "scale", "--summary"], None)]:
         fast = timed(args, command)
@@ -99,6 +116,7 @@ def main():
     parser.add_argument("--components", type=int, default=8000)
     parser.add_argument("--full-repeat", type=int, default=3, help="runs of each full-scan timing (best is kept)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--baseline-attrdb", default=None, help="another attrdb (e.g. main's) to ingest and query the same dataset with, side by side")
     parser.add_argument("--dataset", default=None, help="use this dataset folder (made by an earlier --keep run) instead of generating one; it is left in place")
     args = parser.parse_args()
     args.attrdb = os.path.abspath(args.attrdb)
@@ -116,6 +134,9 @@ def main():
             start = time.perf_counter()
             make_dataset(folder, args.checkpoints, args.coefficients, args.components)
             print(f"generated {values / 1e9:.3f} G values in {time.perf_counter() - start:.0f} s ({folder})", flush=True)
+        if args.baseline_attrdb:
+            args.baseline_attrdb = os.path.abspath(args.baseline_attrdb)
+            bench_baseline(args, folder, values, work)
         total, read = bench_ingest(args, folder, values)
         times = bench_queries(args, values)
         bench_coef_range(args, values)

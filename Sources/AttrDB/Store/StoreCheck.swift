@@ -77,10 +77,11 @@ public enum StoreCheck {
     }
 
     /// Each matrix's summaries computed again from its values and compared, bit for bit, with the
-    /// stored ones (schema/0004_summaries.sql): one problem per differing or missing statistic.
+    /// stored ones (schema/0004_summaries.sql): one problem per differing or missing statistic. A
+    /// matrix whose own checksum fails is left to `matrix_checksum`: the matrix is what is wrong.
     private static func summaryProblems(_ db: Connection) throws -> [String] {
         var problems: [String] = []
-        try StoredSummaries.recompute(db, try StoredSummaries.matrices(db, missingOnly: false)) { matrix, layout, summary in
+        try StoredSummaries.recompute(db, try StoredSummaries.matrices(db, missingOnly: false), verifying: true) { matrix, layout, summary in
             guard let layout, let summary else { return }
             let stored = try StoredSummaries.stored(db, attributionID: matrix.attributionID)
             for statistic in SummaryStatistic.allCases {

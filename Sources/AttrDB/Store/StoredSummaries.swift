@@ -7,6 +7,8 @@ enum StoredSummaries {
         var runID: Int64
         var components: Int
         var coefficients: Int
+        /// `attribution.checksum`.
+        var checksum: Int64
         /// "run R, scan S, metric M, checkpoint step N (attribution A)".
         var name: String
     }
@@ -15,7 +17,7 @@ enum StoredSummaries {
     static func matrices(_ connection: Connection, missingOnly: Bool) throws -> [Matrix] {
         var out: [Matrix] = []
         try connection.forEachRow("""
-            SELECT a.attribution_id, s.run_id, a.n_components, a.n_coefficients,
+            SELECT a.attribution_id, s.run_id, a.n_components, a.n_coefficients, a.checksum,
                    'run ' || coalesce(r.name, '?') || ', scan ' || s.name || ', metric ' || coalesce(m.name, '?') ||
                    ', checkpoint step ' || coalesce(c.step, '?') || ' (attribution ' || a.attribution_id || ')'
             FROM attribution a JOIN scan s USING (scan_id) LEFT JOIN run r ON r.run_id = s.run_id
@@ -25,15 +27,16 @@ enum StoredSummaries {
             ORDER BY s.run_id, a.attribution_id
             """, [.integer(Int64(SummaryLayout.minimumCoefficients))]) {
             out.append(Matrix(attributionID: $0.int64(at: 0), runID: $0.int64(at: 1), components: $0.int(at: 2),
-                              coefficients: $0.int(at: 3), name: $0.string(at: 4)))
+                              coefficients: $0.int(at: 3), checksum: $0.int64(at: 4), name: $0.string(at: 5)))
         }
         return out
     }
 
     /// Calls `body` with each matrix's layout and the summary its stored values give; a matrix whose
     /// shape disagrees with its run's components or its own length is passed with nil (the
-    /// `matrix_shape` and `matrix_length` checks name it).
-    static func recompute(_ connection: Connection, _ matrices: [Matrix],
+    /// `matrix_shape` and `matrix_length` checks name it), and so is one whose bytes no longer hash
+    /// to its checksum when `verifying` (`matrix_checksum` names it: its summaries are no evidence).
+    static func recompute(_ connection: Connection, _ matrices: [Matrix], verifying: Bool = false,
                           _ body: (Matrix, SummaryLayout?, MatrixSummary?) throws -> Void) throws {
         var layouts: [Int64: [Int]] = [:]
         var buffer: [Float] = []
@@ -55,6 +58,7 @@ enum StoredSummaries {
             guard let handle = blob, handle.count == layout.valuesPerMatrix * 4 else { try body(matrix, layout, nil); continue }
             if buffer.count != layout.valuesPerMatrix { buffer = [Float](repeating: 0, count: layout.valuesPerMatrix) }
             try buffer.withUnsafeMutableBytes { try handle.read(into: $0, at: 0) }
+            if verifying, buffer.withUnsafeBytes({ XXHash64.storedValue($0) }) != matrix.checksum { try body(matrix, layout, nil); continue }
             let summary = buffer.withUnsafeBufferPointer { MatrixSummary($0, layout: layout) }
             try body(matrix, layout, summary)
         }
