@@ -119,6 +119,24 @@ final class SummaryTests: XCTestCase {
         XCTAssertEqual(after.dropFirst(), before.dropFirst())
     }
 
+    /// The long-form CSV of the same data goes through the text reader and the prefetch thread: its
+    /// summaries are the folder's, bit for bit.
+    func testTextIngestStoresTheSameSummariesAsTheFolder() throws {
+        let example = try ExampleStore()
+        try example.fixture.ingest(Repository.example.appendingPathComponent("attributions.csv").path, run: "csv", metric: "logit_diff")
+        func rows(_ run: String) throws -> [[UInt8]] {
+            var out: [[UInt8]] = []
+            try example.store.connection.forEachRow("""
+                SELECT x.layers || x.components FROM attribution_summary x JOIN attribution a USING (attribution_id)
+                JOIN checkpoint c USING (checkpoint_id) JOIN run r ON r.run_id = c.run_id WHERE r.name = ? ORDER BY c.step, x.statistic
+                """, [.text(run)]) { out.append($0.bytes(at: 0)) }
+            return out
+        }
+        let folder = try rows("modadd")
+        XCTAssertEqual(folder.count, 33 * 3)
+        XCTAssertEqual(try rows("csv"), folder)
+    }
+
     func testMassesFromSummariesEqualTheValueScanOnSyntheticData() throws {
         let folder = try TemporaryFolder()
         let store = try Store(path: folder.path("s.sqlite"), access: .create)
