@@ -130,3 +130,32 @@ final class ChecksumCommandTests: XCTestCase {
         XCTAssertTrue(runs.stdout.contains("tiny,tiny,fixture,3,5,60,"), runs.stdout)
     }
 }
+
+/// Issue 13 §1: `check` verifies the summaries kept at ingest against the matrices.
+final class SummaryCheckCommandTests: XCTestCase {
+    func testATamperedSummaryFailsCheckNamingRunAndCheckpoint() throws {
+        let folder = try TemporaryFolder()
+        let db = folder.path("s.sqlite")
+        XCTAssertEqual(try CLI.run(["ingest", CLI.example.path, "--run", "modadd", "--db", db]).status, 0)
+        let intact = try CLI.run(["check", "--db", db, "--format", "csv"])
+        XCTAssertEqual(intact.status, 0, intact.stdout + intact.stderr)
+        XCTAssertTrue(intact.stdout.contains("summaries,ok,"), intact.stdout)
+        // The sum of |v| of component 3 at the checkpoint of step 119, doubled.
+        _ = try CLI.python("""
+            import sqlite3, struct, sys
+            con = sqlite3.connect(sys.argv[1])
+            sid, blob = con.execute("SELECT s.summary_id, s.components FROM attribution_summary s JOIN attribution a USING (attribution_id) JOIN checkpoint c USING (checkpoint_id) WHERE c.step = 119 AND s.statistic = 'abs'").fetchone()
+            values = list(struct.unpack(f'<{len(blob) // 8}d', blob))
+            values[3] *= 2
+            con.execute("UPDATE attribution_summary SET components = ? WHERE summary_id = ?", (struct.pack(f'<{len(values)}d', *values), sid))
+            con.commit()
+            """, [db])
+        let bad = try CLI.run(["check", "--db", db, "--format", "csv"])
+        XCTAssertEqual(bad.status, 1, bad.stdout + bad.stderr)
+        let problems = bad.stdout.split(separator: "\n").filter { $0.contains(",problem,") }
+        XCTAssertEqual(problems.count, 1, bad.stdout)
+        XCTAssertTrue(problems.first?.hasPrefix("summaries,problem,\"run modadd, scan default, metric logit_diff, checkpoint step 119 (attribution ") == true, bad.stdout)
+        XCTAssertTrue(problems.first?.contains("the 'abs' sum of the component at position 3 is ") == true, bad.stdout)
+        XCTAssertTrue(bad.stderr.contains("check found 1 problem"), bad.stderr)
+    }
+}

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How a value counts toward a component's mass.
 public enum MassMode: String, Sendable, CaseIterable {
     /// Sum of |value| (the default: attribution of either sign is capacity used).
@@ -6,6 +8,15 @@ public enum MassMode: String, Sendable, CaseIterable {
     case signed
     /// Sum of squared values.
     case squared
+
+    /// The summary statistic that holds this mass over the whole grid.
+    var statistic: SummaryStatistic {
+        switch self {
+        case .absolute: return .abs
+        case .signed: return .signed
+        case .squared: return .squared
+        }
+    }
 }
 
 /// Each selected component's mass at each selected checkpoint: the reduction over the selected
@@ -17,19 +28,57 @@ public struct ComponentMasses: Sendable {
     /// `masses[checkpoint][component]`, accumulated in Double.
     public let masses: [[Double]]
 
-    /// Reads each selected checkpoint's matrix once and reduces every kept component's slice of
-    /// the coefficient grid.
+    /// Each selected checkpoint's masses. Over the whole coefficient grid they come from the sums
+    /// ingest kept (schema/0004_summaries.sql: 8 bytes a component instead of 4 a value), equal to
+    /// the Double the values give; over a `--coef` range, or for a matrix without summaries, each
+    /// checkpoint's matrix is read once and every kept component's slice reduced. Large selections
+    /// are read on both cores.
+    ///
+    /// `ATTRDB_MASSES_FROM=values` in the environment makes every query read the values (the
+    /// benchmark's baseline, and the tests' second path).
     public init(_ selection: ResolvedSelection, mode: MassMode = .absolute) throws {
+        try self.init(selection, mode: mode, summaries: !ComponentMasses.valuesForced)
+    }
+
+    /// `summaries: false` reads the values whatever the selection (the tests' second path).
+    init(_ selection: ResolvedSelection, mode: MassMode, summaries: Bool) throws {
         let scan = selection.scan
+        let whole = selection.coefficients == 0..<scan.coefficients.count && summaries
+        let bytesPerCheckpoint = whole ? scan.components.count * 8 : scan.valuesPerCheckpoint * 4
+        masses = try ParallelCheckpoints.map(scan, selection.checkpoints, bytesPerCheckpoint: bytesPerCheckpoint) { scan, part in
+            try ComponentMasses.read(scan, part, selection: selection, mode: mode, fromSummaries: whole)
+        }
+        self.steps = selection.steps
+        self.components = selection.components.map { scan.components[$0] }
+    }
+
+    /// Whether `ATTRDB_MASSES_FROM=values` asks for the values to be read even over the whole grid.
+    static let valuesForced = ProcessInfo.processInfo.environment["ATTRDB_MASSES_FROM"] == "values"
+
+    /// The masses of the checkpoints in `part`, through `scan`'s connection.
+    private static func read(_ scan: ScanSelection, _ part: ArraySlice<Int>, selection: ResolvedSelection, mode: MassMode,
+                             fromSummaries: Bool) throws -> [[Double]] {
         let n = scan.coefficients.count
         let range = selection.coefficients
         let kept = selection.components
-        let reader = try scan.matrixReader()
-        let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: scan.valuesPerCheckpoint)
-        defer { buffer.deallocate() }
+        let summaries = fromSummaries ? try scan.store.summaryReader(mode.statistic) : nil
+        var reader: MatrixReader?
+        var values: UnsafeMutableBufferPointer<Float>?
+        let sums = UnsafeMutableBufferPointer<Double>.allocate(capacity: scan.components.count)
+        defer { sums.deallocate(); values?.deallocate() }
         var masses: [[Double]] = []
-        masses.reserveCapacity(selection.checkpoints.count)
-        for checkpoint in selection.checkpoints {
+        masses.reserveCapacity(part.count)
+        for checkpoint in part {
+            if let summaries, try summaries.componentSums(attributionID: scan.checkpoints[checkpoint].attributionID, into: sums) {
+                try scan.checkIntact(checkpoint: checkpoint)
+                masses.append(kept.map { sums[$0] })
+                continue
+            }
+            if reader == nil {
+                reader = try scan.matrixReader()
+                values = UnsafeMutableBufferPointer<Float>.allocate(capacity: scan.valuesPerCheckpoint)
+            }
+            guard let reader, let buffer = values else { continue }
             try reader.read(checkpoint: checkpoint, into: buffer)
             var row = [Double](repeating: 0, count: kept.count)
             for (k, p) in kept.enumerated() {
@@ -38,9 +87,7 @@ public struct ComponentMasses: Sendable {
             }
             masses.append(row)
         }
-        self.steps = selection.steps
-        self.components = kept.map { scan.components[$0] }
-        self.masses = masses
+        return masses
     }
 
     /// The reduction of one profile slice, in Double. Four partial sums let the loop vectorise.

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Concentration per checkpoint: is attribution held by a few components or spread over many?
 ///
 /// ```swift
@@ -21,14 +23,42 @@ public struct ConcentrationTable: TabularResult {
     /// Over the component shares of mass (sum of |value| over the selected coefficients): entropy
     /// in nats, effective components = exp(entropy), Gini, and the share of the `k` largest.
     /// A checkpoint whose masses are all 0 has no shares: its measures are nil.
+    /// Large tables are measured on both cores, each half of the checkpoints on one.
     public init(_ masses: ComponentMasses, top k: Int) {
-        self.init(top: k, rows: zip(masses.steps, masses.masses).map { step, row in
-            guard let measures = try? Concentration(masses: row) else {
+        let measure = { (index: Int) -> ConcentrationRow in
+            let step = masses.steps[index]
+            guard let measures = try? Concentration(masses: masses.masses[index]) else {
                 return ConcentrationRow(step: step, entropy: nil, effectiveComponents: nil, gini: nil, topShare: nil)
             }
             return ConcentrationRow(step: step, entropy: measures.entropy, effectiveComponents: measures.effectiveNumber,
                                     gini: measures.gini, topShare: measures.topShare(k))
-        })
+        }
+        let count = masses.steps.count
+        guard count >= 2, count * (masses.components.count + 1) >= 1 << 16 else {
+            self.init(top: k, rows: (0..<count).map(measure))
+            return
+        }
+        let halves = Halves(count: count, measure: measure)
+        DispatchQueue.concurrentPerform(iterations: 2) { halves.fill($0) }
+        self.init(top: k, rows: halves.first + halves.second)
+    }
+
+    /// The two halves' rows, each written by one thread (unchecked: each variable has one writer,
+    /// read after both are done).
+    private final class Halves: @unchecked Sendable {
+        let count: Int
+        let measure: (Int) -> ConcentrationRow
+        var first: [ConcentrationRow] = []
+        var second: [ConcentrationRow] = []
+
+        init(count: Int, measure: @escaping (Int) -> ConcentrationRow) {
+            self.count = count
+            self.measure = measure
+        }
+
+        func fill(_ half: Int) {
+            if half == 0 { first = (0..<(count / 2)).map(measure) } else { second = ((count / 2)..<count).map(measure) }
+        }
     }
 }
 

@@ -75,12 +75,12 @@ public enum Ingest {
         let recorder = try Recorder(store: store, target: target, components: axes.components, coefficients: axes.coefficients,
                                     options: request.options, source: request.path == "-" ? "standard input" : request.path)
         let prefetch = Prefetch(source: source, count: axes.checkpointSteps.count, valuesPerCheckpoint: recorder.valuesPerCheckpoint,
-                                hashing: recorder.precision == .f32)
+                                hashing: recorder.precision == .f32, layout: recorder.summaryLayout)
         do {
             for (index, step) in axes.checkpointSteps.enumerated() {
                 // The next checkpoint is read and transposed on another core while this one is written.
                 let taken = try prefetch.take(index)
-                try recorder.append(step: step, values: taken.values, checksum: taken.checksum)
+                try recorder.append(step: step, values: taken.values, checksum: taken.checksum, summary: taken.summary)
                 progress?(index + 1, axes.checkpointSteps.count)
             }
             let statistics = source.statistics

@@ -2,7 +2,8 @@ import Dispatch
 
 /// Reads checkpoints of a source one ahead, on another thread, into two alternating buffers:
 /// reading and transposing checkpoint i + 1 overlaps with writing checkpoint i. The checksum of each
-/// buffer is computed there too, right after the transpose wrote it, while it is still in this core's cache.
+/// buffer is computed there too, right after the transpose wrote it, while it is still in this core's
+/// cache, and so are its summaries (schema/0004_summaries.sql).
 ///
 /// A reader may be dropped while a fill is still running (an ingest refused at checkpoint i while
 /// i + 1 is being read). The fill holds what it writes into, not the reader, so the buffers are
@@ -17,11 +18,14 @@ final class Prefetch {
         let source: AttributionSource
         let buffers: [UnsafeMutableBufferPointer<Float>]
         var checksums: [Int64] = [0, 0]
+        var summaries: [MatrixSummary?] = [nil, nil]
+        let layout: SummaryLayout
         let ready = DispatchSemaphore(value: 0)
         var failure: Error?
 
-        init(source: AttributionSource, valuesPerCheckpoint: Int) {
+        init(source: AttributionSource, valuesPerCheckpoint: Int, layout: SummaryLayout) {
             self.source = source
+            self.layout = layout
             buffers = (0..<2).map { _ in UnsafeMutableBufferPointer<Float>.allocate(capacity: valuesPerCheckpoint) }
         }
 
@@ -30,13 +34,13 @@ final class Prefetch {
 
     private let shared: Shared
     private let count: Int
-    /// Whether the float32 bytes are what is stored (and so hashed here): a 16-bit run hashes its
-    /// rounded bytes in the recorder instead.
+    /// Whether the float32 bytes are what is stored (and so hashed and summed here): a 16-bit run
+    /// hashes and sums its rounded values in the recorder instead.
     private let hashing: Bool
     private let queue = DispatchQueue(label: "attrdb.prefetch")
 
-    init(source: AttributionSource, count: Int, valuesPerCheckpoint: Int, hashing: Bool = true) {
-        shared = Shared(source: source, valuesPerCheckpoint: valuesPerCheckpoint)
+    init(source: AttributionSource, count: Int, valuesPerCheckpoint: Int, hashing: Bool = true, layout: SummaryLayout) {
+        shared = Shared(source: source, valuesPerCheckpoint: valuesPerCheckpoint, layout: layout)
         self.count = count
         self.hashing = hashing
         if count > 0 { load(0) }
@@ -47,18 +51,21 @@ final class Prefetch {
             do {
                 let buffer = shared.buffers[index % 2]
                 try shared.source.fill(checkpoint: index, into: buffer)
-                if hashing { shared.checksums[index % 2] = XXHash64.storedValue(UnsafeRawBufferPointer(buffer)) }
+                if hashing {
+                    shared.checksums[index % 2] = XXHash64.storedValue(UnsafeRawBufferPointer(buffer))
+                    shared.summaries[index % 2] = Recorder.summarize(UnsafeBufferPointer(buffer), layout: shared.layout)
+                }
             } catch { shared.failure = error }
             shared.ready.signal()
         }
     }
 
-    /// Checkpoint `index` (taken in order, 0, 1, 2, …) and the checksum of its bytes, valid until the
-    /// next call; starts reading the one after.
-    func take(_ index: Int) throws -> (values: UnsafeBufferPointer<Float>, checksum: Int64) {
+    /// Checkpoint `index` (taken in order, 0, 1, 2, …), the checksum of its bytes and its summaries,
+    /// valid until the next call; starts reading the one after.
+    func take(_ index: Int) throws -> (values: UnsafeBufferPointer<Float>, checksum: Int64, summary: MatrixSummary?) {
         shared.ready.wait()
         if let failure = shared.failure { throw failure }
-        let taken = (UnsafeBufferPointer(shared.buffers[index % 2]), shared.checksums[index % 2])
+        let taken = (UnsafeBufferPointer(shared.buffers[index % 2]), shared.checksums[index % 2], shared.summaries[index % 2])
         if index + 1 < count { load(index + 1) }
         return taken
     }

@@ -34,6 +34,8 @@ public final class Recorder {
     /// Set by ``commit(status:)`` and ``rollback()``: the recorder takes nothing more.
     private var isFinished = false
     let matrices: MatrixWriter
+    /// How a checkpoint is summarised (schema/0004_summaries.sql): the layers of the components.
+    let summaryLayout: SummaryLayout
     private let started = Date()
     var summary: IngestSummary
     private var nonFinite = (count: 0, first: nil as (step: Int, coefficient: Double, component: String)?)
@@ -57,6 +59,7 @@ public final class Recorder {
         self.coefficients = coefficients
         self.options = options
         self.source = source
+        summaryLayout = SummaryLayout(components: components, coefficients: coefficients.count)
         summary = IngestSummary(run: target.run, scan: target.scan, metric: target.metric, checkpoints: 0,
                                 components: components.count, coefficients: coefficients.count,
                                 added: 0, unchanged: 0, replaced: 0, statistics: 0, seconds: 0)
@@ -88,14 +91,28 @@ public final class Recorder {
     /// component `p` at coefficient `j`. An identical stored checkpoint is left alone; a different
     /// one is an error unless `replace`.
     public func append(step: Int, values: UnsafeBufferPointer<Float>) throws {
-        // A 16-bit run hashes the rounded bytes in the append itself: no float32 hash to pass.
-        try append(step: step, values: values, checksum: precision == .f32 ? XXHash64.storedValue(UnsafeRawBufferPointer(values)) : 0)
+        // A 16-bit run hashes and sums the rounded values in the append itself: nothing to pass.
+        guard precision == .f32 else { return try append(step: step, values: values, checksum: 0, summary: nil) }
+        try append(step: step, values: values, checksum: XXHash64.storedValue(UnsafeRawBufferPointer(values)),
+                   summary: summarize(values))
     }
 
-    /// Adds one checkpoint whose checksum (``XXHash64/storedValue(_:)`` of its float32 bytes) the
-    /// caller computed already: ingest does it on the prefetch thread, while the values are in its
-    /// cache. With a 16-bit precision the values are rounded here and the checksum is of those bytes.
-    func append(step: Int, values: UnsafeBufferPointer<Float>, checksum: Int64) throws {
+    /// The summaries of a checkpoint's values, or nil when its grid keeps none (or the count is
+    /// wrong, which ``append(step:values:checksum:summary:)`` reports).
+    func summarize(_ values: UnsafeBufferPointer<Float>) -> MatrixSummary? {
+        Recorder.summarize(values, layout: summaryLayout)
+    }
+
+    static func summarize(_ values: UnsafeBufferPointer<Float>, layout: SummaryLayout) -> MatrixSummary? {
+        guard layout.keepsSummaries, values.count == layout.valuesPerMatrix else { return nil }
+        return MatrixSummary(values, layout: layout)
+    }
+
+    /// Adds one checkpoint whose checksum (``XXHash64/storedValue(_:)`` of its float32 bytes) and
+    /// summaries the caller computed already: ingest does it on the prefetch thread, while the values
+    /// are in its cache. With a 16-bit precision the values are rounded here, and the checksum and
+    /// summaries are of what is stored (the ones passed are not used).
+    func append(step: Int, values: UnsafeBufferPointer<Float>, checksum: Int64, summary matrixSummary: MatrixSummary?) throws {
         precondition(!isFinished, "append after commit")
         guard values.count == valuesPerCheckpoint else {
             throw IngestError(file: source, message: "checkpoint \(step): expected \(valuesPerCheckpoint) values (\(components.count) components × \(coefficients.count) coefficients), found \(values.count)")
@@ -106,26 +123,29 @@ public final class Recorder {
             // the writer. `storedValues` are the values as stored, as every reader will read them back
             // (for f16/bf16 the decoded rounding, not the input): per-checkpoint sums are made from these.
             let bytes: UnsafeRawBufferPointer, storedChecksum: Int64, storedValues: UnsafeBufferPointer<Float>
+            let storedSummary: MatrixSummary?
             if let encoded {
                 let error = MatrixPrecision.encode(precision, values, into: encoded.stored, rounded: encoded.rounded)
                 noteRounding(error, step: step, values: values)
                 bytes = UnsafeRawBufferPointer(encoded.stored)
                 storedChecksum = XXHash64.storedValue(bytes)
                 storedValues = UnsafeBufferPointer(encoded.rounded)
+                storedSummary = summarize(storedValues)
             } else {
-                (bytes, storedChecksum, storedValues) = (UnsafeRawBufferPointer(values), checksum, values)
+                (bytes, storedChecksum, storedValues, storedSummary) = (UnsafeRawBufferPointer(values), checksum, values, matrixSummary)
             }
             let checkpoint = try matrices.checkpointID(step: step)
             summary.checkpoints += 1
             if !checkpoint.isNew, let existing = try matrices.stored(checkpointID: checkpoint.id, comparingTo: bytes) {
                 if existing.identical { summary.unchanged += 1; return }
                 guard options.replace else { throw conflict(step: step, stored: existing.bytes, input: storedValues) }
-                try matrices.replace(attributionID: existing.attributionID, checksum: storedChecksum, bytes: bytes)
+                try matrices.replace(attributionID: existing.attributionID, checksum: storedChecksum, bytes: bytes,
+                                     summary: storedSummary, layout: summaryLayout)
                 summary.replaced += 1
                 return
             }
             try matrices.insert(checkpointID: checkpoint.id, components: components.count, coefficients: coefficients.count,
-                                checksum: storedChecksum, bytes: bytes)
+                                checksum: storedChecksum, bytes: bytes, summary: storedSummary, layout: summaryLayout)
             summary.added += 1
             bytesSinceWriteback += bytes.count
             if bytesSinceWriteback >= 8 << 20 {

@@ -12,6 +12,9 @@ public struct ScanSelection {
         public var attributionID: Int64
         /// `attribution.checksum`: the xxHash64 of the matrix's bytes as ingest wrote them.
         public var checksum: Int64
+        /// `length(attribution.matrix)`, read with the row (its length is in the record's header, so
+        /// no value is read): a query answered from the summaries still refuses a damaged matrix.
+        public var matrixBytes: Int = 0
     }
 
     public let store: Store
@@ -50,6 +53,18 @@ public struct ScanSelection {
         precision = try store.precision(runID: runID)
     }
 
+    /// The same selection read through another store connection (``ParallelCheckpoints``).
+    func on(_ other: Store) -> ScanSelection {
+        ScanSelection(store: other, copying: self)
+    }
+
+    private init(store: Store, copying s: ScanSelection) {
+        self.store = store
+        run = s.run; scan = s.scan; metric = s.metric
+        runID = s.runID; scanID = s.scanID; metricID = s.metricID
+        components = s.components; coefficients = s.coefficients; checkpoints = s.checkpoints
+    }
+
     static func choose(_ name: String?, from names: [String], what: String, in place: String, preferred: String?) throws -> String {
         if let name {
             guard names.contains(name) else {
@@ -69,6 +84,15 @@ public struct ScanSelection {
     public func componentIndex(_ label: String) throws -> Int {
         if let index = components.firstIndex(where: { $0.label == label }) { return index }
         throw StoreError.unknown(what: "component", name: label, suggestions: Suggestions.closest(to: label, in: components.map(\.label)))
+    }
+
+    /// Throws the message every reader gives (``MatrixReader``) when checkpoint `checkpoint`'s stored
+    /// matrix is not its full length: a query that answers from the summaries checks this instead.
+    func checkIntact(checkpoint: Int) throws {
+        let stored = checkpoints[checkpoint], expected = valuesPerCheckpoint * 4
+        guard stored.matrixBytes == expected else {
+            throw StoreError.truncatedMatrix(step: stored.step, found: stored.matrixBytes, expected: expected)
+        }
     }
 
     /// A reader of this selection's matrices, to be reused across checkpoints.

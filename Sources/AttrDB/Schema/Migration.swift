@@ -21,6 +21,9 @@ enum Migrator {
             }
             for migration in migrations where migration.version > current {
                 try connection.execute(migration.sql)
+                // Plain SQL cannot unpack a matrix: the summaries of the matrices already stored
+                // are computed here, in the migration's transaction (schema/0004_summaries.sql).
+                if migration.name.hasSuffix("_summaries") { try StoredSummaries.fillMissing(connection) }
                 try connection.execute("PRAGMA user_version = \(migration.version)")
             }
         }

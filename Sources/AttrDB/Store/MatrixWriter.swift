@@ -25,6 +25,7 @@ final class MatrixWriter {
     private let findAttribution: Statement
     private let insertAttribution: Statement
     private let updateAttribution: Statement
+    private let writeSummary: Statement
     /// One blob handle moved from matrix to matrix (``BlobHandle/reopen(rowid:)``).
     private var blob: BlobHandle?
 
@@ -39,6 +40,7 @@ final class MatrixWriter {
         findAttribution = try connection.prepare("SELECT attribution_id, matrix FROM attribution WHERE scan_id = ? AND metric_id = ? AND checkpoint_id = ?")
         insertAttribution = try connection.prepare("INSERT INTO attribution (scan_id, metric_id, checkpoint_id, n_components, n_coefficients, checksum, matrix) VALUES (?, ?, ?, ?, ?, ?, ?)")
         updateAttribution = try connection.prepare("UPDATE attribution SET checksum = ?, matrix = ? WHERE attribution_id = ?")
+        writeSummary = try connection.prepare(SummaryRows.upsert)
     }
 
     /// The id of the run's checkpoint at `step`, added when missing; `isNew` when this call added it.
@@ -75,24 +77,28 @@ final class MatrixWriter {
         }
     }
 
-    /// Adds the checkpoint's matrix.
-    func insert(checkpointID: Int64, components: Int, coefficients: Int, checksum: Int64, bytes: UnsafeRawBufferPointer) throws {
+    /// Adds the checkpoint's matrix, and its summaries when its grid keeps them.
+    func insert(checkpointID: Int64, components: Int, coefficients: Int, checksum: Int64, bytes: UnsafeRawBufferPointer,
+                summary: MatrixSummary?, layout: SummaryLayout) throws {
         try insertAttribution.bind([.integer(scanID), .integer(metricID), .integer(checkpointID),
                                     .integer(Int64(components)), .integer(Int64(coefficients)), .integer(checksum), .null])
         // Reserve the matrix in the file, then write it into its pages: no record of the
         // matrix's size is ever built in memory (the matrix ends the record, so SQLite can).
         try insertAttribution.bindZeroBlob(count: bytes.count, at: 7)
         try insertAttribution.step()
-        try writable(rowid: connection.lastInsertRowID).write(bytes, at: 0)
+        let attributionID = connection.lastInsertRowID
+        try writable(rowid: attributionID).write(bytes, at: 0)
+        if let summary { try SummaryRows.write(summary, layout: layout, attributionID: attributionID, with: writeSummary) }
     }
 
-    /// Replaces a stored matrix's bytes and checksum.
-    func replace(attributionID: Int64, checksum: Int64, bytes: UnsafeRawBufferPointer) throws {
+    /// Replaces a stored matrix's bytes, checksum and summaries.
+    func replace(attributionID: Int64, checksum: Int64, bytes: UnsafeRawBufferPointer, summary: MatrixSummary?, layout: SummaryLayout) throws {
         try updateAttribution.withBorrowedBlob(bytes, at: 2) {
             try updateAttribution.bind(checksum, at: 1)
             try updateAttribution.bind(attributionID, at: 3)
             try updateAttribution.step()
         }
+        if let summary { try SummaryRows.write(summary, layout: layout, attributionID: attributionID, with: writeSummary) }
     }
 
     /// Forgets which checkpoints this writer added: once committed they are stored ones, so a later

@@ -55,10 +55,11 @@ extension Store {
     func storedMatrices(scanID: Int64, metricID: Int64) throws -> [ScanSelection.StoredCheckpoint] {
         var checkpoints: [ScanSelection.StoredCheckpoint] = []
         try connection.forEachRow("""
-            SELECT c.step, a.attribution_id, a.checksum FROM attribution a JOIN checkpoint c USING (checkpoint_id)
+            SELECT c.step, a.attribution_id, a.checksum, length(a.matrix) FROM attribution a JOIN checkpoint c USING (checkpoint_id)
             WHERE a.scan_id = ? AND a.metric_id = ? ORDER BY c.step
             """, [.integer(scanID), .integer(metricID)]) {
-            checkpoints.append(ScanSelection.StoredCheckpoint(step: $0.int(at: 0), attributionID: $0.int64(at: 1), checksum: $0.int64(at: 2)))
+            checkpoints.append(ScanSelection.StoredCheckpoint(step: $0.int(at: 0), attributionID: $0.int64(at: 1), checksum: $0.int64(at: 2),
+                                                              matrixBytes: $0.int(at: 3)))
         }
         return checkpoints
     }

@@ -61,6 +61,8 @@ public enum StoreCheck {
             LEFT JOIN metric m ON m.metric_id = a.metric_id LEFT JOIN checkpoint c ON c.checkpoint_id = a.checkpoint_id
             WHERE h.found IS NOT a.checksum ORDER BY a.attribution_id
             """), ok: "every matrix's bytes match the checksum stored with them")
+        record("summaries", try summaryProblems(db),
+               ok: "every matrix's summaries (sums of |v|, v, v² per component and per layer and coefficient) match its values")
         record("matrix_checkpoint", try strings("""
             SELECT 'attribution ' || a.attribution_id || ': checkpoint of run ' || c.run_id || ', scan of run ' || s.run_id
             FROM attribution a JOIN scan s USING (scan_id) JOIN checkpoint c USING (checkpoint_id) WHERE c.run_id <> s.run_id
@@ -85,6 +87,44 @@ public enum StoreCheck {
             for group in duplicates { rows.append([.text("duplicate_weights"), .text("warning"), .text("run \(group.run): \(group)")]) }
         }
         return (ResultTable(columns: columns, rows: rows), problems)
+    }
+
+    /// Each matrix's summaries computed again from its values and compared, bit for bit, with the
+    /// stored ones (schema/0004_summaries.sql): one problem per differing or missing statistic. A
+    /// matrix whose own checksum fails is left to `matrix_checksum`: the matrix is what is wrong.
+    private static func summaryProblems(_ db: Connection) throws -> [String] {
+        var problems: [String] = []
+        try StoredSummaries.recompute(db, try StoredSummaries.matrices(db, missingOnly: false), verifying: true) { matrix, layout, summary in
+            guard let layout, let summary else { return }
+            let stored = try StoredSummaries.stored(db, attributionID: matrix.attributionID)
+            for statistic in SummaryStatistic.allCases {
+                guard let row = stored[statistic] else {
+                    problems.append("\(matrix.name): no '\(statistic.rawValue)' summary")
+                    continue
+                }
+                let components = summary.components[statistic.index], layers = summary.layers[statistic.index]
+                if let p = firstDifference(row.components, components) {
+                    problems.append("\(matrix.name): the '\(statistic.rawValue)' sum of the component at position \(p) is " +
+                                    "\(describe(row.components, p)) in the summary, the matrix gives \(describe(components, p))")
+                } else if let i = firstDifference(row.layers, layers) {
+                    let (l, j) = i.quotientAndRemainder(dividingBy: layout.coefficients)
+                    let layer = l < layout.layers.count ? "layer \(layout.layers[l]) at coefficient position \(j)" : "per-layer value \(i)"
+                    problems.append("\(matrix.name): the '\(statistic.rawValue)' sum of \(layer) is " +
+                                    "\(describe(row.layers, i)) in the summary, the matrix gives \(describe(layers, i))")
+                }
+            }
+        }
+        return problems
+    }
+
+    private static func describe(_ values: [Double], _ i: Int) -> String {
+        i < values.count ? "\(values[i])" : "nothing"
+    }
+
+    /// The first index where `stored` differs from `computed` in its bits or is missing; nil when equal.
+    private static func firstDifference(_ stored: [Double], _ computed: [Double]) -> Int? {
+        for i in computed.indices where i >= stored.count || stored[i].bitPattern != computed[i].bitPattern { return i }
+        return stored.count > computed.count ? computed.count : nil
     }
 }
 

@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""The scale benchmark of issue 13: a generated 1.024 x 10^9-value scan (1 000 checkpoints x 128
+coefficients x 8 000 components, an .npy dataset folder of 4.1 GB), ingested once, then side by side:
+ingest rate and bytes/value, the summaries' size, capacity / concentration / turnover whole-process
+times answered from the summaries against the full scan of the values, and the --coef-range scan
+rate. Then each of Benchmarks/scale_precision.py, scale_merge.py, scale_csv.py that exists adds its
+section: module.bench(args, work, dataset_folder, store_path).
+
+The full scan is timed with ATTRDB_MASSES_FROM=values, which makes the same command read every value
+instead of the summaries (ComponentMasses). Everything lives in one work folder, deleted at the end.
+
+    python3 Benchmarks/bench_scale.py --attrdb .build/release/attrdb --work-root /work/scale/NAME
+    make bench-scale                      # the same, with the defaults
+"""
+import argparse, importlib, os, shutil, sqlite3, sys, tempfile, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench import best, make_dataset, row, run, run_rss  # noqa: E402
+
+# Today's figures on the landed main (issue 13), for the ratios.
+MAIN_CAPACITY_S = 1.3
+MAIN_CONCENTRATION_S = 2.5
+
+
+def timed(args, command, env=None, repeat=5):
+    """Best whole-process wall time of `attrdb --db STORE command…` over `repeat` runs (warm cache)."""
+    environment = dict(os.environ, **(env or {}))
+    cmd = [args.attrdb, "--db", args.store] + command + ["--format", "csv", "-o", os.devnull]
+    run(cmd, env=environment)  # warm the page cache
+    return best(repeat, lambda: (run(cmd, env=environment)[0],))[0]
+
+
+def bench_baseline(args, folder, values, work):
+    """The same ingest and queries by another attrdb (the landed main: no summaries), then its store is deleted."""
+    print(f"\n== Baseline: {args.baseline_attrdb}, same dataset, same sitting")
+    store = os.path.join(work, "baseline.sqlite")
+    seconds, rss = run_rss([args.baseline_attrdb, "--db", store, "ingest", folder, "--run", "scale"])
+    size = os.path.getsize(store)
+    row("baseline ingest, whole process", values / seconds / 1e6, "M values/s", f"{seconds:.1f} s, {rss:.0f} MB peak RSS")
+    row("baseline store bytes per value", size / values, "B/value")
+    for name, command in [("capacity", ["capacity", "--run", "scale"]), ("concentration", ["concentration", "--run", "scale"])]:
+        cmd = [args.baseline_attrdb, "--db", store] + command + ["--format", "csv", "-o", os.devnull]
+        run(cmd)
+        row(f"baseline {name}", best(args.full_repeat, lambda: (run(cmd)[0],))[0], "s")
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(store + suffix):
+            os.remove(store + suffix)
+
+
+def bench_ingest(args, folder, values):
+    print(f"\n== Ingest: {args.checkpoints} checkpoints x {args.coefficients} coefficients x {args.components} components "
+          f"({values / 1e9:.3f} G float32 values, checksums and summaries on)")
+    seconds, rss = run_rss([args.attrdb, "--db", args.store, "ingest", folder, "--run", "scale"])
+    size = os.path.getsize(args.store)
+    row("attrdb ingest (.npy folder), whole process", values / seconds / 1e6, "M values/s", f"{seconds:.1f} s, {rss:.0f} MB peak RSS",
+        target=values / seconds >= 50e6)
+    row("store bytes per value", size / values, "B/value", f"{size / 1e9:.2f} GB", target=size / values <= 4.5)
+    con = sqlite3.connect(f"file:{args.store}?mode=ro", uri=True)
+    components, layers, rows = con.execute(
+        "SELECT sum(length(components)), sum(length(layers)), count(*) FROM attribution_summary").fetchone()
+    con.close()
+    total = (components or 0) + (layers or 0)
+    row("summaries: bytes per value", total / values, "B/value",
+        f"{total / 1e6:.1f} MB in {rows} rows: per component {components / 1e6:.1f} MB, per layer x coefficient {layers / 1e6:.1f} MB")
+    read = components / 3 if components else 0
+    row("summaries one query reads (one statistic, per component)", read / 1e6, "MB")
+    return total, read
+
+
+def bench_queries(args, values):
+    print("\n== Whole-grid queries, whole process, warm: from the summaries vs the full scan (ATTRDB_MASSES_FROM=values)")
+    full = {"ATTRDB_MASSES_FROM": "values"}
+    times = {}
+    # The floor on a loaded machine: a whole process that reads next to nothing.
+    row("attrdb runs (start-up and a small read: the floor)", timed(args, ["runs"]), "s")
+    for name, command, main_s in [("capacity", ["capacity", "--run", "scale"], MAIN_CAPACITY_S),
+                                  ("capacity --by kind --squared", ["capacity", "--run", "scale", "--by", "kind", "--squared"], None),
+                                  ("concentration", ["concentration", "--run", "scale"], MAIN_CONCENTRATION_S),
+                                  ("turnover --cutoff 0.0002 --summary", ["turnover", "--run", "scale", "--cutoff", "0.0002", "--summary"], None)]:
+        fast = timed(args, command)
+        slow = timed(args, command, env=full, repeat=args.full_repeat)
+        baseline = f"full scan {slow:.3f} s ({slow / fast:.0f}x)" + (f", main {main_s} s" if main_s else "")
+        row(f"{name}, from summaries", fast, "s", baseline, target=fast <= 0.05 if main_s else None)
+        times[name] = (fast, slow)
+    return times
+
+
+def bench_coef_range(args, values):
+    print("\n== Value scans (what needs the values): a --coef range, both cores, warm")
+    # The grid is linspace(-10, 10, n): -9.9:9.9 keeps all but the two end coefficients, so every matrix is read.
+    seconds = timed(args, ["capacity", "--run", "scale", "--coef=-9.9:9.9"], repeat=args.full_repeat)
+    gigabytes = values * 4 / 1e9
+    row("capacity --coef=-9.9:9.9 (reads every matrix)", gigabytes / seconds, "GB/s", f"{seconds:.3f} s for {gigabytes:.2f} GB",
+        target=gigabytes / seconds >= 2)
+    seconds = timed(args, ["concentration", "--run", "scale", "--coef=-9.9:9.9"], repeat=args.full_repeat)
+    row("concentration --coef=-9.9:9.9", gigabytes / seconds, "GB/s", f"{seconds:.3f} s")
+
+
+def estimate(total_summary_bytes, read_bytes, values, times):
+    """The 10^10 estimate: Pythia-12B every neuron, 737 280 components x 128 x 154 checkpoints."""
+    print("\n== Estimate at 1.45 x 10^10 values (Pythia-12B every-neuron: 737 280 components x 128 coefficients x 154 checkpoints)")
+    big = 737_280 * 128 * 154
+    per_component = 737_280 * 154 * 8
+    row("summaries: per-component bytes one query reads", per_component / 1e6, "MB", f"measured here {read_bytes / 1e6:.1f} MB")
+    fast, _ = times["concentration"]
+    rate = read_bytes / fast if fast else 0
+    row("concentration, scaled by the bytes read", per_component / rate if rate else 0, "s",
+        f"at this run's {rate / 1e9:.2f} GB/s of summaries read and analysed")
+    row("store size, float32", big * 4.03 / 1e9, "GB", f"summaries {total_summary_bytes / values * big / 1e9:.1f} GB")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--attrdb", default=".build/release/attrdb")
+    parser.add_argument("--work-root", default=None, help="where the work folder is made (default: the system's temporary folder)")
+    parser.add_argument("--checkpoints", type=int, default=1000)
+    parser.add_argument("--coefficients", type=int, default=128)
+    parser.add_argument("--components", type=int, default=8000)
+    parser.add_argument("--full-repeat", type=int, default=3, help="runs of each full-scan timing (best is kept)")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--baseline-attrdb", default=None, help="another attrdb (e.g. main's) to ingest and query the same dataset with, side by side")
+    parser.add_argument("--dataset", default=None, help="use this dataset folder (made by an earlier --keep run) instead of generating one; it is left in place")
+    args = parser.parse_args()
+    args.attrdb = os.path.abspath(args.attrdb)
+    work = tempfile.mkdtemp(prefix="attrdb-scale-", dir=args.work_root)
+    try:
+        folder = args.dataset or os.path.join(work, "scan")
+        args.store = os.path.join(work, "scale.sqlite")
+        values = args.checkpoints * args.coefficients * args.components
+        if args.dataset:
+            import numpy as np
+            shape = np.load(os.path.join(folder, "attributions.npy"), mmap_mode="r").shape
+            args.checkpoints, args.coefficients, args.components = shape
+            values = args.checkpoints * args.coefficients * args.components
+        else:
+            start = time.perf_counter()
+            make_dataset(folder, args.checkpoints, args.coefficients, args.components)
+            print(f"generated {values / 1e9:.3f} G values in {time.perf_counter() - start:.0f} s ({folder})", flush=True)
+        if args.baseline_attrdb:
+            args.baseline_attrdb = os.path.abspath(args.baseline_attrdb)
+            bench_baseline(args, folder, values, work)
+        total, read = bench_ingest(args, folder, values)
+        times = bench_queries(args, values)
+        bench_coef_range(args, values)
+        estimate(total, read, values, times)
+        for name in ("scale_precision", "scale_merge", "scale_csv"):
+            if os.path.exists(os.path.join(os.path.dirname(os.path.abspath(__file__)), name + ".py")):
+                importlib.import_module(name).bench(args, work, folder, args.store)
+    finally:
+        if args.keep:
+            print(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+/// Reads one statistic's per-component sums of stored matrices (`attribution_summary.components`),
+/// one matrix at a time, into caller-owned memory: a query over the whole coefficient grid reads 8
+/// bytes per component instead of 4 per value.
+final class SummaryReader {
+    private let find: Statement
+    private let statistic: SummaryStatistic
+    private var blob: BlobHandle?
+    private let connection: Connection
+
+    init(connection: Connection, statistic: SummaryStatistic) throws {
+        self.connection = connection
+        self.statistic = statistic
+        find = try connection.prepare("SELECT summary_id FROM attribution_summary WHERE attribution_id = ? AND statistic = ?")
+    }
+
+    /// The component sums of the matrix into `out` (one Double a component); false when the matrix
+    /// has no summary of the right length (a grid too short to keep them, or a damaged store: the
+    /// caller then reads the values).
+    func componentSums(attributionID: Int64, into out: UnsafeMutableBufferPointer<Double>) throws -> Bool {
+        try find.bind([.integer(attributionID), .text(statistic.rawValue)])
+        let summaryID: Int64? = try find.step() ? find.int64(at: 0) : nil
+        try find.reset()
+        guard let summaryID else { return false }
+        // Incremental blob I/O reads the bytes straight into `out`, with no record of them built first.
+        let handle: BlobHandle
+        if let blob {
+            try blob.reopen(rowid: summaryID)
+            handle = blob
+        } else {
+            handle = try BlobHandle(connection: connection, table: "attribution_summary", column: "components", rowid: summaryID)
+            blob = handle
+        }
+        guard handle.count == out.count * 8 else { return false }
+        try handle.read(into: UnsafeMutableRawBufferPointer(out), at: 0)
+        #if _endian(big)
+        for i in 0..<out.count { out[i] = Double(bitPattern: UInt64(littleEndian: out[i].bitPattern)) }
+        #endif
+        return true
+    }
+}
+
+extension Store {
+    /// A reader of one statistic's summaries on this store's connection.
+    func summaryReader(_ statistic: SummaryStatistic) throws -> SummaryReader {
+        try SummaryReader(connection: connection, statistic: statistic)
+    }
+
+    /// Another read connection to the same file, for a second thread: nil for an in-memory store,
+    /// or while this connection is inside a transaction (the other would not read the same snapshot).
+    func secondReader() -> Store? {
+        guard path != ":memory:", !connection.isInTransaction else { return nil }
+        return try? Store(path: path, access: .read, busyTimeout: busyTimeout, vfs: vfs)
+    }
+}
