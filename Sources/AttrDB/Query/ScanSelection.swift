@@ -63,6 +63,7 @@ public struct ScanSelection {
         run = s.run; scan = s.scan; metric = s.metric
         runID = s.runID; scanID = s.scanID; metricID = s.metricID
         components = s.components; coefficients = s.coefficients; checkpoints = s.checkpoints
+        precision = s.precision
     }
 
     static func choose(_ name: String?, from names: [String], what: String, in place: String, preferred: String?) throws -> String {
@@ -89,7 +90,7 @@ public struct ScanSelection {
     /// Throws the message every reader gives (``MatrixReader``) when checkpoint `checkpoint`'s stored
     /// matrix is not its full length: a query that answers from the summaries checks this instead.
     func checkIntact(checkpoint: Int) throws {
-        let stored = checkpoints[checkpoint], expected = valuesPerCheckpoint * 4
+        let stored = checkpoints[checkpoint], expected = valuesPerCheckpoint * precision.bytesPerValue
         guard stored.matrixBytes == expected else {
             throw StoreError.truncatedMatrix(step: stored.step, found: stored.matrixBytes, expected: expected)
         }
