@@ -70,10 +70,11 @@ extension Store {
     /// rather than upgraded: upgrading writes the file (a source is never written) or a copy of
     /// it (the size of the store again); `attrdb init` upgrades it where it is.
     private func checkSourceVersion(_ source: String) throws {
-        let statement = try connection.cachedStatement(
-            "SELECT (SELECT user_version FROM \(Store.mergeSource).pragma_user_version), (SELECT count(*) FROM \(Store.mergeSource).sqlite_schema)")
-        guard try statement.step() else { return }
-        let version = Int(statement.value(at: 0).int64 ?? 0), tables = statement.value(at: 1).int64 ?? 0
+        // In one read transaction, so the version and the tables are of one snapshot.
+        let (version, tables) = try connection.transaction(.deferred) {
+            (Int(try connection.scalar("PRAGMA \(Store.mergeSource).user_version")?.int64 ?? 0),
+             try connection.scalar("SELECT count(*) FROM \(Store.mergeSource).sqlite_schema")?.int64 ?? 0)
+        }
         if version == 0 { throw tables > 0 ? StoreError.notAnAttrDBStore(path: source) : StoreError.missing(path: source) }
         if version > Migration.latestVersion {
             throw StoreError.newerSchema(path: source, found: version, supported: Migration.latestVersion)
