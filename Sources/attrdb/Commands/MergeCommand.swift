@@ -29,21 +29,23 @@ struct MergeCommand: ParsableCommand {
 
     func run() throws {
         let existed = FileManager.default.fileExists(atPath: store.path)
-        let destination: Store
-        do {
-            destination = try store.open(.create)
-        }
         var merged = 0
         do {
-            for source in sources {
-                let summary = try destination.merge(from: source, run: runName, replace: replace)
-                merged += 1
-                Diagnostics.note(summary.line)
-            }
+            try mergeAll(counting: &merged)
         } catch {
-            // A store this command made and nothing was merged into is not left behind.
+            // A store this command made, closed by now, with nothing merged into it is not left behind.
             if !existed && merged == 0 { Store.removeFiles(at: store.path) }
             throw error
+        }
+    }
+
+    /// Merges every source in turn, printing each one's summary; `merged` counts those that committed.
+    private func mergeAll(counting merged: inout Int) throws {
+        let destination = try store.open(.create)
+        for source in sources {
+            let summary = try destination.merge(from: source, run: runName, replace: replace)
+            merged += 1
+            Diagnostics.note(summary.line)
         }
     }
 }
