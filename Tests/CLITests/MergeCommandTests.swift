@@ -86,6 +86,9 @@ final class MergeCommandTests: XCTestCase {
         XCTAssertTrue(first.stderr.contains("a.sqlite: 1 run (modadd), 1 new; 20 checkpoint matrices added"), first.stderr)
         XCTAssertEqual(try content(dest), try content(folder.path("whole.sqlite")))
         XCTAssertEqual(try sources.map(fileHash), before, "a source changed")
+        // A new store is merged into with a rollback journal, and left in WAL mode like every store.
+        let mode = try CLI.python("import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA journal_mode').fetchone()[0])", [dest])
+        XCTAssertEqual(mode.trimmingCharacters(in: .whitespacesAndNewlines), "wal")
 
         let tables = try dump(dest)
         let second = try CLI.run(["merge"] + sources + ["--db", dest])

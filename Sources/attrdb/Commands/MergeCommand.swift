@@ -41,11 +41,16 @@ struct MergeCommand: ParsableCommand {
 
     /// Merges every source in turn, printing each one's summary; `merged` counts those that committed.
     private func mergeAll(counting merged: inout Int) throws {
+        let isNew = !FileManager.default.fileExists(atPath: store.path)
         let destination = try store.open(.create)
-        for source in sources {
-            let summary = try destination.merge(from: source, run: runName, replace: replace)
-            merged += 1
-            Diagnostics.note(summary.line)
+        func mergeEach() throws {
+            for source in sources {
+                let summary = try destination.merge(from: source, run: runName, replace: replace)
+                merged += 1
+                Diagnostics.note(summary.line)
+            }
         }
+        // A store made just now has no reader to keep out: its pages are written once (see withRollbackJournal).
+        if isNew { try destination.withRollbackJournal(mergeEach) } else { try mergeEach() }
     }
 }
