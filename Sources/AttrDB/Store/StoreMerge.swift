@@ -313,10 +313,12 @@ private struct MergeSession {
             throw StoreError.corrupt(path: source, detail: "the matrix of \(damaged) does not match the checksum stored with it (its bytes hash to \(hash)); nothing was merged from this source")
         }
         try connection.run("DELETE FROM main.attribution WHERE attribution_id IN (SELECT dest FROM temp.merge_attribution WHERE state = \(State.differs.rawValue))")
-        try copyRows("attribution", from: "\(src).attribution s JOIN temp.merge_attribution m ON m.src = s.attribution_id",
+        // CROSS JOIN keeps the map as the outer loop, read in its key's order, so ORDER BY needs no
+        // sorter: sorting rows that carry their matrices would write every matrix to a temporary file first.
+        try copyRows("attribution", from: "temp.merge_attribution m CROSS JOIN \(src).attribution s ON s.attribution_id = m.src",
                      where: "m.state <> \(State.identical.rawValue)",
                      excluding: ["attribution_id", "scan_id", "metric_id", "checkpoint_id"],
-                     setting: ["scan_id": "m.scan", "metric_id": "m.metric", "checkpoint_id": "m.checkpoint"], order: "s.attribution_id")
+                     setting: ["scan_id": "m.scan", "metric_id": "m.metric", "checkpoint_id": "m.checkpoint"], order: "m.src")
         try connection.run("""
             UPDATE temp.merge_attribution AS m SET dest = d.attribution_id FROM main.attribution AS d
             WHERE m.state <> \(State.identical.rawValue) AND d.scan_id = m.scan AND d.metric_id = m.metric AND d.checkpoint_id = m.checkpoint
