@@ -65,6 +65,7 @@ test: test-deps
 	$(SWIFT) test --skip-build
 	$(VENV_PYTHON) Tests/reliability/crash.py --attrdb .build/debug/attrdb --kills 20 --big 100
 	$(VENV_PYTHON) Tests/reliability/concurrency.py --attrdb .build/debug/attrdb --runs-per-writer 2
+	$(VENV_PYTHON) Tests/reliability/concurrent_ingest.py --attrdb .build/debug/attrdb --processes 4 --rounds 2
 	$(MAKE) --no-print-directory python-test
 
 # The Python package's tests (python/tests) against the debug binary make test just built.
@@ -89,13 +90,14 @@ wheel-test: wheel
 
 # Fault injection below SQLite on larger stores (every I/O error, power loss and torn write of an
 # ingest, a backup and the migrations), crash safety (60 SIGKILLs, with --replace ingests), concurrency
-# (4 writers, 2 readers) and memory (ingest and queries on a 1 GiB input), full size; hostile .npz
+# (4 writers, 2 readers; 16 ingests of one run's checkpoints into one store at once) and memory (ingest and queries on a 1 GiB input), full size; hostile .npz
 # archives (zip bombs, a full TMPDIR); 1 000 refused re-ingests that must each exit 4 (the suite runs 200).
 reliability: build test-deps
 	$(SWIFT) build --build-tests
 	ATTRDB_FAULT_SCALE=64 $(SWIFT) test --skip-build --filter FaultInjectionTests
 	$(VENV_PYTHON) Tests/reliability/crash.py --attrdb $(BIN) --kills 60 --big 200
 	$(VENV_PYTHON) Tests/reliability/concurrency.py --attrdb $(BIN) --runs-per-writer 3
+	$(VENV_PYTHON) Tests/reliability/concurrent_ingest.py --attrdb $(BIN) --processes 16 --rounds 10
 	$(VENV_PYTHON) Tests/reliability/memory.py --attrdb $(BIN)
 	$(VENV_PYTHON) Tests/reliability/hostile_npz.py --attrdb $(BIN)
 	$(SWIFT) build --build-tests

@@ -9,7 +9,7 @@ struct AttrDBCommand: ParsableCommand {
         abstract: "A local store and query tool for attributions per model component, injection coefficient and training checkpoint.",
         discussion: "The store is one SQLite file: --db PATH, else $ATTRDB_DB, else ./attrdb.sqlite. What each command's columns mean: attrdb help columns.",
         subcommands: [
-            Init.self, IngestCommand.self, Finish.self, Runs.self, Show.self, Tag.self, Delete.self, CapacityCommand.self, TopCommand.self, ProfileCommand.self, ClustersCommand.self, TurnoverCommand.self, ConcentrationCommand.self, NormsCommand.self, CompareCommand.self, SQLCommand.self, Export.self, PlotCommand.self, ReportCommand.self, CheckCommand.self, BackupCommand.self, ColumnsCommand.self, ServeCommand.self,
+            Init.self, IngestCommand.self, Finish.self, Runs.self, Show.self, Tag.self, Delete.self, CapacityCommand.self, TopCommand.self, ProfileCommand.self, ClustersCommand.self, TurnoverCommand.self, ConcentrationCommand.self, NormsCommand.self, CompareCommand.self, SQLCommand.self, Export.self, PlotCommand.self, ReportCommand.self, CheckCommand.self, BackupCommand.self, MergeCommand.self, ColumnsCommand.self, ServeCommand.self,
         ]
     )
 

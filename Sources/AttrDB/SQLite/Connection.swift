@@ -78,7 +78,11 @@ final class Connection {
     }
 
     /// `file:PATH?immutable=1`, with the characters a URI gives meaning to escaped.
-    static func immutableURI(_ path: String) -> String {
+    static func immutableURI(_ path: String) -> String { fileURI(path, query: "immutable=1") }
+
+    /// `file:PATH?QUERY`, with the characters a URI gives meaning to escaped (`ATTACH` of a store
+    /// read-only takes `mode=ro`).
+    static func fileURI(_ path: String, query: String) -> String {
         var escaped = ""
         for byte in path.utf8 {
             switch byte {
@@ -90,7 +94,7 @@ final class Connection {
         }
         // "file://" would start an authority: a path beginning with "//" keeps one slash less.
         if escaped.hasPrefix("//") { escaped = "/" + escaped.drop { $0 == "/" } }
-        return "file:" + escaped + "?immutable=1"
+        return "file:" + escaped + "?" + query
     }
 
     /// Throws the connection's current error unless `code` is one of `accepted`.

@@ -44,8 +44,10 @@ public final class Store {
         do {
             connection = try Store.connect(path: path, access: access, busyTimeout: busyTimeout, vfs: vfs)
             // The first read of the header tells a SQLite file from anything else, before any write.
-            let version = try Migrator.version(of: connection)
-            let tableCount = try connection.scalar("SELECT count(*) FROM sqlite_schema")?.int64 ?? 0
+            // Version and tables come from one statement, so one snapshot: read apart, a process
+            // creating the store meanwhile (16 ingests starting at once) could commit between them,
+            // and version 0 beside its tables looked like a foreign database.
+            let (version, tableCount) = try Store.versionAndTableCount(connection)
             if version == 0 && tableCount > 0 { throw StoreError.notAnAttrDBStore(path: path) }
             if version > Migration.latestVersion {
                 throw StoreError.newerSchema(path: path, found: version, supported: Migration.latestVersion)
@@ -114,6 +116,13 @@ public final class Store {
             guard !FileManager.default.fileExists(atPath: path + "-wal") else { throw error }
             return try Connection(path: path, access: .immutable, busyTimeoutMilliseconds: busyTimeoutMilliseconds, vfs: vfs)
         }
+    }
+
+    /// The schema version and the number of schema objects, read in one snapshot.
+    static func versionAndTableCount(_ connection: Connection) throws -> (version: Int, tables: Int64) {
+        let statement = try connection.cachedStatement("SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_schema)")
+        guard try statement.step() else { return (0, 0) }
+        return (Int(statement.value(at: 0).int64 ?? 0), statement.value(at: 1).int64 ?? 0)
     }
 
     /// The schema version recorded in the file.

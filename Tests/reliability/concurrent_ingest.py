@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Many nodes, one store: N `attrdb ingest` processes write different checkpoints of one run into one
+store file at the same time, as a Slurm array's tasks would on a shared local disk.
+
+    python3 Tests/reliability/concurrent_ingest.py --attrdb .build/release/attrdb [--processes 16] [--rounds 3]
+
+Each round starts from no store file at all, so the processes also race to create the store and to
+register the run, its components, scan and metric (the first ingest's registration); every second
+round starts from a store `attrdb init` made. Checks: every process exits 0, the run holds every
+checkpoint of every process with its values bit for bit, one run/scan/metric and one set of components,
+and `attrdb check` passes.
+"""
+import argparse, json, os, shutil, sqlite3, subprocess, sys, tempfile, threading, time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+def make_part(folder, steps, coefficients, components, seed):
+    """A dataset folder holding `steps` of the shared run (same grid and components in every part)."""
+    os.makedirs(folder)
+    values = np.random.default_rng(seed).standard_normal((len(steps), coefficients, components), dtype=np.float32)
+    np.save(os.path.join(folder, "attributions.npy"), values)
+    axes = {"checkpoint_steps": steps, "coefficients": [float(x) for x in np.linspace(-1, 1, coefficients)],
+            "components": [{"label": f"L{k % 4}N{k // 4}", "layer": k % 4, "kind": "neuron", "index": k // 4}
+                           for k in range(components)],
+            "metric": "logit_diff", "metadata": {"model": "concurrent", "task": "synthetic"}}
+    with open(os.path.join(folder, "axes.json"), "w") as f:
+        json.dump(axes, f)
+    return {step: values[i] for i, step in enumerate(steps)}
+
+
+def one_round(args, work, index):
+    db = os.path.join(work, f"store{index}.sqlite")
+    if index % 2 == 1:
+        subprocess.run([args.attrdb, "--db", db, "init"], check=True, capture_output=True)
+    gate = threading.Barrier(args.processes)
+    results = [None] * args.processes
+
+    def ingest(p):
+        gate.wait()  # start together: the store's creation and the run's registration race
+        results[p] = subprocess.run([args.attrdb, "--db", db, "ingest", os.path.join(work, f"part{p}"), "--run", "shared"],
+                                    capture_output=True, text=True)
+
+    threads = [threading.Thread(target=ingest, args=(p,)) for p in range(args.processes)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    seconds = time.perf_counter() - start
+    problems = [f"process {p}: exit {r.returncode}: {r.stderr.strip()}" for p, r in enumerate(results) if r.returncode != 0]
+    if not os.path.exists(db):
+        return seconds, problems + ["the store file is gone"]
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    counts = {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in ("run", "scan", "metric")}
+    components = con.execute("SELECT count(*) FROM component").fetchone()[0]
+    stored = {step: np.frombuffer(blob, "<f4").reshape(nc, nk).T for step, blob, nc, nk in con.execute(
+        "SELECT c.step, a.matrix, a.n_components, a.n_coefficients FROM attribution a JOIN checkpoint c USING (checkpoint_id)")}
+    status = con.execute("SELECT status FROM run").fetchall()
+    con.close()
+    if counts != {"run": 1, "scan": 1, "metric": 1}:
+        problems.append(f"expected one run, scan and metric, found {counts}")
+    if components != args.components:
+        problems.append(f"expected {args.components} components, found {components}")
+    missing = [s for s in args.expected if s not in stored]
+    wrong = [s for s in args.expected if s in stored and not np.array_equal(stored[s].view("u4"), args.expected[s].view("u4"))]
+    if missing or wrong or len(stored) != len(args.expected):
+        problems.append(f"{len(stored)} checkpoints stored of {len(args.expected)}; missing {missing[:5]}, wrong values {wrong[:5]}")
+    if status != [("complete",)]:
+        problems.append(f"run status {status}")
+    check = subprocess.run([args.attrdb, "--db", db, "check"], capture_output=True, text=True)
+    if check.returncode != 0:
+        problems.append(f"attrdb check: exit {check.returncode}: {check.stdout.strip()} {check.stderr.strip()}")
+    return seconds, problems
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--attrdb", default=os.path.join(ROOT, ".build/release/attrdb"))
+    parser.add_argument("--processes", type=int, default=16)
+    parser.add_argument("--checkpoints", type=int, default=4, help="checkpoints each process writes")
+    parser.add_argument("--coefficients", type=int, default=64)
+    parser.add_argument("--components", type=int, default=400)
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    work = tempfile.mkdtemp(prefix="attrdb-concurrent-ingest-")
+    try:
+        args.expected = {}
+        for p in range(args.processes):
+            steps = [p * args.checkpoints + i for i in range(args.checkpoints)]
+            args.expected.update(make_part(os.path.join(work, f"part{p}"), steps, args.coefficients, args.components, seed=p))
+        failed = False
+        values = len(args.expected) * args.coefficients * args.components
+        for index in range(args.rounds):
+            seconds, problems = one_round(args, work, index)
+            start = "a store 'attrdb init' made" if index % 2 == 1 else "no store file"
+            print(f"concurrent ingest, round {index + 1} (from {start}): {args.processes} processes x {args.checkpoints} "
+                  f"checkpoints of one run ({values / 1e6:.2f} M values) in {seconds:.2f} s; problems: {len(problems)}")
+            for line in problems[:10]:
+                print("  " + line)
+            failed = failed or bool(problems)
+        sys.exit(1 if failed else 0)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
