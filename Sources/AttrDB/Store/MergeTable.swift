@@ -18,6 +18,8 @@ struct MergeTable: Sendable {
     let parent: Parent
     /// The columns that, with the parent's id, name one row (the table's primary key).
     let key: [String]
+    /// The table's own INTEGER PRIMARY KEY, if it has one: the store numbers copied rows itself.
+    var rowID: String? = nil
 
     /// The tables the merge matches by name and maps ids of, each in code of its own (StoreMerge.swift).
     /// Every table of the schema is one of these or in ``all``: a test fails on one that is neither.
@@ -29,5 +31,7 @@ struct MergeTable: Sendable {
         MergeTable(name: "checkpoint_stat", parent: .checkpoint, key: ["name"]),
         MergeTable(name: "resid_norm", parent: .checkpoint, key: ["layer", "hook"]),
         MergeTable(name: "wov_norm", parent: .checkpoint, key: ["layer", "head"]),
+        // Copied as stored, like the matrices they summarise (schema 4).
+        MergeTable(name: "attribution_summary", parent: .attribution, key: ["statistic"], rowID: "summary_id"),
     ]
 }

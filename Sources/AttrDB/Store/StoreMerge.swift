@@ -204,6 +204,12 @@ private struct MergeSession {
     /// win. The run stays complete only when both are: a part of it still incomplete somewhere
     /// means checkpoints may be missing. The earlier creation time is kept.
     private func updateRun(sourceID: Int64, destID: Int64, name: String) throws {
+        // A run has one precision (its matrices' width): not even --replace mixes two in one run.
+        let precisions = try connection.cachedStatement("SELECT s.precision, d.precision FROM \(src).run s, main.run d WHERE s.run_id = ? AND d.run_id = ?")
+        try precisions.bind([.integer(sourceID), .integer(destID)])
+        if try precisions.step(), let theirs = precisions.value(at: 0).string, let ours = precisions.value(at: 1).string, theirs != ours {
+            throw conflict("run '\(name)': the store keeps it in \(ours), the source in \(theirs); a run has one precision")
+        }
         let statement = try connection.cachedStatement("SELECT s.model, d.model FROM \(src).run s, main.run d WHERE s.run_id = ? AND d.run_id = ?")
         try statement.bind([.integer(sourceID), .integer(destID)])
         if try statement.step(), let theirs = statement.value(at: 0).string, let ours = statement.value(at: 1).string, theirs != ours, !replace {
@@ -360,7 +366,7 @@ private struct MergeSession {
     /// Returns the rows written.
     private func merge(_ table: MergeTable) throws -> Int {
         let parent = table.parent
-        let valueColumns = try commonColumns(table.name).filter { $0 != parent.column && !table.key.contains($0) }
+        let valueColumns = try commonColumns(table.name).filter { $0 != parent.column && $0 != table.rowID && !table.key.contains($0) }
         let sameKey = (["d.\(quoted(parent.column)) = m.dest"] + table.key.map { "d.\(quoted($0)) = s.\(quoted($0))" }).joined(separator: " AND ")
         let differs = valueColumns.isEmpty ? "0" : valueColumns.map { "d.\(quoted($0)) IS NOT s.\(quoted($0))" }.joined(separator: " OR ")
         let joined = "\(src).\(table.name) s JOIN \(parent.map) m ON m.src = s.\(quoted(parent.column))"
@@ -377,7 +383,7 @@ private struct MergeSession {
                 """)
         }
         try copyRows(table.name, from: joined, where: "NOT EXISTS (SELECT 1 FROM main.\(table.name) d WHERE \(sameKey))",
-                     excluding: [parent.column], setting: [parent.column: "m.dest"])
+                     excluding: Set([parent.column] + (table.rowID.map { [$0] } ?? [])), setting: [parent.column: "m.dest"])
         written += connection.changes
         return written
     }
