@@ -26,8 +26,8 @@ final class MergeCommandTests: XCTestCase {
             """, [CLI.example.path, folder.path(name), "\(from)", "\(to)", "\(seed)", "\(coefficientsScale)"])
     }
 
-    private func ingest(_ folder: TemporaryFolder, _ part: String, into store: String, run: String = "modadd") throws {
-        let result = try CLI.run(["ingest", folder.path(part), "--run", run, "--db", folder.path(store)])
+    private func ingest(_ folder: TemporaryFolder, _ part: String, into store: String, run: String = "modadd", precision: String = "f32") throws {
+        let result = try CLI.run(["ingest", folder.path(part), "--run", run, "--db", folder.path(store), "--precision", precision])
         XCTAssertEqual(result.status, 0, result.stderr)
     }
 
@@ -60,7 +60,35 @@ final class MergeCommandTests: XCTestCase {
             print(q("SELECT p.position, p.label, p.layer, p.kind, p.head_or_neuron FROM component p"))
             print(q("SELECT k.position, k.value FROM coefficient k"))
             print(q("SELECT key, value FROM run_tag"))
+            print(q("SELECT c.step, x.statistic, hex(x.layers), hex(x.components) FROM attribution_summary x JOIN attribution a USING (attribution_id) JOIN checkpoint c USING (checkpoint_id)"))
+            print(q("SELECT name, precision FROM run"))
             """, [store])
+    }
+
+    /// Halves of an f16 run merge into what one f16 ingest stores (16-bit matrices and their summaries
+    /// as stored); a half kept in f32 is refused with exit 4 naming both precisions, store unchanged.
+    func testA16BitRunMergesAsStoredAndAnotherPrecisionIsRefused() throws {
+        let folder = try TemporaryFolder()
+        try part(folder, "whole", 0, 1_000)
+        try part(folder, "first", 0, 20)
+        try part(folder, "second", 20, 1_000)
+        try ingest(folder, "whole", into: "whole.sqlite", precision: "f16")
+        try ingest(folder, "first", into: "a.sqlite", precision: "f16")
+        try ingest(folder, "second", into: "b.sqlite", precision: "f16")
+        try ingest(folder, "second", into: "b32.sqlite")
+        let merged = try CLI.run(["--db", folder.path("all.sqlite"), "merge", folder.path("a.sqlite"), folder.path("b.sqlite")])
+        XCTAssertEqual(merged.status, 0, merged.stderr)
+        XCTAssertEqual(try content(folder.path("all.sqlite")), try content(folder.path("whole.sqlite")))
+        let check = try CLI.run(["--db", folder.path("all.sqlite"), "check", "--format", "csv"])
+        XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+
+        let partial = folder.path("partial.sqlite")
+        XCTAssertEqual(try CLI.run(["--db", partial, "merge", folder.path("a.sqlite")]).status, 0)
+        let before = try dump(partial)
+        let refused = try CLI.run(["--db", partial, "merge", folder.path("b32.sqlite"), "--replace"])
+        XCTAssertEqual(refused.status, 4, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("f16") && refused.stderr.contains("f32"), refused.stderr)
+        XCTAssertEqual(try dump(partial), before)
     }
 
     /// Two halves of a run ingested on two "nodes", merged: the whole run, as one ingest of it

@@ -313,8 +313,10 @@ private struct MergeSession {
         if !replace, let (differing, _) = try firstMatrix(where: "m.state = \(State.differs.rawValue)", extra: "0") {
             throw conflict("\(differing): the values differ from the store's; use --replace to take the source's")
         }
-        // Checked before anything is copied: damaged bytes never reach the store.
-        if let (damaged, hash) = try firstMatrix(where: "m.state <> \(State.identical.rawValue) AND (length(s.matrix) <> 4 * s.n_components * s.n_coefficients OR xxh64(s.matrix) <> s.checksum)",
+        // Checked before anything is copied: damaged bytes never reach the store. A value is 4 bytes,
+        // or 2 in a run kept in f16 or bf16.
+        let width = "(CASE (SELECT r.precision FROM \(src).scan sc JOIN \(src).run r USING (run_id) WHERE sc.scan_id = s.scan_id) WHEN 'f32' THEN 4 ELSE 2 END)"
+        if let (damaged, hash) = try firstMatrix(where: "m.state <> \(State.identical.rawValue) AND (length(s.matrix) <> \(width) * s.n_components * s.n_coefficients OR xxh64(s.matrix) <> s.checksum)",
                                                  extra: "xxh64(s.matrix)") {
             throw StoreError.corrupt(path: source, detail: "the matrix of \(damaged) does not match the checksum stored with it (its bytes hash to \(hash)); nothing was merged from this source")
         }
