@@ -108,6 +108,27 @@ struct LongFormJSONLine {
             }
             return nil
         }
+
+        /// The key whose name and closing quote lie at `i`, with the name's length; nil for any other text.
+        @inline(__always)
+        static func quoted(_ p: UnsafePointer<UInt8>, _ i: Int, _ n: Int) -> (Key, Int)? {
+            func at(_ name: StaticString) -> Bool {
+                let count = name.utf8CodeUnitCount
+                return i + count < n && p[i + count] == 0x22 && memcmp(p + i, name.utf8Start, count) == 0
+            }
+            guard i < n else { return nil }
+            switch p[i] {
+            case UInt8(ascii: "c"):
+                if at("checkpoint_step") { return (.step, 15) }
+                if at("coefficient") { return (.coefficient, 11) }
+                if at("component") { return (.component, 9) }
+            case UInt8(ascii: "v"): if at("value") { return (.value, 5) }
+            case UInt8(ascii: "l"): if at("layer") { return (.layer, 5) }
+            case UInt8(ascii: "k"): if at("kind") { return (.kind, 4) }
+            default: break
+            }
+            return nil
+        }
     }
 
     /// The members of a flat object filling the line (white space around it), or nil for any other text.
@@ -124,7 +145,16 @@ struct LongFormJSONLine {
             i = skipSpace(p, i, n)
             guard i < n, p[i] == 0x22 else { return nil }
             let keyStart = i + 1
-            guard let keyEnd = stringEnd(p, keyStart, n) else { return nil }
+            // The usual key is read by comparing it whole, not byte by byte as a string.
+            let key: Key?, keyEnd: Int
+            if let (known, length) = Key.quoted(p, keyStart, n) {
+                key = known
+                keyEnd = keyStart + length
+            } else {
+                guard let end = stringEnd(p, keyStart, n) else { return nil }
+                key = Key(UnsafeRawBufferPointer(start: p + keyStart, count: end - keyStart))
+                keyEnd = end
+            }
             i = skipSpace(p, keyEnd + 1, n)
             guard i < n, p[i] == UInt8(ascii: ":") else { return nil }
             i = skipSpace(p, i + 1, n)
@@ -145,7 +175,7 @@ struct LongFormJSONLine {
                 i = end
             }
             // A repeated key is for the full reading to resolve.
-            switch Key(UnsafeRawBufferPointer(start: p + keyStart, count: keyEnd - keyStart)) {
+            switch key {
             case .step?: guard case .absent = members.step else { return nil }; members.step = value
             case .coefficient?: guard case .absent = members.coefficient else { return nil }; members.coefficient = value
             case .component?: guard case .absent = members.component else { return nil }; members.component = value
