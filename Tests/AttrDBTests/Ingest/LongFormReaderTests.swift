@@ -143,4 +143,47 @@ final class LongFormReaderTests: XCTestCase {
                                       + #"{"checkpoint_step": 3, "coefficient": 0, "component": "L0\u0048\u0030", "value": 0.30000001192092896}"# + "\n")
         XCTAssertEqual(try LongFormReader.readJSONLines(path: both).matrices, [[1], [0.3], [0.3]])
     }
+
+    /// The fast path's scanner (numbers, strings, white space, keys) accepts only what the full reading
+    /// accepts, with the same value, and hands it everything else: each line read after a row of its
+    /// component (the fast path) gives what it gives read alone (the full reading), line numbers aside.
+    func testJSONLinesFastScannerAgreesWithTheFullReading() throws {
+        let fixture = try IngestFixture()
+        let first = #"{"checkpoint_step": 1, "component": "L0H0", "value": 1}"#
+        let values = ["0", "-0", "01", "1.", ".5", "1e", "1e+", "-", "1E-2", "0.5e3", "-12.75E+1", "null", "nul", "nulx", "2x",
+                      "\"2\"", "1e39", "3.4028235e38", "true", "[1]"]
+        var lines = values.map { #"{"checkpoint_step": 2, "component": "L0H0", "value": "# + $0 + "}" }
+        lines += [
+            " \t{\"checkpoint_step\" :2 ,\"component\":\"L0H0\",\"value\":3} \t\r",
+            #"{"checkpoint_step": 2, "component": "L0H0", "value": 3} x"#,
+            #"{"checkpoint_step": 2, "component": "L0H0", "value": 3"#,
+            #"{"checkpoint_step": 2, "component": "L0H0", "value": 3, "value": 4}"#,
+            #"{"checkpoint_step": 2, "component": "L0H0", "valuf": 3}"#,
+            #"{"checkpoint_step": 2, "component": "L0H0", "value": 3, "extra": 1}"#,
+            #"{"checkpoint_step": 2, "component": "L0H0", "kind": "attn_head", "layer": 0, "value": 3}"#,
+            #"{"checkpoint_step": 2, "component": "L0H0", "kind": "head", "value": 3}"#,
+            #"{"checkpoint_step": 2, "component": "L0H0", "coefficient": null, "value": 3}"#,
+            #"{"checkpoint_step": 2, "": 1, "component": "L0H0", "value": 3}"#,
+            #"{"checkpoint_step": 2e0, "component": "L0H0", "value": 3}"#,
+            #"{"checkpoint_step": 2, "component": "L0H0", "value": 3,}"#,
+        ]
+        for (index, line) in lines.enumerated() {
+            /// The value read for the line, or its error with the file and line number left out.
+            func outcome(_ name: String, _ text: String, lineNumber: Int) -> String {
+                do {
+                    let path = try fixture.file(name, text)
+                    do {
+                        let read = try LongFormReader.readJSONLines(path: path)
+                        return read.matrices.last.map { "\($0)" } ?? "nothing"
+                    } catch {
+                        return "\(error)".replacingOccurrences(of: "\(path): line \(lineNumber)", with: "LINE")
+                    }
+                } catch { return "fixture: \(error)" }
+            }
+            let fast = outcome("fast\(index).jsonl", "\(first)\n\(line)\n", lineNumber: 2)
+            let full = outcome("full\(index).jsonl", "\(line)\n", lineNumber: 1)
+            XCTAssertEqual(fast, full, line)
+            XCTAssertFalse(fast.contains("fixture:"), fast)
+        }
+    }
 }
