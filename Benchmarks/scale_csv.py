@@ -64,22 +64,6 @@ def write_long_form(dataset_folder, csv_path, jsonl_path):
     return rows
 
 
-def timed(cmd):
-    """Wall seconds and peak RSS (MB) of a whole process, under /usr/bin/time."""
-    import time
-    report = tempfile.NamedTemporaryFile(delete=False)
-    report.close()
-    start = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report.name] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    seconds = time.perf_counter() - start
-    if proc.returncode != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr.decode()}")
-    with open(report.name) as f:
-        kilobytes = int(f.read().split()[-1])
-    os.remove(report.name)
-    return seconds, kilobytes / 1024.0
-
-
 def duckdb_seconds(python, db, path, reader, rows):
     """Seconds DuckDB takes for `CREATE TABLE t AS SELECT * FROM reader('path')` into a fresh database file."""
     remove_store(db)
@@ -106,9 +90,9 @@ def bench(args, work, dataset_folder, store_path):
     rows from, or None to generate one in `work`. `store_path`: a store this function creates and
     removes for each ingest (not the caller's store)."""
     runs = getattr(args, "runs", 3) or 3
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from bench import make_dataset, run_rss
     if dataset_folder is None:
-        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-        from bench import make_dataset
         dataset_folder = os.path.join(work, "csv-dataset")
         make_dataset(dataset_folder, CHECKPOINTS, 128, 8000, seed=3)
     csv_path = os.path.join(work, "long.csv")
@@ -126,7 +110,7 @@ def bench(args, work, dataset_folder, store_path):
     def attrdb(path):
         def once():
             remove_store(store_path)
-            return timed([args.attrdb, "--db", store_path, "ingest", path, "--run", "csv"])
+            return run_rss([args.attrdb, "--db", store_path, "ingest", path, "--run", "csv"])
         result = min((once() for _ in range(runs)), key=lambda r: r[0])
         remove_store(store_path)
         return result
