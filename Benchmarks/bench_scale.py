@@ -106,7 +106,12 @@ def estimate(total_summary_bytes, read_bytes, values, times):
     rate = read_bytes / fast if fast else 0
     row("concentration, scaled by the bytes read", per_component / rate if rate else 0, "s",
         f"at this run's {rate / 1e9:.2f} GB/s of summaries read and analysed")
-    row("store size, float32", big * 4.03 / 1e9, "GB", f"summaries {total_summary_bytes / values * big / 1e9:.1f} GB")
+    # The summaries' size follows their layout (schema/README.md, Summaries), not this run's ratio: per
+    # matrix and statistic, a float64 per component and per (layer, coefficient); Pythia-12B's
+    # every-neuron components span 38 layers (embed, 36 blocks, the bias).
+    summaries = 154 * 3 * 8 * (737_280 + 38 * 128)
+    row("store size, float32", big * 4.03 / 1e9, "GB",
+        f"summaries {summaries / 1e9:.2f} GB ({summaries / big:.2f} B/value; this run: {total_summary_bytes / values:.2f} B/value)")
 
 
 def main():
