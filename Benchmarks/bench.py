@@ -52,6 +52,13 @@ def run_rss(cmd):
     return seconds, kilobytes / 1024.0
 
 
+def remove_store(path):
+    """Removes a store and whatever journal beside it: SQLite's -journal, -wal and -shm, DuckDB's .wal."""
+    for suffix in ("", "-journal", "-wal", "-shm", ".wal"):
+        if os.path.exists(path + suffix):
+            os.remove(path + suffix)
+
+
 def best(n, fn):
     results = [fn() for _ in range(n)]
     return min(results, key=lambda r: r[0])
@@ -115,9 +122,7 @@ def bench_ingest(args, work):
     store = os.path.join(work, "ingest.sqlite")
 
     def ingest():
-        for suffix in ("", "-journal", "-wal", "-shm"):
-            if os.path.exists(store + suffix):
-                os.remove(store + suffix)
+        remove_store(store)
         return run_rss([args.attrdb, "--db", store, "ingest", folder, "--run", "bench"])
 
     attr_s, rss = best(5, ingest)
@@ -211,9 +216,7 @@ def bench_stream(args, work):
     store = os.path.join(work, "stream.sqlite")
 
     def fresh():
-        for suffix in ("", "-journal", "-wal", "-shm"):
-            if os.path.exists(store + suffix):
-                os.remove(store + suffix)
+        remove_store(store)
 
     def streamed():
         fresh()

@@ -20,6 +20,9 @@ import argparse, gzip, json, os, shutil, subprocess, sys, tempfile
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench import make_dataset, remove_store, run_rss  # noqa: E402
+
 CHECKPOINTS = 2
 
 # DuckDB runs in a child process so its threads and memory are its own, timed from connect to close.
@@ -77,12 +80,6 @@ def duckdb_seconds(python, db, path, reader, rows):
     return float(seconds)
 
 
-def remove_store(path):
-    for suffix in ("", "-journal", "-wal", "-shm", ".wal"):
-        if os.path.exists(path + suffix):
-            os.remove(path + suffix)
-
-
 def bench(args, work, dataset_folder, store_path):
     """Prints attrdb's text ingest beside DuckDB's on one 2.048 M-row file.
 
@@ -90,8 +87,6 @@ def bench(args, work, dataset_folder, store_path):
     rows from, or None to generate one in `work`. `store_path`: a store this function creates and
     removes for each ingest (not the caller's store)."""
     runs = getattr(args, "runs", 3) or 3
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from bench import make_dataset, run_rss
     if dataset_folder is None:
         dataset_folder = os.path.join(work, "csv-dataset")
         make_dataset(dataset_folder, CHECKPOINTS, 128, 8000, seed=3)

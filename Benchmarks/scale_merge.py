@@ -15,7 +15,7 @@ import argparse, os, shutil, sqlite3, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from bench import make_dataset, row, run  # noqa: E402
+from bench import make_dataset, remove_store, row, run  # noqa: E402
 
 TARGET = 200e6
 
@@ -26,12 +26,6 @@ def _values(store):
         return con.execute("SELECT coalesce(sum(n_components * n_coefficients), 0) FROM attribution").fetchone()[0]
     finally:
         con.close()
-
-
-def _remove(path):
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        if os.path.exists(path + suffix):
-            os.remove(path + suffix)
 
 
 def bench(args, work, dataset_folder, store_path):
@@ -45,19 +39,19 @@ def bench(args, work, dataset_folder, store_path):
     subprocess.run(["cat", store_path], stdout=subprocess.DEVNULL, check=True)
 
     cp_s = run(["cp", store_path, copy])[0]
-    _remove(copy)
+    remove_store(copy)
     backup_s = run([args.attrdb, "--db", store_path, "backup", copy])[0]
-    _remove(copy)
+    remove_store(copy)
     ingest_s = None
     if dataset_folder and n <= 2e8:
         ingest_s = run([args.attrdb, "--db", copy, "ingest", dataset_folder, "--run", "bench-ingest"])[0]
-        _remove(copy)
+        remove_store(copy)
 
-    _remove(dest)
+    remove_store(dest)
     merge_s = run([args.attrdb, "--db", dest, "merge", store_path])[0]
     again_s = run([args.attrdb, "--db", dest, "merge", store_path])[0]
     merged = _values(dest)
-    _remove(dest)
+    remove_store(dest)
     if merged != n:
         sys.exit(f"merge stored {merged} values of {n}")
 

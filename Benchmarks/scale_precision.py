@@ -9,29 +9,19 @@ components). The scale benchmark's driver calls `bench(args, work, dataset_folde
 10^9-value dataset and the float32 store it ingested from it (made here when missing); the f16 and bf16
 stores are written into `work` and deleted when measured.
 """
-import argparse, json, os, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, statistics, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import row  # noqa: E402
-
-
-def _run(cmd):
-    """Runs a command; returns (wall seconds, stdout)."""
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    seconds = time.perf_counter() - start
-    if proc.returncode != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr.decode()}")
-    return seconds, proc.stdout.decode()
+from bench import row, run  # noqa: E402
 
 
 def _median(cmd, n):
-    _run(cmd)  # warm: the page cache holds the store, as for every warm figure
-    return statistics.median(_run(cmd)[0] for _ in range(n))
+    run(cmd)  # warm: the page cache holds the store, as for every warm figure
+    return statistics.median(run(cmd)[0] for _ in range(n))
 
 
 def _only_run(attrdb, store):
-    runs = json.loads(_run([attrdb, "--db", store, "runs", "--format", "json"])[1])
+    runs = json.loads(run([attrdb, "--db", store, "runs", "--format", "json"])[1])
     return runs[0]["name"]
 
 
@@ -45,7 +35,7 @@ def bench(args, work, dataset_folder, store_path):
     print(f"\n== Precision: f32 vs f16 vs bf16 over {n / 1e6:,.1f} M values", flush=True)
     stores = {}
     if not os.path.exists(store_path):
-        seconds, _ = _run([attrdb, "--db", store_path, "ingest", dataset_folder, "--run", "f32"])
+        seconds, _ = run([attrdb, "--db", store_path, "ingest", dataset_folder, "--run", "f32"])
         row("ingest --precision f32, M values/s", n / seconds / 1e6, "M/s")
     stores["f32"] = (store_path, _only_run(attrdb, store_path))
     try:
@@ -53,7 +43,7 @@ def bench(args, work, dataset_folder, store_path):
             path = os.path.join(work, f"precision-{precision}.sqlite")
             if os.path.exists(path):
                 os.remove(path)
-            seconds, _ = _run([attrdb, "--db", path, "ingest", dataset_folder, "--run", precision, "--precision", precision])
+            seconds, _ = run([attrdb, "--db", path, "ingest", dataset_folder, "--run", precision, "--precision", precision])
             row(f"ingest --precision {precision}, M values/s", n / seconds / 1e6, "M/s")
             stores[precision] = (path, precision)
         f32_bytes = os.path.getsize(store_path) / n
@@ -75,8 +65,8 @@ def bench(args, work, dataset_folder, store_path):
         for name, query in queries.items():
             times = {}
             for precision in ("f32", "f16", "bf16"):
-                path, run = stores[precision]
-                times[precision] = _median([attrdb, "--db", path, *query, "--run", run, "--format", "csv"], repeats)
+                path, run_name = stores[precision]
+                times[precision] = _median([attrdb, "--db", path, *query, "--run", run_name, "--format", "csv"], repeats)
             for precision in ("f16", "bf16"):
                 row(f"{name}, {precision}, s", times[precision], "s",
                     f"(f32 {times['f32']:.3f} s, {times[precision] / times['f32']:.2f}x)", target=times[precision] <= 1.1 * times["f32"])
