@@ -65,7 +65,7 @@ test: test-deps
 	$(SWIFT) test --skip-build
 	$(VENV_PYTHON) Tests/reliability/crash.py --attrdb .build/debug/attrdb --kills 20 --big 100
 	$(VENV_PYTHON) Tests/reliability/concurrency.py --attrdb .build/debug/attrdb --runs-per-writer 2
-	$(VENV_PYTHON) Tests/reliability/concurrent_ingest.py --attrdb .build/debug/attrdb --processes 4 --rounds 2
+	$(VENV_PYTHON) Tests/reliability/concurrent_ingest.py --attrdb .build/debug/attrdb --processes 4 --failing 2 --rounds 4
 	$(MAKE) --no-print-directory python-test
 
 # The Python package's tests (python/tests) against the debug binary make test just built.
@@ -97,7 +97,7 @@ reliability: build test-deps
 	ATTRDB_FAULT_SCALE=64 $(SWIFT) test --skip-build --filter FaultInjectionTests
 	$(VENV_PYTHON) Tests/reliability/crash.py --attrdb $(BIN) --kills 60 --big 200
 	$(VENV_PYTHON) Tests/reliability/concurrency.py --attrdb $(BIN) --runs-per-writer 3
-	$(VENV_PYTHON) Tests/reliability/concurrent_ingest.py --attrdb $(BIN) --processes 16 --rounds 10
+	$(VENV_PYTHON) Tests/reliability/concurrent_ingest.py --attrdb $(BIN) --processes 16 --failing 4 --rounds 10
 	$(VENV_PYTHON) Tests/reliability/memory.py --attrdb $(BIN)
 	$(VENV_PYTHON) Tests/reliability/hostile_npz.py --attrdb $(BIN)
 	$(SWIFT) build --build-tests

@@ -36,7 +36,7 @@ enum ExitStatus {
         case .unknownRun, .unknown: return notFound
         case .badInput: return failure
         case .missing, .isDirectory, .missingFolder, .notADatabase, .notAnAttrDBStore, .readOnly, .newerSchema, .needsUpgrade,
-             .diskFull, .cannotOpen, .locked, .corrupt, .truncatedMatrix, .corruptMatrix:
+             .diskFull, .cannotOpen, .locked, .corrupt, .truncatedMatrix, .corruptMatrix, .removed:
             return store
         }
     }

@@ -9,6 +9,10 @@ register the run, its components, scan and metric (the first ingest's registrati
 round starts from a store `attrdb init` made. Checks: every process exits 0, the run holds every
 checkpoint of every process with its values bit for bit, one run/scan/metric and one set of components,
 and `attrdb check` passes.
+
+`--failing K` adds K processes whose ingest fails after the store exists (a NaN in their last
+checkpoint): a failed first ingest removes the store it made, and must never remove one another
+process has opened meanwhile. They must exit 1 and leave the others' checkpoints stored.
 """
 import argparse, json, os, shutil, sqlite3, subprocess, sys, tempfile, threading, time
 
@@ -18,10 +22,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
-def make_part(folder, steps, coefficients, components, seed):
-    """A dataset folder holding `steps` of the shared run (same grid and components in every part)."""
+def make_part(folder, steps, coefficients, components, seed, nan=False):
+    """A dataset folder holding `steps` of the shared run (same grid and components in every part);
+    `nan` puts a NaN in its last checkpoint, which the ingest refuses after it has opened the store."""
     os.makedirs(folder)
     values = np.random.default_rng(seed).standard_normal((len(steps), coefficients, components), dtype=np.float32)
+    if nan:
+        values[-1, 0, 0] = np.nan
     np.save(os.path.join(folder, "attributions.npy"), values)
     axes = {"checkpoint_steps": steps, "coefficients": [float(x) for x in np.linspace(-1, 1, coefficients)],
             "components": [{"label": f"L{k % 4}N{k // 4}", "layer": k % 4, "kind": "neuron", "index": k // 4}
@@ -36,22 +43,26 @@ def one_round(args, work, index):
     db = os.path.join(work, f"store{index}.sqlite")
     if index % 2 == 1:
         subprocess.run([args.attrdb, "--db", db, "init"], check=True, capture_output=True)
-    gate = threading.Barrier(args.processes)
-    results = [None] * args.processes
+    total = args.processes + args.failing
+    gate = threading.Barrier(total)
+    results = [None] * total
 
     def ingest(p):
         gate.wait()  # start together: the store's creation and the run's registration race
         results[p] = subprocess.run([args.attrdb, "--db", db, "ingest", os.path.join(work, f"part{p}"), "--run", "shared"],
                                     capture_output=True, text=True)
 
-    threads = [threading.Thread(target=ingest, args=(p,)) for p in range(args.processes)]
+    threads = [threading.Thread(target=ingest, args=(p,)) for p in range(total)]
     start = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     seconds = time.perf_counter() - start
-    problems = [f"process {p}: exit {r.returncode}: {r.stderr.strip()}" for p, r in enumerate(results) if r.returncode != 0]
+    problems = [f"process {p}: exit {r.returncode}: {r.stderr.strip()}" for p, r in enumerate(results[:args.processes])
+                if r.returncode != 0]
+    problems += [f"failing process {p}: exit {r.returncode} (expected 1 for its NaN): {r.stderr.strip()}"
+                 for p, r in enumerate(results) if p >= args.processes and (r.returncode != 1 or "NaN" not in r.stderr)]
     if not os.path.exists(db):
         return seconds, problems + ["the store file is gone"]
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
@@ -85,6 +96,7 @@ def main():
     parser.add_argument("--coefficients", type=int, default=64)
     parser.add_argument("--components", type=int, default=400)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--failing", type=int, default=0, help="more processes whose ingest fails (a NaN)")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="attrdb-concurrent-ingest-")
     try:
@@ -92,12 +104,16 @@ def main():
         for p in range(args.processes):
             steps = [p * args.checkpoints + i for i in range(args.checkpoints)]
             args.expected.update(make_part(os.path.join(work, f"part{p}"), steps, args.coefficients, args.components, seed=p))
+        for p in range(args.processes, args.processes + args.failing):
+            steps = [p * args.checkpoints + i for i in range(args.checkpoints)]
+            make_part(os.path.join(work, f"part{p}"), steps, args.coefficients, args.components, seed=p, nan=True)
         failed = False
         values = len(args.expected) * args.coefficients * args.components
         for index in range(args.rounds):
             seconds, problems = one_round(args, work, index)
             start = "a store 'attrdb init' made" if index % 2 == 1 else "no store file"
-            print(f"concurrent ingest, round {index + 1} (from {start}): {args.processes} processes x {args.checkpoints} "
+            failing = f" (+{args.failing} failing)" if args.failing else ""
+            print(f"concurrent ingest, round {index + 1} (from {start}): {args.processes}{failing} processes x {args.checkpoints} "
                   f"checkpoints of one run ({values / 1e6:.2f} M values) in {seconds:.2f} s; problems: {len(problems)}")
             for line in problems[:10]:
                 print("  " + line)

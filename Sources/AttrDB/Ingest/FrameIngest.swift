@@ -45,14 +45,16 @@ public enum FrameIngest {
         let existed = storePath == ":memory:" || FileManager.default.fileExists(atPath: storePath)
         var committed = false
         do {
-            let store = try Store(path: storePath, access: .create, busyTimeout: busyTimeout)
-            return try write(reader, header: header, headerFrame: first, into: store) {
-                committed = true
-                acknowledge()
+            // A removal shows at the header's registration, before any frame after it is read.
+            return try Store.writing(path: storePath, busyTimeout: busyTimeout) { store in
+                try write(reader, header: header, headerFrame: first, into: store) {
+                    committed = true
+                    acknowledge()
+                }
             }
         } catch {
             if !existed && !committed {
-                Store.removeFiles(at: storePath)
+                Store.removeIfUnused(at: storePath)
             }
             throw error
         }

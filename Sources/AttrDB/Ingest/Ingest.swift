@@ -46,12 +46,13 @@ public enum Ingest {
         let source = try open(request)
         let existed = storePath == ":memory:" || FileManager.default.fileExists(atPath: storePath)
         do {
-            let store = try Store(path: storePath, access: .create, busyTimeout: busyTimeout)
-            return try write(source, request, into: store, started: started, progress: progress)
+            return try Store.writing(path: storePath, busyTimeout: busyTimeout) { store in
+                try write(source, request, into: store, started: started, progress: progress)
+            }
         } catch {
             // The store is closed by now.
             if !existed {
-                Store.removeFiles(at: storePath)
+                Store.removeIfUnused(at: storePath)
             } else {
                 Store.playBackHotJournal(path: storePath)
             }

@@ -69,7 +69,7 @@ public final class Store {
             }
         } catch let error as SQLiteError {
             if isNew && access == .create {
-                Store.removeFiles(at: path)
+                Store.removeIfUnused(at: path)
             }
             throw Store.translate(error, path: path, busyTimeout: busyTimeout)
         }
@@ -78,8 +78,8 @@ public final class Store {
     /// The store file and the files SQLite keeps beside it: the write-ahead log and its index.
     public static let fileSuffixes = ["", "-wal", "-shm", "-journal"]
 
-    /// Removes a store this process made and must not leave behind (a failed first ingest), with
-    /// the files SQLite keeps beside it.
+    /// Removes the store file and the files SQLite keeps beside it, whoever has them open: a failed
+    /// first writer calls ``removeIfUnused(at:)`` instead.
     public static func removeFiles(at path: String) {
         for suffix in fileSuffixes { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
@@ -164,11 +164,15 @@ public final class Store {
         return error
     }
 
-    /// Runs `body` in one write transaction, translating SQLite's file-level errors.
+    /// Runs `body` in one write transaction, translating SQLite's file-level errors; throws
+    /// ``StoreError/removed(path:)`` before `body` runs when the file was removed since it was opened.
     public func write<T>(_ body: () throws -> T) throws -> T {
         let result: T
         do {
-            result = try connection.transaction(.immediate, body)
+            result = try connection.transaction(.immediate) {
+                try checkNotRemoved()
+                return try body()
+            }
         } catch let error as SQLiteError {
             throw translate(error)
         }

@@ -29,6 +29,10 @@ public enum StoreError: UserFacingError, Equatable {
     case truncatedMatrix(step: Int, found: Int, expected: Int)
     /// A matrix's bytes do not hash to the checksum stored with them (checksums are signed 64-bit, as SQLite keeps them).
     case corruptMatrix(path: String, run: String, scan: String, metric: String, step: Int, stored: Int64, found: Int64)
+    /// The file was removed after this process opened it (a failed first ingest that created it
+    /// removes it again); nothing was written. ``Store/writing(path:busyTimeout:_:)`` opens the
+    /// path afresh when it sees this.
+    case removed(path: String)
 
     public var description: String {
         switch self {
@@ -75,6 +79,8 @@ public enum StoreError: UserFacingError, Equatable {
             return message
         case .corrupt(let path, let detail):
             return "\(path): the store is damaged: \(detail); run 'attrdb check'"
+        case .removed(let path):
+            return "\(path): the store file was removed by another process while this one had it open (a failed ingest that had just created it); nothing was written. Run this again"
         case .truncatedMatrix(let step, let found, let expected):
             return "stored matrix of checkpoint \(step) has \(found) bytes, expected \(expected): run 'attrdb check'"
         }

@@ -44,6 +44,8 @@ extension Store {
     /// store open, the switch is not made and `body` runs in WAL mode; when the switch back cannot
     /// be made, the next command that opens the store to write makes it (``JournalPolicy/apply(to:)``).
     public func withRollbackJournal<T>(_ body: () throws -> T) throws -> T {
+        // Leaving WAL deletes the log by name, which is another store's once this file was removed.
+        try checkNotRemoved()
         let switched = (try? connection.scalar("PRAGMA journal_mode = DELETE"))??.string == "delete"
         defer { if switched { try? JournalPolicy.apply(to: connection) } }
         return try body()

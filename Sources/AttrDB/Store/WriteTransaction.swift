@@ -5,12 +5,17 @@ import Foundation
 /// checkpoints and recovery.
 extension Store {
     /// Begins a write transaction (`BEGIN IMMEDIATE`: waits for another writer up to the busy timeout).
+    /// Throws ``StoreError/removed(path:)``, having written nothing, when the file was removed
+    /// since it was opened (StoreRemoval.swift).
     func beginWrite() throws -> Transaction {
+        let transaction: Transaction
         do {
-            return try connection.beginTransaction(.immediate)
+            transaction = try connection.beginTransaction(.immediate)
         } catch let error as SQLiteError {
             throw translate(error)
         }
+        try checkNotRemoved()
+        return transaction
     }
 
     /// Commits `transaction`, then checkpoints the log unless `checkpoint` is false (a stream's

@@ -34,7 +34,7 @@ struct MergeCommand: ParsableCommand {
             try mergeAll(counting: &merged)
         } catch {
             // A store this command made, closed by now, with nothing merged into it is not left behind.
-            if !existed && merged == 0 { Store.removeFiles(at: store.path) }
+            if !existed && merged == 0 { Store.removeIfUnused(at: store.path) }
             throw error
         }
     }
@@ -42,15 +42,17 @@ struct MergeCommand: ParsableCommand {
     /// Merges every source in turn, printing each one's summary; `merged` counts those that committed.
     private func mergeAll(counting merged: inout Int) throws {
         let isNew = !FileManager.default.fileExists(atPath: store.path)
-        let destination = try store.open(.create)
-        func mergeEach() throws {
-            for source in sources {
-                let summary = try destination.merge(from: source, run: runName, replace: replace)
-                merged += 1
-                Diagnostics.note(summary.line)
+        // A removal shows at the first source's write, before anything is merged.
+        try Store.writing(path: store.path, busyTimeout: store.busyTimeoutSeconds) { destination in
+            func mergeEach() throws {
+                for source in sources {
+                    let summary = try destination.merge(from: source, run: runName, replace: replace)
+                    merged += 1
+                    Diagnostics.note(summary.line)
+                }
             }
+            // A store made just now has no reader to keep out: its pages are written once (see withRollbackJournal).
+            if isNew { try destination.withRollbackJournal(mergeEach) } else { try mergeEach() }
         }
-        // A store made just now has no reader to keep out: its pages are written once (see withRollbackJournal).
-        if isNew { try destination.withRollbackJournal(mergeEach) } else { try mergeEach() }
     }
 }
