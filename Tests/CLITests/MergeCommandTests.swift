@@ -217,4 +217,46 @@ final class MergeCommandTests: XCTestCase {
         let runs = try CLI.run(["runs", "--format", "csv", "--db", dest])
         XCTAssertEqual(runs.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",")[0] }, ["modadd", "other"])
     }
+
+    /// Each matrix is verified as it is copied: a source whose matrix is damaged in the middle of the
+    /// copy (after earlier ones went in) fails as a whole, naming that matrix. A new destination is not
+    /// left behind; an existing one (WAL and rollback journal alike) keeps every row and byte it had.
+    func testAMatrixDamagedMidCopyLeavesTheStoreUnchanged() throws {
+        let folder = try TemporaryFolder()
+        try part(folder, "first", 0, 10)
+        try part(folder, "second", 10, 20)
+        try ingest(folder, "first", into: "dest.sqlite", run: "other")
+        try ingest(folder, "second", into: "damaged.sqlite")
+        let damaged = folder.path("damaged.sqlite")
+        // The matrix of the middle checkpoint (the 5th of 10) gets one flipped value; the others stay good.
+        let step = try CLI.python("""
+            import sqlite3, sys
+            con = sqlite3.connect(sys.argv[1])
+            step, blob = con.execute("SELECT c.step, a.matrix FROM attribution a JOIN checkpoint c USING (checkpoint_id) ORDER BY a.attribution_id LIMIT 1 OFFSET 4").fetchone()
+            con.close()
+            data = bytearray(open(sys.argv[1], 'rb').read())
+            at = data.find(blob)
+            assert at >= 0 and data.find(blob, at + 1) < 0
+            data[at + 200:at + 204] = b'\\x00\\x00\\xc0\\x7f'
+            open(sys.argv[1], 'r+b').write(data)
+            print(step)
+            """, [damaged]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let expected = "damaged.sqlite: the store is damaged: the matrix of run 'modadd', scan 'default', metric 'logit_diff', checkpoint step \(step) does not match"
+
+        let fresh = folder.path("fresh.sqlite")
+        let intoNew = try CLI.run(["merge", damaged, "--db", fresh])
+        XCTAssertEqual(intoNew.status, 2, intoNew.stderr)
+        XCTAssertTrue(intoNew.stderr.contains(expected), intoNew.stderr)
+        for suffix in ["", "-journal", "-wal", "-shm"] {
+            XCTAssertFalse(FileManager.default.fileExists(atPath: fresh + suffix), "left behind: fresh.sqlite\(suffix)")
+        }
+
+        let dest = folder.path("dest.sqlite")
+        let before = try dump(dest), beforeFile = try fileHash(dest)
+        let intoExisting = try CLI.run(["merge", damaged, "--db", dest])
+        XCTAssertEqual(intoExisting.status, 2, intoExisting.stderr)
+        XCTAssertTrue(intoExisting.stderr.contains(expected), intoExisting.stderr)
+        XCTAssertEqual(try dump(dest), before)
+        XCTAssertEqual(try fileHash(dest), beforeFile)
+    }
 }

@@ -65,6 +65,13 @@ enum FastDecimal {
             exponent += negativeExponent ? -written : written
         }
         guard i == n else { return nil }
+        return value(mantissa: mantissa, exponent: exponent, negative: negative)
+    }
+
+    /// `±mantissa × 10^exponent` correctly rounded, for a mantissa of at most 19 digits; nil when
+    /// `|exponent|` > 27 or the result is near the subnormal or overflow range. For a reader that
+    /// gathered the digits while checking its own grammar (``JSONNumberScan``).
+    static func value(mantissa: UInt64, exponent: Int, negative: Bool) -> Double? {
         if mantissa == 0 { return negative ? -0.0 : 0.0 }
         guard let magnitude = scaled(mantissa, exponent) else { return nil }
         return negative ? -magnitude : magnitude

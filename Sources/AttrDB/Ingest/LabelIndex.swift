@@ -26,6 +26,9 @@ struct LabelIndex {
         }
     }
 
+    /// True when label `id` (< ``count``) has these bytes: a guessed id checked without hashing.
+    func matches(_ id: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool { equal(Int(id), bytes) }
+
     /// Adds a label not yet in the index; returns its id (the count before).
     mutating func insert(_ bytes: UnsafeRawBufferPointer) -> Int32 {
         let id = Int32(hashes.count)

@@ -13,6 +13,8 @@ struct LongFormCSVRow {
     private let layer: Int?, kind: Int?
     private var stepText: [UInt8] = [], stepSlot: Int32 = -1
     private var coefficientText: [UInt8] = [], coefficientSlot: Int32 = -1
+    /// The component of the row before: the next row's is most likely the one after it.
+    private var componentSlot: Int32 = -1
     /// The text of a kind already checked to be one of ComponentKind's names.
     private var kindText: [UInt8] = []
 
@@ -29,7 +31,7 @@ struct LongFormCSVRow {
     mutating func add(_ row: CSVReader.Row, to table: inout LongFormTable) -> Bool {
         let record = row.record
         let label = record[component]
-        guard !label.isEmpty, let known = table.knownComponent(label) else { return false }
+        guard !label.isEmpty, let known = table.knownComponent(label, after: componentSlot) else { return false }
         if let layer {
             let text = record[layer]
             if !text.isEmpty { guard let given = Self.integer(text), given == known.layer else { return false } }
@@ -65,6 +67,7 @@ struct LongFormCSVRow {
             Self.remember(coefficientText, in: &self.coefficientText)
         }
         table.append(step: stepSlot, coefficient: coefficientSlot, component: known.slot, value: value, line: row.line)
+        componentSlot = known.slot
         return true
     }
 

@@ -16,10 +16,8 @@ struct LongFormTable {
     let file: String
     private var components: [Component] = []
     private var componentIndex = LabelIndex()
-    private var coefficientIndex: [Double: Int32] = [:]
-    private var coefficientValues: [Double] = []
-    private var stepIndex: [Int: Int32] = [:]
-    private var stepValues: [Int] = []
+    private var coefficients = SlotIndex<Double>()
+    private var steps = SlotIndex<Int>()
     private var cells: [(step: Int32, coefficient: Int32, component: Int32, line: Int32)] = []
     private var values: [Float] = []
 
@@ -58,27 +56,26 @@ struct LongFormTable {
     // keeps them while the next rows repeat the same text.
 
     /// The number of `step` among the steps seen, adding it when new.
-    mutating func stepSlot(_ step: Int) -> Int32 {
-        if let known = stepIndex[step] { return known }
-        let slot = Int32(stepValues.count)
-        stepIndex[step] = slot
-        stepValues.append(step)
-        return slot
-    }
+    mutating func stepSlot(_ step: Int) -> Int32 { steps.slot(step) }
 
     /// The number of a finite `coefficient` among those seen, adding it when new.
-    mutating func coefficientSlot(_ coefficient: Double) -> Int32 {
-        if let known = coefficientIndex[coefficient] { return known }
-        let slot = Int32(coefficientValues.count)
-        coefficientIndex[coefficient] = slot
-        coefficientValues.append(coefficient)
-        return slot
-    }
+    mutating func coefficientSlot(_ coefficient: Double) -> Int32 { coefficients.slot(coefficient) }
 
     /// The number and layer of a component already added by its label's bytes, or nil: a new label
-    /// goes through `add`, which checks and parses it.
-    func knownComponent(_ label: UnsafeRawBufferPointer) -> (slot: Int32, layer: Int)? {
-        guard let slot = componentIndex.find(label) else { return nil }
+    /// goes through `add`, which checks and parses it. `previous` is the slot of the row before (or
+    /// -1): the component after it is compared first, then the same one, and only then is the label
+    /// hashed — long-form files list the components in order, so the guess is nearly always right.
+    func knownComponent(_ label: UnsafeRawBufferPointer, after previous: Int32 = -1) -> (slot: Int32, layer: Int)? {
+        let next = previous &+ 1
+        let slot: Int32
+        if next < componentIndex.count && componentIndex.matches(next, label) {
+            slot = next
+        } else if previous >= 0 && previous < componentIndex.count && componentIndex.matches(previous, label) {
+            slot = previous
+        } else {
+            guard let found = componentIndex.find(label) else { return nil }
+            slot = found
+        }
         return (slot, components[Int(slot)].layer)
     }
 
@@ -93,8 +90,8 @@ struct LongFormTable {
     private func missingCell(stepOrder: [Int], coefficientOrder: [Int]) -> IngestError {
         var given = Set<Int64>()
         given.reserveCapacity(cells.count)
-        let nc = Int64(coefficientValues.count), np = Int64(components.count)
-        var rankOfStep = [Int](repeating: 0, count: stepValues.count), rankOfCoefficient = [Int](repeating: 0, count: coefficientValues.count)
+        let nc = Int64(coefficients.count), np = Int64(components.count)
+        var rankOfStep = [Int](repeating: 0, count: steps.count), rankOfCoefficient = [Int](repeating: 0, count: coefficients.count)
         for (rank, index) in stepOrder.enumerated() { rankOfStep[index] = rank }
         for (rank, index) in coefficientOrder.enumerated() { rankOfCoefficient[index] = rank }
         for cell in cells {
@@ -103,7 +100,7 @@ struct LongFormTable {
         var key: Int64 = 0
         while given.contains(key) { key += 1 }
         let j = Int(key % nc), p = Int((key / nc) % np), s = Int(key / nc / np)
-        return IngestError(file: file, message: "no value for checkpoint \(stepValues[stepOrder[s]]), coefficient \(coefficientValues[coefficientOrder[j]]), component \(components[p].label): every checkpoint needs every component at every coefficient")
+        return IngestError(file: file, message: "no value for checkpoint \(steps.values[stepOrder[s]]), coefficient \(coefficients.values[coefficientOrder[j]]), component \(components[p].label): every checkpoint needs every component at every coefficient")
     }
 
     /// The gathered axes and dense matrices, or an error naming a duplicate or a missing cell.
@@ -115,27 +112,27 @@ struct LongFormTable {
         for i in finalComponents.indices where finalComponents[i].kind == .bias && finalComponents[i].layer < -1 {
             finalComponents[i].layer = deepest + 1
         }
-        let coefficientOrder = coefficientValues.indices.sorted { coefficientValues[$0] < coefficientValues[$1] }
-        var coefficientRank = [Int](repeating: 0, count: coefficientValues.count)
+        let coefficientOrder = coefficients.values.indices.sorted { coefficients.values[$0] < coefficients.values[$1] }
+        var coefficientRank = [Int](repeating: 0, count: coefficients.count)
         for (rank, index) in coefficientOrder.enumerated() { coefficientRank[index] = rank }
-        let stepOrder = stepValues.indices.sorted { stepValues[$0] < stepValues[$1] }
-        var stepRank = [Int](repeating: 0, count: stepValues.count)
+        let stepOrder = steps.values.indices.sorted { steps.values[$0] < steps.values[$1] }
+        var stepRank = [Int](repeating: 0, count: steps.count)
         for (rank, index) in stepOrder.enumerated() { stepRank[index] = rank }
 
-        let nCoefficients = coefficientValues.count, perCheckpoint = components.count * nCoefficients
+        let nCoefficients = coefficients.count, perCheckpoint = components.count * nCoefficients
         // A dense grid holds exactly one record per cell. Check the count before allocating: N
         // records naming N new steps, coefficients and components would otherwise ask for N³ cells.
-        let (grid, overflow) = perCheckpoint.multipliedReportingOverflow(by: stepValues.count)
+        let (grid, overflow) = perCheckpoint.multipliedReportingOverflow(by: steps.count)
         if overflow || grid > cells.count {
             throw missingCell(stepOrder: stepOrder, coefficientOrder: coefficientOrder)
         }
-        var matrices = [[Float]](repeating: [Float](repeating: 0, count: perCheckpoint), count: stepValues.count)
-        var filled = [[Int32]](repeating: [Int32](repeating: 0, count: perCheckpoint), count: stepValues.count)
+        var matrices = [[Float]](repeating: [Float](repeating: 0, count: perCheckpoint), count: steps.count)
+        var filled = [[Int32]](repeating: [Int32](repeating: 0, count: perCheckpoint), count: steps.count)
         for (i, cell) in cells.enumerated() {
             let s = stepRank[Int(cell.step)]
             let offset = Int(cell.component) * nCoefficients + coefficientRank[Int(cell.coefficient)]
             if filled[s][offset] != 0 {
-                throw IngestError(file: file, location: .line(Int(cell.line)), message: "checkpoint \(stepValues[Int(cell.step)]), coefficient \(coefficientValues[Int(cell.coefficient)]), component \(components[Int(cell.component)].label) is given twice (first on line \(filled[s][offset]))")
+                throw IngestError(file: file, location: .line(Int(cell.line)), message: "checkpoint \(steps.values[Int(cell.step)]), coefficient \(coefficients.values[Int(cell.coefficient)]), component \(components[Int(cell.component)].label) is given twice (first on line \(filled[s][offset]))")
             }
             filled[s][offset] = max(cell.line, 1)
             matrices[s][offset] = values[i]
@@ -143,10 +140,10 @@ struct LongFormTable {
         for (s, marks) in filled.enumerated() {
             if let missing = marks.firstIndex(of: 0) {
                 let (p, j) = missing.quotientAndRemainder(dividingBy: nCoefficients)
-                throw IngestError(file: file, message: "no value for checkpoint \(stepValues[stepOrder[s]]), coefficient \(coefficientValues[coefficientOrder[j]]), component \(components[p].label): every checkpoint needs every component at every coefficient")
+                throw IngestError(file: file, message: "no value for checkpoint \(steps.values[stepOrder[s]]), coefficient \(coefficients.values[coefficientOrder[j]]), component \(components[p].label): every checkpoint needs every component at every coefficient")
             }
         }
-        let axes = Axes(checkpointSteps: stepOrder.map { stepValues[$0] }, coefficients: coefficientOrder.map { coefficientValues[$0] },
+        let axes = Axes(checkpointSteps: stepOrder.map { steps.values[$0] }, coefficients: coefficientOrder.map { coefficients.values[$0] },
                         components: finalComponents, metric: nil, metadataJSON: "{}", model: nil, task: nil, hook: nil)
         return (axes, matrices)
     }

@@ -11,7 +11,7 @@ import Foundation
 /// so ingest opens it on the write-ahead log, which SQLite never locks, not on the database file.
 final class Writeback {
     private typealias SyncFileRange = @convention(c) (Int32, Int64, Int64, UInt32) -> Int32
-    private let descriptor: Int32
+    private var descriptor: Int32
     private let syncFileRange: SyncFileRange?
 
     /// Opens `path` for the purpose; does nothing where the call is unavailable.
@@ -21,8 +21,13 @@ final class Writeback {
         syncFileRange = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sync_file_range").map { unsafeBitCast($0, to: SyncFileRange.self) }
     }
 
-    deinit {
+    deinit { release() }
+
+    /// Closes the descriptor now, at a moment its owner knows no lock of SQLite's on the file is held;
+    /// ``start(sparing:)`` does nothing after it.
+    func release() {
         if descriptor >= 0 { close(descriptor) }
+        descriptor = -1
     }
 
     /// Asks for the file's dirty pages to be written back (SYNC_FILE_RANGE_WRITE), all but the

@@ -43,11 +43,19 @@ extension Store {
     /// `INSERT … SELECT` of 51 M values: 0.78 s against 1.30 s). When another connection has the
     /// store open, the switch is not made and `body` runs in WAL mode; when the switch back cannot
     /// be made, the next command that opens the store to write makes it (``JournalPolicy/apply(to:)``).
+    ///
+    /// Meanwhile the kernel is asked every 50 ms to start writing the store's dirty pages
+    /// (``PeriodicWriteback``), so the commit's fsync does not begin writing the whole store only
+    /// once the copy is done. Its descriptor is closed before the switch back to WAL, between
+    /// transactions, when a connection in rollback mode holds no lock that closing could drop.
     public func withRollbackJournal<T>(_ body: () throws -> T) throws -> T {
         // Leaving WAL deletes the log by name, which is another store's once this file was removed.
         try checkNotRemoved()
         let switched = (try? connection.scalar("PRAGMA journal_mode = DELETE"))??.string == "delete"
         defer { if switched { try? JournalPolicy.apply(to: connection) } }
+        guard switched else { return try body() }
+        let writeback = PeriodicWriteback(path: path)
+        defer { writeback.stop() }
         return try body()
     }
 
@@ -296,8 +304,8 @@ private struct MergeSession {
     // MARK: - Matrices
 
     /// Classifies every source matrix against the store's (checksums first, then bytes), refuses
-    /// differing ones unless `replace`, verifies the checksum of every matrix it is about to copy,
-    /// then copies them as stored.
+    /// differing ones unless `replace`, then copies them as stored, verifying each one's checksum
+    /// and length as it goes.
     private func mergeMatrices(into summary: inout MergeSummary) throws {
         try connection.run("""
             INSERT INTO temp.merge_attribution (src, dest, scan, metric, checkpoint, state)
@@ -315,20 +323,26 @@ private struct MergeSession {
         if !replace, let (differing, _) = try firstMatrix(where: "m.state = \(State.differs.rawValue)", extra: "0") {
             throw conflict("\(differing): the values differ from the store's; use --replace to take the source's")
         }
-        // Checked before anything is copied: damaged bytes never reach the store. A value is 4 bytes,
-        // or 2 in a run kept in f16 or bf16.
-        let width = "(CASE (SELECT r.precision FROM \(src).scan sc JOIN \(src).run r USING (run_id) WHERE sc.scan_id = s.scan_id) WHEN 'f32' THEN 4 ELSE 2 END)"
-        if let (damaged, hash) = try firstMatrix(where: "m.state <> \(State.identical.rawValue) AND (length(s.matrix) <> \(width) * s.n_components * s.n_coefficients OR xxh64(s.matrix) <> s.checksum)",
-                                                 extra: "xxh64(s.matrix)") {
-            throw StoreError.corrupt(path: source, detail: "the matrix of \(damaged) does not match the checksum stored with it (its bytes hash to \(hash)); nothing was merged from this source")
-        }
         try connection.run("DELETE FROM main.attribution WHERE attribution_id IN (SELECT dest FROM temp.merge_attribution WHERE state = \(State.differs.rawValue))")
-        // CROSS JOIN keeps the map as the outer loop, read in its key's order, so ORDER BY needs no
-        // sorter: sorting rows that carry their matrices would write every matrix to a temporary file first.
-        try copyRows("attribution", from: "temp.merge_attribution m CROSS JOIN \(src).attribution s ON s.attribution_id = m.src",
-                     where: "m.state <> \(State.identical.rawValue)",
-                     excluding: ["attribution_id", "scan_id", "metric_id", "checkpoint_id"],
-                     setting: ["scan_id": "m.scan", "metric_id": "m.metric", "checkpoint_id": "m.checkpoint"], order: "m.src")
+        // Each matrix is checked as it is copied (one read of the source, not a pass to hash and another
+        // to copy): a damaged one fails the statement, and the source's transaction rolls back, so
+        // damaged bytes never stay in the store. A value is 4 bytes, or 2 in a run kept in f16 or bf16.
+        let width = "(CASE (SELECT r.precision FROM \(src).scan sc JOIN \(src).run r USING (run_id) WHERE sc.scan_id = s.scan_id) WHEN 'f32' THEN 4 ELSE 2 END)"
+        do {
+            // CROSS JOIN keeps the map as the outer loop, read in its key's order, so ORDER BY needs no
+            // sorter: sorting rows that carry their matrices would write every matrix to a temporary file first.
+            try copyRows("attribution", from: "temp.merge_attribution m CROSS JOIN \(src).attribution s ON s.attribution_id = m.src",
+                         where: "m.state <> \(State.identical.rawValue)",
+                         excluding: ["attribution_id", "scan_id", "metric_id", "checkpoint_id"],
+                         setting: ["scan_id": "m.scan", "metric_id": "m.metric", "checkpoint_id": "m.checkpoint",
+                                   "matrix": "xxh64_checked(s.matrix, s.checksum, \(width) * s.n_components * s.n_coefficients)"],
+                         order: "m.src")
+        } catch let error as SQLiteError where error.message.hasPrefix(SQLFunctions.checksumMismatch) {
+            let damaged = try firstMatrix(where: "m.state <> \(State.identical.rawValue) AND (length(s.matrix) <> \(width) * s.n_components * s.n_coefficients OR xxh64(s.matrix) <> s.checksum)",
+                                          extra: "xxh64(s.matrix)")
+            let (name, hash) = damaged ?? ("a matrix", "?")
+            throw StoreError.corrupt(path: source, detail: "the matrix of \(name) does not match the checksum stored with it (its bytes hash to \(hash)); nothing was merged from this source")
+        }
         try connection.run("""
             UPDATE temp.merge_attribution AS m SET dest = d.attribution_id FROM main.attribution AS d
             WHERE m.state <> \(State.identical.rawValue) AND d.scan_id = m.scan AND d.metric_id = m.metric AND d.checkpoint_id = m.checkpoint

@@ -151,7 +151,9 @@ final class LongFormReaderTests: XCTestCase {
         let fixture = try IngestFixture()
         let first = #"{"checkpoint_step": 1, "component": "L0H0", "value": 1}"#
         let values = ["0", "-0", "01", "1.", ".5", "1e", "1e+", "-", "1E-2", "0.5e3", "-12.75E+1", "null", "nul", "nulx", "2x",
-                      "\"2\"", "1e39", "3.4028235e38", "true", "[1]"]
+                      "\"2\"", "1e39", "3.4028235e38", "true", "[1]",
+                      // Past what the one-pass reading converts itself (19 digits, exponents within ±27):
+                      "12345678901234567890123", "0.1234567890123456789012", "1e00005", "1e-30", "-0.0", "0e5", "7e-46", "1.5e-300"]
         var lines = values.map { #"{"checkpoint_step": 2, "component": "L0H0", "value": "# + $0 + "}" }
         lines += [
             " \t{\"checkpoint_step\" :2 ,\"component\":\"L0H0\",\"value\":3} \t\r",
@@ -185,5 +187,22 @@ final class LongFormReaderTests: XCTestCase {
             XCTAssertEqual(fast, full, line)
             XCTAssertFalse(fast.contains("fixture:"), fast)
         }
+    }
+
+    /// A row's component is first guessed as the one after the row before's: rows in any other order
+    /// (backwards, repeated, skipping) still land in their own component's cells, from CSV and JSON lines.
+    func testComponentsInAnyOrderLandInTheirCells() throws {
+        let fixture = try IngestFixture()
+        let labels = ["L0H0", "L0H1", "L0H2", "L1H0"]
+        let order = [0, 1, 2, 3, 3, 2, 1, 0, 2, 0, 3, 1]
+        var jsonl = "", csv = "checkpoint_step,coefficient,component,layer,kind,value\n"
+        for (row, component) in order.enumerated() {
+            let step = row / 4 + 1, value = Double(step * 10 + component)
+            jsonl += #"{"checkpoint_step": \#(step), "component": "\#(labels[component])", "value": \#(value)}"# + "\n"
+            csv += "\(step),0,\(labels[component]),,,\(value)\n"
+        }
+        let expected: [[Float]] = (1...3).map { step in (0..<4).map { Float(step * 10 + $0) } }
+        XCTAssertEqual(try LongFormReader.readJSONLines(path: try fixture.file("order.jsonl", jsonl)).matrices, expected)
+        XCTAssertEqual(try LongFormReader.readCSV(path: try fixture.file("order.csv", csv)).matrices, expected)
     }
 }

@@ -26,4 +26,19 @@ final class SQLFunctionTests: XCTestCase {
         XCTAssertThrowsError(try db.scalar("SELECT f32_sum(?, 3, 5)", [blob([1, 2, 3, 4])]))
         XCTAssertThrowsError(try db.scalar("SELECT f32_len(x'010203')"))
     }
+
+    /// `xxh64_checked` (merge's copy) passes a blob of the right length and checksum through unchanged,
+    /// and fails the statement, with the error merge recognises, on any other length, checksum or type.
+    func testChecksumCheckedBlobPassesThroughOrFails() throws {
+        let db = try Connection(path: ":memory:", access: .readWrite(create: true))
+        let v = blob([1, -2, 3.5, -0.25])
+        let hash = try XCTUnwrap(db.scalar("SELECT xxh64(?)", [v]))
+        XCTAssertEqual(try db.scalar("SELECT xxh64_checked(?, ?, 16)", [v, hash]), v)
+        for (arguments, what) in [([v, hash, SQLValue.integer(12)], "length"), ([v, .integer(1), .integer(16)], "checksum"),
+                                  ([.null, hash, .integer(0)], "NULL"), ([.text("abcd"), hash, .integer(4)], "text")] {
+            XCTAssertThrowsError(try db.scalar("SELECT xxh64_checked(?, ?, ?)", arguments), what) { error in
+                XCTAssertTrue((error as? SQLiteError)?.message.hasPrefix(SQLFunctions.checksumMismatch) == true, "\(what): \(error)")
+            }
+        }
+    }
 }
