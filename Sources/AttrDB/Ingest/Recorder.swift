@@ -91,14 +91,11 @@ public final class Recorder {
     /// component `p` at coefficient `j`. An identical stored checkpoint is left alone; a different
     /// one is an error unless `replace`.
     public func append(step: Int, values: UnsafeBufferPointer<Float>) throws {
-        // A 16-bit run hashes and sums the rounded values in the append itself: nothing to pass.
-        guard precision == .f32 else { return try append(step: step, values: values, checksum: 0, summary: nil) }
-        try append(step: step, values: values, checksum: XXHash64.storedValue(UnsafeRawBufferPointer(values)),
-                   summary: summarize(values))
+        try append(step: step, values: values, digest: nil)
     }
 
     /// The summaries of a checkpoint's values, or nil when its grid keeps none (or the count is
-    /// wrong, which ``append(step:values:checksum:summary:)`` reports).
+    /// wrong, which ``append(step:values:digest:)`` reports).
     func summarize(_ values: UnsafeBufferPointer<Float>) -> MatrixSummary? {
         Recorder.summarize(values, layout: summaryLayout)
     }
@@ -108,11 +105,11 @@ public final class Recorder {
         return MatrixSummary(values, layout: layout)
     }
 
-    /// Adds one checkpoint whose checksum (``XXHash64/storedValue(_:)`` of its float32 bytes) and
-    /// summaries the caller computed already: ingest does it on the prefetch thread, while the values
-    /// are in its cache. With a 16-bit precision the values are rounded here, and the checksum and
-    /// summaries are of what is stored (the ones passed are not used).
-    func append(step: Int, values: UnsafeBufferPointer<Float>, checksum: Int64, summary matrixSummary: MatrixSummary?) throws {
+    /// Adds one checkpoint whose checksum and summaries (`digest`) the caller may have computed
+    /// already: ingest does it on the prefetch thread, while the values are in its cache; nil computes
+    /// them here. With a 16-bit precision the values are rounded here, and the checksum and summaries
+    /// are of what is stored (a digest passed is not used).
+    func append(step: Int, values: UnsafeBufferPointer<Float>, digest: CheckpointDigest?) throws {
         precondition(!isFinished, "append after commit")
         guard values.count == valuesPerCheckpoint else {
             throw IngestError(file: source, message: "checkpoint \(step): expected \(valuesPerCheckpoint) values (\(components.count) components × \(coefficients.count) coefficients), found \(values.count)")
@@ -132,7 +129,8 @@ public final class Recorder {
                 storedValues = UnsafeBufferPointer(encoded.rounded)
                 storedSummary = summarize(storedValues)
             } else {
-                (bytes, storedChecksum, storedValues, storedSummary) = (UnsafeRawBufferPointer(values), checksum, values, matrixSummary)
+                let digest = digest ?? CheckpointDigest(values, layout: summaryLayout)
+                (bytes, storedChecksum, storedValues, storedSummary) = (UnsafeRawBufferPointer(values), digest.checksum, values, digest.summary)
             }
             let checkpoint = try matrices.checkpointID(step: step)
             summary.checkpoints += 1
