@@ -115,7 +115,9 @@ public final class Recorder {
             throw IngestError(file: source, message: "checkpoint \(step): expected \(valuesPerCheckpoint) values (\(components.count) components × \(coefficients.count) coefficients), found \(values.count)")
         }
         try guarded {
-            countNonFinite(step: step, values: values)
+            // A float32 run's digest is of the values as given; a 16-bit run's is made below, of the rounded ones.
+            let digest = precision == .f32 ? digest ?? CheckpointDigest(values, layout: summaryLayout) : nil
+            noteNonFinite(digest?.nonFinite ?? Recorder.nonFiniteCount(values), step: step, values: values)
             // What goes to the store: the float32 values as given, or rounded to 16 bits here, before
             // the writer. `storedValues` are the values as stored, as every reader will read them back
             // (for f16/bf16 the decoded rounding, not the input): per-checkpoint sums are made from these.
@@ -129,7 +131,7 @@ public final class Recorder {
                 storedValues = UnsafeBufferPointer(encoded.rounded)
                 storedSummary = summarize(storedValues)
             } else {
-                let digest = digest ?? CheckpointDigest(values, layout: summaryLayout)
+                guard let digest else { preconditionFailure("a float32 run always has its digest") }
                 (bytes, storedChecksum, storedValues, storedSummary) = (UnsafeRawBufferPointer(values), digest.checksum, values, digest.summary)
             }
             let checkpoint = try matrices.checkpointID(step: step)
@@ -236,12 +238,18 @@ public final class Recorder {
         return store.translate(sqlite)
     }
 
-    private func countNonFinite(step: Int, values: UnsafeBufferPointer<Float>) {
+    /// How many of `values` are NaN or ±Inf.
+    static func nonFiniteCount(_ values: UnsafeBufferPointer<Float>) -> Int {
         // Exponent bits all set is NaN or ±Inf; counting bit patterns vectorises.
         var count = 0
         values.withMemoryRebound(to: UInt32.self) { bits in
             for b in bits where b & 0x7F80_0000 == 0x7F80_0000 { count += 1 }
         }
+        return count
+    }
+
+    /// Adds `count` non-finite values of checkpoint `step`, noting where the first one is.
+    private func noteNonFinite(_ count: Int, step: Int, values: UnsafeBufferPointer<Float>) {
         guard count > 0 else { return }
         if nonFinite.first == nil, let index = values.firstIndex(where: { !$0.isFinite }) {
             let (p, j) = index.quotientAndRemainder(dividingBy: coefficients.count)
