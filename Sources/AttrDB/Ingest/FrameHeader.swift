@@ -59,7 +59,7 @@ public struct FrameHeader: Sendable {
             components = try Axes.parseComponents(componentList, file: file)
             try Axes.validateGrid(coefficients: coefficients, components: components, file: file)
         } catch let error as IngestError {
-            throw FramePayload.reframe(error, frame)
+            throw FramePayload.reframe(error, frame.location)
         }
         var config: String?
         if let value = root["config"], !value.isNull {

@@ -87,7 +87,7 @@ public enum FrameIngest {
             // The registration is durable before the first `ok`, like any ingest's commit.
             try recorder.commitFrame(status: .incomplete)
         } catch let error as IngestError {
-            throw FramePayload.reframe(error, headerFrame)
+            throw FramePayload.reframe(error, headerFrame.location)
         }
         acknowledge()
         // From here each frame's commit is atomic but waits for no disk; the end (an end frame, end
@@ -99,52 +99,43 @@ public enum FrameIngest {
             if streaming { store.endStream() }
         }
 
-        let n = header.coefficients.count, m = header.components.count
-        let values = UnsafeMutableBufferPointer<Float>.allocate(capacity: n * m)
-        defer { values.deallocate() }
+        // Frame N + 1 is read, checked, transposed, hashed and summed on another core while frame N
+        // is inserted and committed here; its error, if any, comes out after frame N's `ok`.
+        let prefetch = try FramePrefetch(reader: reader, coefficients: header.coefficients.count, components: header.components.count,
+                                         digesting: recorder.precision == .f32, layout: recorder.summaryLayout)
+        defer { prefetch.stop() }
         // Log bytes written since the last checkpoint: the log is copied back once per limit.
         var logged = 0
-        while let frame = try reader.next() {
+        while let frame = try prefetch.next() {
             do {
-                switch frame.kind {
-                case .header:
-                    preconditionFailure("the reader refuses a second header")
-                case .checkpoint:
-                    let step = FramePayload.step(frame)
-                    // Row i of the payload is coefficient i; the store keeps component-major rows.
-                    let source = UnsafeRawBufferPointer(rebasing: frame.payload[8...])
-                    if let base = source.baseAddress, let out = values.baseAddress {
-                        // The reader's buffer is 16-byte aligned, so the floats after the 8-byte step are aligned.
-                        NPYArray.transpose(base.assumingMemoryBound(to: Float.self), rows: n, columns: m, into: out)
-                    }
-                    try recorder.append(step: step, values: UnsafeBufferPointer(values))
-                case .statistics:
-                    try recorder.record(stats: try FramePayload.statistics(frame, file: file))
-                case .residNorms:
-                    try recorder.record(residNorms: try FramePayload.residNorms(frame, file: file))
-                case .wovNorms:
-                    try recorder.record(wovNorms: try FramePayload.wovNorms(frame, file: file))
-                case .weightsHash:
-                    let weights = try FramePayload.weightsHash(frame, file: file)
-                    try recorder.record(weightsHash: weights.hash, step: weights.step)
-                case .end:
-                    let complete = try FramePayload.complete(frame, file: file)
+                switch frame.content {
+                case .checkpoint(let step, let values, let digest):
+                    try recorder.append(step: step, values: values, digest: digest)
+                case .statistics(let statistics):
+                    try recorder.record(stats: statistics)
+                case .residNorms(let norms):
+                    try recorder.record(residNorms: norms)
+                case .wovNorms(let norms):
+                    try recorder.record(wovNorms: norms)
+                case .weightsHash(let step, let hash):
+                    try recorder.record(weightsHash: hash, step: step)
+                case .end(let complete):
                     store.endStream()
                     streaming = false
                     let summary = try recorder.commit(status: complete ? .complete : .incomplete)
                     acknowledge()
                     // Nothing may follow the end frame; the writer may wait for this `ok` before it
                     // closes the pipe, so the end frame is committed first and the check comes after.
-                    if try reader.next() != nil { preconditionFailure("the reader refuses frames after the end") }
+                    if try prefetch.next() != nil { preconditionFailure("the reader refuses frames after the end") }
                     return summary
                 }
-                logged += frame.payload.count
+                logged += frame.payloadLength
                 let checkpoint = logged >= JournalPolicy.journalSizeLimit
                 if checkpoint { logged = 0 }
                 try recorder.commitFrame(status: .incomplete, checkpoint: checkpoint)
             } catch let error as IngestError where error.location == nil {
                 // The recorder's errors (a conflict, non-finite values) say what; the frame says where.
-                throw FramePayload.reframe(error, frame)
+                throw FramePayload.reframe(error, frame.location)
             }
             acknowledge()
         }

@@ -27,10 +27,10 @@ enum FramePayload {
         IngestError(file: file, location: frame.location, expected: expected, found: found).at(key: key)
     }
 
-    /// An error a shared parser (``Axes``) raised, moved to the frame: its location becomes part of the message.
-    static func reframe(_ error: IngestError, _ frame: Frame) -> IngestError {
+    /// An error a shared parser (``Axes``) raised, moved to the frame at `location`: its location becomes part of the message.
+    static func reframe(_ error: IngestError, _ location: IngestError.Location) -> IngestError {
         var moved = error
-        moved.location = frame.location
+        moved.location = location
         if let location = error.location { moved.message = "\(location): \(error.message)" }
         return moved
     }

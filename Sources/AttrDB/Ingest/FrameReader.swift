@@ -50,7 +50,13 @@ final class FrameReader {
     private var sawEnd = false
     /// The exact payload length of a `C` frame, known once the header is decoded.
     var checkpointLength: Int?
+    /// A descriptor that, once readable, interrupts a read waiting for the stream: the read throws
+    /// ``Interrupted``. Lets another thread stop a reader blocked on an idle pipe (``FramePrefetch``).
+    var interruption: Int32?
     private var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+
+    /// The read was interrupted through ``interruption``.
+    struct Interrupted: Error {}
 
     init(descriptor: Int32, file: String = "-") {
         self.descriptor = descriptor
@@ -148,6 +154,7 @@ final class FrameReader {
     private func fill(_ target: UnsafeMutableRawBufferPointer) throws -> Int {
         var got = 0
         while got < target.count {
+            if let interruption { try waitForInput(or: interruption) }
             let count = read(descriptor, target.baseAddress! + got, target.count - got)
             if count > 0 { got += count; offset += count; continue }
             if count == 0 { break }
@@ -155,5 +162,18 @@ final class FrameReader {
             throw IngestError(file: file, location: .offset(offset), message: "cannot read (\(String(cString: strerror(errno))))")
         }
         return got
+    }
+
+    /// Waits until the stream has input (or its end, or an error, which the read then reports), or
+    /// until `interruption` is readable, which throws ``Interrupted``.
+    private func waitForInput(or interruption: Int32) throws {
+        var watched = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0), pollfd(fd: interruption, events: Int16(POLLIN), revents: 0)]
+        while true {
+            let ready = poll(&watched, 2, -1)
+            if ready < 0 && errno == EINTR { continue }
+            if watched[1].revents != 0 { throw Interrupted() }
+            // Anything else — input, its end, an error, or a poll that failed — is the read's to report.
+            return
+        }
     }
 }

@@ -81,7 +81,7 @@ public enum Ingest {
             for (index, step) in axes.checkpointSteps.enumerated() {
                 // The next checkpoint is read and transposed on another core while this one is written.
                 let taken = try prefetch.take(index)
-                try recorder.append(step: step, values: taken.values, checksum: taken.checksum, summary: taken.summary)
+                try recorder.append(step: step, values: taken.values, digest: taken.digest)
                 progress?(index + 1, axes.checkpointSteps.count)
             }
             let statistics = source.statistics

@@ -2,8 +2,8 @@ import Dispatch
 
 /// Reads checkpoints of a source one ahead, on another thread, into two alternating buffers:
 /// reading and transposing checkpoint i + 1 overlaps with writing checkpoint i. The checksum of each
-/// buffer is computed there too, right after the transpose wrote it, while it is still in this core's
-/// cache, and so are its summaries (schema/0004_summaries.sql).
+/// buffer is computed there too (its ``CheckpointDigest``), right after the transpose wrote it, while
+/// it is still in this core's cache.
 ///
 /// A reader may be dropped while a fill is still running (an ingest refused at checkpoint i while
 /// i + 1 is being read). The fill holds what it writes into, not the reader, so the buffers are
@@ -17,8 +17,7 @@ final class Prefetch {
         // handed over through `ready` (a fill signals after writing; the reader reads after waiting).
         let source: AttributionSource
         let buffers: [UnsafeMutableBufferPointer<Float>]
-        var checksums: [Int64] = [0, 0]
-        var summaries: [MatrixSummary?] = [nil, nil]
+        var digests: [CheckpointDigest?] = [nil, nil]
         let layout: SummaryLayout
         let ready = DispatchSemaphore(value: 0)
         var failure: Error?
@@ -51,21 +50,18 @@ final class Prefetch {
             do {
                 let buffer = shared.buffers[index % 2]
                 try shared.source.fill(checkpoint: index, into: buffer)
-                if hashing {
-                    shared.checksums[index % 2] = XXHash64.storedValue(UnsafeRawBufferPointer(buffer))
-                    shared.summaries[index % 2] = Recorder.summarize(UnsafeBufferPointer(buffer), layout: shared.layout)
-                }
+                if hashing { shared.digests[index % 2] = CheckpointDigest(UnsafeBufferPointer(buffer), layout: shared.layout) }
             } catch { shared.failure = error }
             shared.ready.signal()
         }
     }
 
-    /// Checkpoint `index` (taken in order, 0, 1, 2, …), the checksum of its bytes and its summaries,
-    /// valid until the next call; starts reading the one after.
-    func take(_ index: Int) throws -> (values: UnsafeBufferPointer<Float>, checksum: Int64, summary: MatrixSummary?) {
+    /// Checkpoint `index` (taken in order, 0, 1, 2, …) and its digest (nil when not hashing), valid
+    /// until the next call; starts reading the one after.
+    func take(_ index: Int) throws -> (values: UnsafeBufferPointer<Float>, digest: CheckpointDigest?) {
         shared.ready.wait()
         if let failure = shared.failure { throw failure }
-        let taken = (UnsafeBufferPointer(shared.buffers[index % 2]), shared.checksums[index % 2], shared.summaries[index % 2])
+        let taken = (UnsafeBufferPointer(shared.buffers[index % 2]), shared.digests[index % 2])
         if index + 1 < count { load(index + 1) }
         return taken
     }

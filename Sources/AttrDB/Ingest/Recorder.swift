@@ -91,14 +91,11 @@ public final class Recorder {
     /// component `p` at coefficient `j`. An identical stored checkpoint is left alone; a different
     /// one is an error unless `replace`.
     public func append(step: Int, values: UnsafeBufferPointer<Float>) throws {
-        // A 16-bit run hashes and sums the rounded values in the append itself: nothing to pass.
-        guard precision == .f32 else { return try append(step: step, values: values, checksum: 0, summary: nil) }
-        try append(step: step, values: values, checksum: XXHash64.storedValue(UnsafeRawBufferPointer(values)),
-                   summary: summarize(values))
+        try append(step: step, values: values, digest: nil)
     }
 
     /// The summaries of a checkpoint's values, or nil when its grid keeps none (or the count is
-    /// wrong, which ``append(step:values:checksum:summary:)`` reports).
+    /// wrong, which ``append(step:values:digest:)`` reports).
     func summarize(_ values: UnsafeBufferPointer<Float>) -> MatrixSummary? {
         Recorder.summarize(values, layout: summaryLayout)
     }
@@ -108,17 +105,19 @@ public final class Recorder {
         return MatrixSummary(values, layout: layout)
     }
 
-    /// Adds one checkpoint whose checksum (``XXHash64/storedValue(_:)`` of its float32 bytes) and
-    /// summaries the caller computed already: ingest does it on the prefetch thread, while the values
-    /// are in its cache. With a 16-bit precision the values are rounded here, and the checksum and
-    /// summaries are of what is stored (the ones passed are not used).
-    func append(step: Int, values: UnsafeBufferPointer<Float>, checksum: Int64, summary matrixSummary: MatrixSummary?) throws {
+    /// Adds one checkpoint whose checksum and summaries (`digest`) the caller may have computed
+    /// already: ingest does it on the prefetch thread, while the values are in its cache; nil computes
+    /// them here. With a 16-bit precision the values are rounded here, and the checksum and summaries
+    /// are of what is stored (a digest passed is not used).
+    func append(step: Int, values: UnsafeBufferPointer<Float>, digest: CheckpointDigest?) throws {
         precondition(!isFinished, "append after commit")
         guard values.count == valuesPerCheckpoint else {
             throw IngestError(file: source, message: "checkpoint \(step): expected \(valuesPerCheckpoint) values (\(components.count) components × \(coefficients.count) coefficients), found \(values.count)")
         }
         try guarded {
-            countNonFinite(step: step, values: values)
+            // A float32 run's digest is of the values as given; a 16-bit run's is made below, of the rounded ones.
+            let digest = precision == .f32 ? digest ?? CheckpointDigest(values, layout: summaryLayout) : nil
+            noteNonFinite(digest?.nonFinite ?? Recorder.nonFiniteCount(values), step: step, values: values)
             // What goes to the store: the float32 values as given, or rounded to 16 bits here, before
             // the writer. `storedValues` are the values as stored, as every reader will read them back
             // (for f16/bf16 the decoded rounding, not the input): per-checkpoint sums are made from these.
@@ -132,7 +131,8 @@ public final class Recorder {
                 storedValues = UnsafeBufferPointer(encoded.rounded)
                 storedSummary = summarize(storedValues)
             } else {
-                (bytes, storedChecksum, storedValues, storedSummary) = (UnsafeRawBufferPointer(values), checksum, values, matrixSummary)
+                guard let digest else { preconditionFailure("a float32 run always has its digest") }
+                (bytes, storedChecksum, storedValues, storedSummary) = (UnsafeRawBufferPointer(values), digest.checksum, values, digest.summary)
             }
             let checkpoint = try matrices.checkpointID(step: step)
             summary.checkpoints += 1
@@ -238,12 +238,18 @@ public final class Recorder {
         return store.translate(sqlite)
     }
 
-    private func countNonFinite(step: Int, values: UnsafeBufferPointer<Float>) {
+    /// How many of `values` are NaN or ±Inf.
+    static func nonFiniteCount(_ values: UnsafeBufferPointer<Float>) -> Int {
         // Exponent bits all set is NaN or ±Inf; counting bit patterns vectorises.
         var count = 0
         values.withMemoryRebound(to: UInt32.self) { bits in
             for b in bits where b & 0x7F80_0000 == 0x7F80_0000 { count += 1 }
         }
+        return count
+    }
+
+    /// Adds `count` non-finite values of checkpoint `step`, noting where the first one is.
+    private func noteNonFinite(_ count: Int, step: Int, values: UnsafeBufferPointer<Float>) {
         guard count > 0 else { return }
         if nonFinite.first == nil, let index = values.firstIndex(where: { !$0.isFinite }) {
             let (p, j) = index.quotientAndRemainder(dividingBy: coefficients.count)
