@@ -10,12 +10,12 @@ Needs the extra `attrdb[scan]` (torch and a TransformerLens that has `HookedTran
 from __future__ import annotations
 
 import copy
-import functools
 import hashlib
 import numbers
 import re
-import threading
 import time
+from concurrent import futures
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
@@ -309,12 +309,18 @@ def scan_checkpoints(store: Any, run: str, checkpoints: Iterable[Tuple[int, Any]
     scanned now.
 
     `checkpoints` yields `(step, model)` or `(step, loader)`, a loader being a callable returning the
-    model (so one model is held at a time). Per checkpoint it logs its weights hash (when the recorder
-    has `log_weights_hash`), `stats(model)` and `decomposition_rel_err` (the identity error) as
-    statistics, the economics (residual norms over the prompt, W_OV norms), then the values — last,
-    so a checkpoint counts as stored when its values are. Resumable: steps already stored are skipped
-    without loading their model, and an incomplete run is reopened. Nothing is stored before the
-    first checkpoint scanned without error (a wrong hook or token fails first)."""
+    model (so one model is held at a time). Per checkpoint it logs, in one transaction
+    (`Recorder.log_checkpoint`), the values, its weights hash, `stats(model)` and
+    `decomposition_rel_err` (the identity error) as statistics, and the economics (residual norms
+    over the prompt, W_OV norms): a checkpoint is stored whole or not at all. Resumable: steps
+    already stored are skipped without loading their model, and an incomplete run is reopened.
+    Nothing is stored before the first checkpoint scanned without error (a wrong hook or token fails
+    first).
+
+    What attrdb adds is kept off the scan's path: the weights are hashed on a thread while the same
+    checkpoint is scanned (the model is not modified meanwhile: the iterable, which may train it in
+    place, is advanced and `stats` called only once the hash is done), and a checkpoint is logged on
+    another thread while the next one is scanned, the recorder itself started there with the first."""
     coefs = _coefficients(coefficients)
     done = stored_steps(store, run, scan, metric)
     # A generator is read lazily (one model at a time); a sized iterable also gives the bar its total.
@@ -323,8 +329,12 @@ def scan_checkpoints(store: Any, run: str, checkpoints: Iterable[Tuple[int, Any]
             "answer": _plain(answer), "counter_answer": _plain(counter_answer),
             "prompt": _plain(prompt), "counterfactual": _plain(counterfactual)}
     info.update(metadata or {})
-    rec = None
-    writer = _Writer()
+
+    def open_recorder(labels: Sequence[str]) -> Any:
+        return store.recorder(run, coefficients=coefs, components=labels, metric=metric, scan=scan,
+                              metadata=info, tags=tags)
+
+    logger = _Logger(open_recorder)
     scanned: List[int] = []
     try:
         for step, source in checkpoints:
@@ -339,80 +349,86 @@ def scan_checkpoints(store: Any, run: str, checkpoints: Iterable[Tuple[int, Any]
             if "model" not in info and getattr(model.cfg, "model_name", None):
                 info["model"] = model.cfg.model_name
             started = time.perf_counter()
-            result = injection_scan(model, prompt, counterfactual, hook=hook, answer=answer,
-                                    counter_answer=counter_answer, coefficients=coefs,
-                                    expand_neurons=expand_neurons)
-            econ = economics(model, _tokens(model, prompt, "prompt"))
+            hashing = logger.hash(model)
+            try:
+                result = injection_scan(model, prompt, counterfactual, hook=hook, answer=answer,
+                                        counter_answer=counter_answer, coefficients=coefs,
+                                        expand_neurons=expand_neurons)
+                econ = economics(model, _tokens(model, prompt, "prompt"))
+            finally:
+                futures.wait([hashing])  # the model is the caller's again only once it is hashed
+            digest = hashing.result()
             extra = dict(stats(model)) if stats is not None else {}
-            if rec is None:
-                rec = store.recorder(run, coefficients=coefs, components=result.labels, metric=metric,
-                                     scan=scan, metadata=info, tags=tags)
-            # Hashed here, so the model can go before the frames are written (one model at a time).
-            digest = weights_hash(model) if hasattr(rec, "log_weights_hash") else None
-            writer.submit(functools.partial(_log, rec, int(step), digest, result, econ, extra))
+            logger.submit(int(step), result, econ, extra, digest)
             scanned.append(int(step))
             if bar is not None:
                 elapsed = time.perf_counter() - started
                 bar.set_postfix(step=int(step), values_per_s=f"{result.values.size / max(elapsed, 1e-9):.3g}")
                 bar.update(1)
             del model
-        writer.wait()
-        if rec is None:
+        logger.wait()
+        if logger.rec is None:
             if not done:
                 raise BadInput(f"run {run!r}: no checkpoints to scan")
             # Every step was stored by an earlier call: reopen the run only to mark it complete.
-            rec = store.recorder(run, coefficients=coefs, components=_stored_labels(store, run),
-                                 metric=metric, scan=scan, metadata=info, tags=tags)
+            logger.rec = open_recorder(_stored_labels(store, run))
     except BaseException:
-        writer.wait(raise_error=False)  # the exception raised here is the one to see
-        if rec is not None:
-            rec.__exit__(RuntimeError, None, None)  # leaves the run incomplete, every logged step kept
+        logger.abandon()  # the exception raised here is the one to see
         raise
     finally:
         if bar is not None:
             bar.close()
-    rec.close(complete=True)
+    logger.close()
     return scanned
 
 
-class _Writer:
-    """Writes one checkpoint's frames on a thread while the next checkpoint is scanned: the recorder
-    waits for attrdb's acknowledgement of every frame (a commit each), which would otherwise add to
-    the scan's time. At most one checkpoint is in flight (submit waits for the previous one), so the
-    frames stay in step order and memory holds one pending result; a frame's error is raised by the
-    next submit or wait."""
+class _Logger:
+    """The scan's logging, on two threads beside the scan: one hashes a checkpoint's weights while
+    it is scanned (hashlib releases the GIL), the other writes a checkpoint's frames while the next
+    one is scanned — creating the recorder with the first, so the binary's start overlaps the scan
+    too. At most one checkpoint is in flight (`submit` waits for the previous one), so checkpoints
+    stay in step order and memory holds one pending result; a write's error is raised by the next
+    `submit` or `wait`."""
 
-    def __init__(self) -> None:
-        self._thread: Optional[threading.Thread] = None
-        self._error: Optional[BaseException] = None
+    def __init__(self, open_recorder: Callable[[Sequence[str]], Any]) -> None:
+        self._open = open_recorder
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="attrdb-scan")
+        self._writing: Optional[Future] = None
+        self.rec: Any = None
 
-    def submit(self, write: Callable[[], None]) -> None:
+    def hash(self, model: "torch.nn.Module") -> Future:
+        """The model's `weights_hash`, computed on a thread."""
+        return self._pool.submit(weights_hash, model)
+
+    def submit(self, step: int, result: ScanResult, econ: Mapping[str, Any], extra: Mapping[str, float],
+               digest: str) -> None:
         self.wait()
+        self._writing = self._pool.submit(self._write, step, result, econ, extra, digest)
 
-        def run() -> None:
-            try:
-                write()
-            except BaseException as error:  # noqa: BLE001 (re-raised on the scanning thread)
-                self._error = error
+    def _write(self, step: int, result: ScanResult, econ: Mapping[str, Any], extra: Mapping[str, float],
+               digest: str) -> None:
+        if self.rec is None:
+            self.rec = self._open(result.labels)
+        self.rec.log_checkpoint(step, result.values, stats={**extra, "decomposition_rel_err": result.identity_error},
+                                resid_norms=econ["resid_norms"], wov_norms=econ["wov_norms"], weights_hash=digest)
 
-        self._thread = threading.Thread(target=run, name="attrdb-scan-writer", daemon=True)
-        self._thread.start()
+    def wait(self) -> None:
+        """Waits for the checkpoint being written; raises its error."""
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            writing.result()
 
-    def wait(self, raise_error: bool = True) -> None:
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-        error, self._error = self._error, None
-        if error is not None and raise_error:
-            raise error
+    def close(self) -> None:
+        """Marks the run complete once every checkpoint is stored."""
+        self._pool.shutdown()
+        self.rec.close(complete=True)
 
-
-def _log(rec: Any, step: int, digest: Optional[str], result: ScanResult, econ: Mapping[str, Any],
-         extra: Mapping[str, float]) -> None:
-    """One checkpoint's frames, the values last (see scan_checkpoints)."""
-    if digest is not None:
-        rec.log_weights_hash(step, digest)
-    rec.log_stats(step, decomposition_rel_err=result.identity_error, **extra)
-    rec.log_resid_norms(step, econ["resid_norms"])
-    rec.log_wov_norms(step, econ["wov_norms"])
-    rec.log(step, result.values)
+    def abandon(self) -> None:
+        """Leaves the run incomplete with every stored checkpoint kept; raises nothing."""
+        try:
+            self.wait()
+        except BaseException:  # noqa: BLE001 (the exception being handled is the one to see)
+            pass
+        self._pool.shutdown()
+        if self.rec is not None:
+            self.rec.__exit__(RuntimeError, None, None)

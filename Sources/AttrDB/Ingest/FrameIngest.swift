@@ -1,10 +1,12 @@
 import Foundation
 
 /// `attrdb ingest - --format frames`: reads a frame stream (docs/stream-format.md) and writes it
-/// through one ``Recorder``, one transaction per frame, acknowledging each committed frame.
+/// through one ``Recorder``, one transaction per frame (or per ``FrameGroup``), acknowledging each
+/// committed frame.
 ///
 /// The header registers (or reopens) the run, scan, metric and components and is committed on its
-/// own, leaving the run incomplete; each later frame is committed whole or not at all. An error stops
+/// own, leaving the run incomplete; each later frame, or group of frames, is committed whole or not
+/// at all. An error stops
 /// the stream with the frames before it kept; end of input without an end frame keeps every
 /// committed frame and leaves the run incomplete.
 public enum FrameIngest {
@@ -102,8 +104,11 @@ public enum FrameIngest {
         defer { values.deallocate() }
         // Log bytes written since the last checkpoint: the log is copied back once per limit.
         var logged = 0
+        var group = FrameGroup()
         while let frame = try reader.next() {
+            let commits: Bool
             do {
+                commits = try group.admit(frame, file: file) { try FramePayload.group(frame, file: file) }
                 switch frame.kind {
                 case .header:
                     preconditionFailure("the reader refuses a second header")
@@ -125,6 +130,8 @@ public enum FrameIngest {
                 case .weightsHash:
                     let weights = try FramePayload.weightsHash(frame, file: file)
                     try recorder.record(weightsHash: weights.hash, step: weights.step)
+                case .group:
+                    break  // its count is all it says: FrameGroup holds the commit until the group's last frame
                 case .end:
                     let complete = try FramePayload.complete(frame, file: file)
                     store.endStream()
@@ -137,15 +144,21 @@ public enum FrameIngest {
                     return summary
                 }
                 logged += frame.payload.count
-                let checkpoint = logged >= JournalPolicy.journalSizeLimit
-                if checkpoint { logged = 0 }
-                try recorder.commitFrame(status: .incomplete, checkpoint: checkpoint)
+                if commits {
+                    let checkpoint = logged >= JournalPolicy.journalSizeLimit
+                    if checkpoint { logged = 0 }
+                    try recorder.commitFrame(status: .incomplete, checkpoint: checkpoint)
+                }
             } catch let error as IngestError where error.location == nil {
                 // The recorder's errors (a conflict, non-finite values) say what; the frame says where.
                 throw FramePayload.reframe(error, frame)
             }
-            acknowledge()
+            if commits {
+                for _ in 0..<group.committed() { acknowledge() }
+            }
         }
+        // End of input inside a group: the defer rolls its frames back.
+        if let truncated = group.truncation(file: file, at: reader.offset) { throw truncated }
         // End of input between frames: every committed frame stays, the run stays incomplete.
         return recorder.summary
     }
