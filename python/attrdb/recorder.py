@@ -45,6 +45,55 @@ def _number(name: str, value: Any, allow_nonfinite: bool) -> float:
     return value
 
 
+def _header(run: str, coefficients: Sequence[float], components: Sequence[Any], metric: str, scan: str,
+            metadata: Mapping[str, Any] | None, tags: Mapping[str, str] | None, replace: bool,
+            allow_nonfinite: bool, in_flight: Any, precision: str | None) -> tuple:
+    """The stream's header for a recorder's arguments, and the coefficients; raises BadInput for bad ones."""
+    if isinstance(in_flight, bool) or not isinstance(in_flight, numbers.Integral) or not 1 <= in_flight <= 64:
+        raise BadInput(f"in_flight must be an integer from 1 to 64, got {in_flight!r}")
+    if precision not in (None, "f32", "f16", "bf16"):
+        raise BadInput(f"precision must be 'f32', 'f16' or 'bf16', got {precision!r}")
+    coefs = np.asarray(coefficients, dtype=np.float64).reshape(-1)
+    if coefs.size == 0:
+        raise BadInput("coefficients is empty")
+    if not np.isfinite(coefs).all():
+        raise BadInput("coefficients must be finite")
+    if len(components) == 0:
+        raise BadInput("components is empty")
+    metadata = dict(metadata or {})
+    header = {
+        "run": run, "metric": metric, "scan": scan,
+        "coefficients": [float(c) for c in coefs],
+        "components": [c if isinstance(c, str) else dict(c) for c in components],
+        "model": metadata.get("model"), "task": metadata.get("task"),
+        "config": metadata or None,
+        "tags": {str(k): str(v) for k, v in tags.items()} if tags else None,
+        "replace": bool(replace), "allow_nonfinite": bool(allow_nonfinite),
+        # The frames still carry float32: attrdb rounds to the run's precision as it stores them.
+        "precision": precision,
+    }
+    return header, coefs
+
+
+def spawn(binary: str, db: str) -> subprocess.Popen:
+    """Starts `attrdb ingest - --format frames` into `db` for a `Recorder` to take later (its
+    `process=`): the binary's start, tens of milliseconds, then overlaps what the caller does
+    meanwhile. A process no recorder takes is ended with `discard`: attrdb then stores
+    nothing and creates no file."""
+    return subprocess.Popen([binary, "--db", db, "ingest", "-", "--format", "frames"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+
+
+def discard(process: subprocess.Popen) -> None:
+    """Ends a process from `spawn` that was given no stream: closes its pipes and reaps it."""
+    for pipe in (process.stdin, process.stdout, process.stderr):
+        try:
+            pipe.close()
+        except OSError:
+            pass
+    process.wait()
+
+
 class Recorder:
     """Streams one run into the store through `attrdb ingest - --format frames`.
 
@@ -56,41 +105,28 @@ class Recorder:
 
     Up to `in_flight` calls are on their way at once: a call returns once its frames are written to
     the binary, and waits for the acknowledgement of the call `in_flight - 1` calls before it, so
-    Python prepares the next checkpoint while the binary commits this one. The binary acknowledges in order,
-    so the recorder always knows which frames are stored (`frames_stored`, `steps_stored`). An error
+    Python prepares the next checkpoint while the binary commits this one. The binary acknowledges in
+    order, so the recorder always knows which frames are stored (`frames_stored`, `steps_stored`). An error
     the binary reports for a frame is raised by the call that waits for that frame's acknowledgement
     (a later `log*`, `flush()` or the end of the block), its `.call` naming the call whose frame was
     refused; every frame before it is stored, none after it. `in_flight=1` waits for each frame's
-    acknowledgement before the call returns."""
+    acknowledgement before the call returns.
+
+    `process`: a binary started earlier with `spawn(binary, db)`, so that its start overlapped other
+    work; by default the recorder starts one. A recorder whose arguments are refused ends it."""
 
     def __init__(self, binary: str, db: str, run: str, *, coefficients: Sequence[float],
                  components: Sequence[Any], metric: str, scan: str = "default",
                  metadata: Mapping[str, Any] | None = None, tags: Mapping[str, str] | None = None,
                  replace: bool = False, allow_nonfinite: bool = False, in_flight: int = 4,
-                 precision: str | None = None):
-        if isinstance(in_flight, bool) or not isinstance(in_flight, numbers.Integral) or not 1 <= in_flight <= 64:
-            raise BadInput(f"in_flight must be an integer from 1 to 64, got {in_flight!r}")
-        if precision not in (None, "f32", "f16", "bf16"):
-            raise BadInput(f"precision must be 'f32', 'f16' or 'bf16', got {precision!r}")
-        coefs = np.asarray(coefficients, dtype=np.float64).reshape(-1)
-        if coefs.size == 0:
-            raise BadInput("coefficients is empty")
-        if not np.isfinite(coefs).all():
-            raise BadInput("coefficients must be finite")
-        if len(components) == 0:
-            raise BadInput("components is empty")
-        metadata = dict(metadata or {})
-        header = {
-            "run": run, "metric": metric, "scan": scan,
-            "coefficients": [float(c) for c in coefs],
-            "components": [c if isinstance(c, str) else dict(c) for c in components],
-            "model": metadata.get("model"), "task": metadata.get("task"),
-            "config": metadata or None,
-            "tags": {str(k): str(v) for k, v in tags.items()} if tags else None,
-            "replace": bool(replace), "allow_nonfinite": bool(allow_nonfinite),
-            # The frames still carry float32: attrdb rounds to the run's precision as it stores them.
-            "precision": precision,
-        }
+                 precision: str | None = None, process: subprocess.Popen | None = None):
+        try:
+            header, coefs = _header(run, coefficients, components, metric, scan, metadata, tags, replace,
+                                    allow_nonfinite, in_flight, precision)
+        except BaseException:
+            if process is not None:
+                discard(process)
+            raise
         self.run = run
         self.shape = (coefs.size, len(components))
         self.allow_nonfinite = allow_nonfinite
@@ -105,9 +141,7 @@ class Recorder:
         """Frames the binary acknowledged (the header counts as one)."""
         self.steps_stored: list = []
         """Steps whose `log` the binary acknowledged, in the order they were logged."""
-        self._proc = subprocess.Popen([binary, "--db", db, "ingest", "-", "--format", "frames"],
-                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                      stderr=subprocess.PIPE, bufsize=0)
+        self._proc = process if process is not None else spawn(binary, db)
         # stderr is drained on a thread so a chatty binary can never fill the pipe and stall both sides.
         self._stderr = bytearray()
         self._stderr_reader = threading.Thread(target=self._drain_stderr, daemon=True)

@@ -29,6 +29,7 @@ except ImportError as error:  # pragma: no cover - the message is the point
                       f"({error})") from error
 
 from .errors import BadInput, StoreError
+from .recorder import discard
 from .values import connect_read_only
 
 #: The default coefficient grid: 128 values from −10 to 10.
@@ -330,11 +331,13 @@ def scan_checkpoints(store: Any, run: str, checkpoints: Iterable[Tuple[int, Any]
             "prompt": _plain(prompt), "counterfactual": _plain(counterfactual)}
     info.update(metadata or {})
 
-    def open_recorder(labels: Sequence[str]) -> Any:
+    def open_recorder(labels: Sequence[str], process: Any) -> Any:
         return store.recorder(run, coefficients=coefs, components=labels, metric=metric, scan=scan,
-                              metadata=info, tags=tags)
+                              metadata=info, tags=tags, process=process)
 
-    logger = _Logger(open_recorder)
+    # The binary starts now, while the first checkpoint is scanned; the header, which needs the
+    # component labels, follows once it is.
+    logger = _Logger(store.spawn(), open_recorder)
     scanned: List[int] = []
     try:
         for step, source in checkpoints:
@@ -371,7 +374,7 @@ def scan_checkpoints(store: Any, run: str, checkpoints: Iterable[Tuple[int, Any]
             if not done:
                 raise BadInput(f"run {run!r}: no checkpoints to scan")
             # Every step was stored by an earlier call: reopen the run only to mark it complete.
-            logger.rec = open_recorder(_stored_labels(store, run))
+            logger.rec = logger.open(_stored_labels(store, run))
     except BaseException:
         logger.abandon()  # the exception raised here is the one to see
         raise
@@ -385,12 +388,13 @@ def scan_checkpoints(store: Any, run: str, checkpoints: Iterable[Tuple[int, Any]
 class _Logger:
     """The scan's logging, on two threads beside the scan: one hashes a checkpoint's weights while
     it is scanned (hashlib releases the GIL), the other writes a checkpoint's frames while the next
-    one is scanned — creating the recorder with the first, so the binary's start overlaps the scan
-    too. At most one checkpoint is in flight (`submit` waits for the previous one), so checkpoints
+    one is scanned — creating the recorder with the first, on the binary started when the scan
+    began. At most one checkpoint is in flight (`submit` waits for the previous one), so checkpoints
     stay in step order and memory holds one pending result; a write's error is raised by the next
     `submit` or `wait`."""
 
-    def __init__(self, open_recorder: Callable[[Sequence[str]], Any]) -> None:
+    def __init__(self, process: Any, open_recorder: Callable[[Sequence[str], Any], Any]) -> None:
+        self._process = process
         self._open = open_recorder
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="attrdb-scan")
         self._writing: Optional[Future] = None
@@ -408,9 +412,17 @@ class _Logger:
     def _write(self, step: int, result: ScanResult, econ: Mapping[str, Any], extra: Mapping[str, float],
                digest: str) -> None:
         if self.rec is None:
-            self.rec = self._open(result.labels)
+            self.rec = self.open(result.labels)
         self.rec.log_checkpoint(step, result.values, stats={**extra, "decomposition_rel_err": result.identity_error},
                                 resid_norms=econ["resid_norms"], wov_norms=econ["wov_norms"], weights_hash=digest)
+
+    def open(self, labels: Sequence[str]) -> Any:
+        """The recorder, with these component labels, on the binary started for it."""
+        return self._open(labels, self._take_process())
+
+    def _take_process(self) -> Any:
+        process, self._process = self._process, None
+        return process
 
     def wait(self) -> None:
         """Waits for the checkpoint being written; raises its error."""
@@ -432,3 +444,6 @@ class _Logger:
         self._pool.shutdown()
         if self.rec is not None:
             self.rec.__exit__(RuntimeError, None, None)
+        process = self._take_process()
+        if process is not None:
+            discard(process)  # no recorder took it: it stores nothing
