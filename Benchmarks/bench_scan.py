@@ -11,8 +11,9 @@ On a tiny model and on one of ~10 M parameters, with the same checkpoints:
    plus the attrdb binary (a child), which is what attrdb costs on a machine without an idle core.
 2. Per checkpoint, where attrdb's cost goes, each part timed alone: the weights hash, the
    recorder call (`log_checkpoint`: one group of frames, one commit) against the five separate
-   calls it replaces, and the binary's CPU per checkpoint for each; beside the forward pass of the
-   128-coefficient batch and the whole scan of one checkpoint.
+   calls it replaces, and the binary's CPU per checkpoint for each (less what a run logging
+   nothing costs it); beside the forward pass of the 128-coefficient batch and the whole scan of
+   one checkpoint.
 
     python Benchmarks/bench_scan.py --attrdb .build/release/attrdb [--checkpoints 16] [--repeat 5] [--threads 1]
 """
@@ -87,15 +88,16 @@ def end_to_end(name, models, prompt, counter, kw, args, db):
             scan.injection_scan(model, prompt, counter, **kw)
             scan.economics(model, prompt)
 
-    def logged():
-        store = fresh_store(db, args.attrdb)
-        scan.scan_checkpoints(store, "e2e", models, prompt=prompt, counterfactual=counter, progress=False, **kw)
+    def logged(store):
+        return lambda: scan.scan_checkpoints(store, "e2e", models, prompt=prompt, counterfactual=counter,
+                                             progress=False, **kw)
 
     bare()  # warm-up: first-call costs in torch and TransformerLens belong to neither side
     walls, cpus, rows = [], [], []
     for _ in range(args.repeat):
         b_wall, b_cpu = measured(bare)
-        l_wall, l_cpu = measured(logged)
+        store = fresh_store(db, args.attrdb)  # an empty store, made before the clock starts (`attrdb init`)
+        l_wall, l_cpu = measured(logged(store))
         walls.append(l_wall / b_wall - 1)
         cpus.append(l_cpu / b_cpu - 1)
         rows.append((b_wall, l_wall))
@@ -122,11 +124,19 @@ def parts(models, prompt, counter, kw, args, db):
         scan_wall.append(t)
         hashes.append(measured(lambda: scan.weights_hash(model))[0])
     digests = [scan.weights_hash(m) for _, m in models]
+    def recorder(store):
+        return store.recorder("parts", coefficients=kw["coefficients"], components=results[0][0].labels,
+                              metric="logit_diff")
+
+    # The binary's CPU for a run that logs nothing (start, header, end): not a per-checkpoint cost.
+    store = fresh_store(db, args.attrdb)
+    children = child_cpu()
+    recorder(store).close()
+    empty = child_cpu() - children
     for mode in ("grouped", "separate"):
         store = fresh_store(db, args.attrdb)
-        rec = store.recorder("parts", coefficients=kw["coefficients"], components=results[0][0].labels,
-                             metric="logit_diff")
         children = child_cpu()
+        rec = recorder(store)
         for (step, _), (r, econ), digest in zip(models, results, digests):
             stats = {"decomposition_rel_err": r.identity_error}
             if mode == "grouped":
@@ -142,7 +152,7 @@ def parts(models, prompt, counter, kw, args, db):
                     rec.log(step, r.values)
                 separate.append(measured(five)[0])
         rec.close()
-        binary[mode] = (child_cpu() - children) / len(models)
+        binary[mode] = (child_cpu() - children - empty) / len(models)
     med = lambda xs: 1e3 * statistics.median(xs)  # noqa: E731
     return dict(forward=med(forward), scan=med(scan_wall), hash=med(hashes), grouped=med(grouped),
                 separate=med(separate), binary_grouped=1e3 * binary["grouped"], binary_separate=1e3 * binary["separate"],
