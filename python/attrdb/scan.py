@@ -9,6 +9,7 @@ Needs the extra `attrdb[scan]` (torch and a TransformerLens that has `HookedTran
 """
 from __future__ import annotations
 
+import collections
 import copy
 import hashlib
 import numbers
@@ -17,7 +18,7 @@ import time
 from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
+from typing import Any, Callable, Deque, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
 import numpy as np
 
@@ -387,27 +388,32 @@ def scan_checkpoints(store: Any, run: str, checkpoints: Iterable[Tuple[int, Any]
 
 class _Logger:
     """The scan's logging, on two threads beside the scan: one hashes a checkpoint's weights while
-    it is scanned (hashlib releases the GIL), the other writes a checkpoint's frames while the next
-    one is scanned — creating the recorder with the first, on the binary started when the scan
-    began. At most one checkpoint is in flight (`submit` waits for the previous one), so checkpoints
-    stay in step order and memory holds one pending result; a write's error is raised by the next
-    `submit` or `wait`."""
+    it is scanned (hashlib releases the GIL), the other writes checkpoints while the next ones are
+    scanned — creating the recorder with the first, on the binary started when the scan began.
+    Writes run one at a time in step order; up to `depth` checkpoints may wait for theirs, so that
+    a slow moment of the binary (the header's sync to disk, a busy disk) does not stop the scan,
+    while memory holds at most `depth` pending results. A write's error is raised by a later
+    `submit` or by `wait`."""
 
-    def __init__(self, process: Any, open_recorder: Callable[[Sequence[str], Any], Any]) -> None:
+    def __init__(self, process: Any, open_recorder: Callable[[Sequence[str], Any], Any], depth: int = 4) -> None:
         self._process = process
         self._open = open_recorder
-        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="attrdb-scan")
-        self._writing: Optional[Future] = None
+        self._depth = depth
+        self._hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="attrdb-scan-hash")
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="attrdb-scan-write")
+        self._writing: Deque[Future] = collections.deque()
         self.rec: Any = None
 
     def hash(self, model: "torch.nn.Module") -> Future:
         """The model's `weights_hash`, computed on a thread."""
-        return self._pool.submit(weights_hash, model)
+        return self._hasher.submit(weights_hash, model)
 
     def submit(self, step: int, result: ScanResult, econ: Mapping[str, Any], extra: Mapping[str, float],
                digest: str) -> None:
-        self.wait()
-        self._writing = self._pool.submit(self._write, step, result, econ, extra, digest)
+        # The writes done so far raise their errors now; the oldest is waited for when too many wait.
+        while self._writing and (self._writing[0].done() or len(self._writing) >= self._depth):
+            self._writing.popleft().result()
+        self._writing.append(self._writer.submit(self._write, step, result, econ, extra, digest))
 
     def _write(self, step: int, result: ScanResult, econ: Mapping[str, Any], extra: Mapping[str, float],
                digest: str) -> None:
@@ -425,23 +431,30 @@ class _Logger:
         return process
 
     def wait(self) -> None:
-        """Waits for the checkpoint being written; raises its error."""
-        writing, self._writing = self._writing, None
-        if writing is not None:
-            writing.result()
+        """Waits for every checkpoint submitted to be written; raises the first error."""
+        while self._writing:
+            self._writing.popleft().result()
 
     def close(self) -> None:
         """Marks the run complete once every checkpoint is stored."""
-        self._pool.shutdown()
+        self._shutdown()
         self.rec.close(complete=True)
+
+    def _shutdown(self) -> None:
+        self._hasher.shutdown()
+        self._writer.shutdown()
 
     def abandon(self) -> None:
         """Leaves the run incomplete with every stored checkpoint kept; raises nothing."""
-        try:
-            self.wait()
-        except BaseException:  # noqa: BLE001 (the exception being handled is the one to see)
-            pass
-        self._pool.shutdown()
+        # After an error a queued write must not run: cancel what has not started.
+        for writing in self._writing:
+            writing.cancel()
+        while self._writing:
+            try:
+                self._writing.popleft().result()
+            except BaseException:  # noqa: BLE001 (the exception being handled is the one to see)
+                pass
+        self._shutdown()
         if self.rec is not None:
             self.rec.__exit__(RuntimeError, None, None)
         process = self._take_process()
