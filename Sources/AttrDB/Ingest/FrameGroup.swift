@@ -23,7 +23,7 @@ struct FrameGroup {
     /// `G` frame's count; it is called only for one.
     mutating func admit(_ frame: Frame, file: String, size decode: () throws -> Int) throws -> Bool {
         if remaining > 0 {
-            guard frame.kind != .group && frame.kind != .end, let opener else {
+            guard frame.kind != .group && frame.kind != .end else {
                 throw IngestError(file: file, location: frame.location,
                                   expected: "frame \(size - remaining + 1) of the \(size) grouped by the G frame at \(opener.map { "\($0)" } ?? "?") (C, S, R, W or K)",
                                   found: "a \(frame.kind.letter) frame")
