@@ -1,16 +1,25 @@
-"""attrdb.scan's logging overhead (issue 12: attrdb must add <= 5% to the scan's forward pass).
+"""attrdb.scan's logging overhead (issue 12: attrdb must add <= 5% to the scan's cost).
 
-Per checkpoint, on a tiny model and on one of ~10 M parameters: the forward pass of the 128-coefficient
-batch, the whole scan (injection_scan + economics: the model's work), and what attrdb adds when
-scan_checkpoints logs it — the weights hash and the frames (statistics, norms, values) written and
-acknowledged by the binary — with the ratio of the two. Then the same checkpoints end to end:
-scan_checkpoints against the bare computation loop, the difference being everything attrdb adds
-(the recorder's process start and the run's header included).
+On a tiny model and on one of ~10 M parameters, with the same checkpoints:
 
-    python Benchmarks/bench_scan.py --attrdb .build/release/attrdb [--checkpoints 8] [--repeat 3]
+1. End to end, the target: `scan_checkpoints` against the same computation without attrdb (the
+   bare loop: injection_scan and economics per checkpoint). The difference is everything attrdb
+   adds — the weights hash, the frames, the binary's start and commits, the threads' contention
+   for the GIL and the cores. The two are run alternately (bare, logged, bare, logged, ...) so that
+   a change of load hits both; each pair gives one overhead, and the median over the pairs is
+   compared with 5%, beside the spread (min..max). Wall time, and CPU time: the process's threads
+   plus the attrdb binary (a child), which is what attrdb costs on a machine without an idle core.
+2. Per checkpoint, where attrdb's cost goes, each part timed alone: the weights hash, the
+   recorder call (`log_checkpoint`: one group of frames, one commit) against the five separate
+   calls it replaces, and the binary's CPU per checkpoint for each (less what a run logging
+   nothing costs it); beside the forward pass of the 128-coefficient batch and the whole scan of
+   one checkpoint.
+
+    python Benchmarks/bench_scan.py --attrdb .build/release/attrdb [--checkpoints 16] [--repeat 5] [--threads 1]
 """
 import argparse
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -33,6 +42,7 @@ MODELS = {
     "~10M (5L, d384)": (dict(n_layers=5, d_model=384, n_heads=6, d_head=64, d_mlp=1536, n_ctx=32, d_vocab=2048), 24),
 }
 HOOK = "blocks.1.hook_resid_pre"
+TARGET = 0.05
 
 
 def checkpoints(settings, n):
@@ -44,10 +54,113 @@ def checkpoints(settings, n):
     return out
 
 
-def timed(fn):
-    start = time.perf_counter()
-    value = fn()
-    return time.perf_counter() - start, value
+def fresh_store(db, binary):
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        if os.path.exists(db + suffix):
+            os.remove(db + suffix)
+    return attrdb.open(db, binary=binary)
+
+
+def child_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measured(fn):
+    """(wall seconds, CPU seconds of this process's threads and of the children that ended meanwhile)."""
+    wall, cpu, children = time.perf_counter(), time.process_time(), child_cpu()
+    fn()
+    return time.perf_counter() - wall, (time.process_time() - cpu) + (child_cpu() - children)
+
+
+def spread(ratios):
+    return f"median {100 * statistics.median(ratios):+6.2f}%  (min {100 * min(ratios):+6.2f}%, max {100 * max(ratios):+6.2f}%)"
+
+
+def verdict(ratio):
+    return "PASS" if ratio <= TARGET else "FAIL"
+
+
+def end_to_end(name, models, prompt, counter, kw, args, db):
+    """Alternating bare and logged runs; returns the per-pair overhead ratios (wall, CPU)."""
+    def bare():
+        for _, model in models:
+            scan.injection_scan(model, prompt, counter, **kw)
+            scan.economics(model, prompt)
+
+    def logged(store):
+        return lambda: scan.scan_checkpoints(store, "e2e", models, prompt=prompt, counterfactual=counter,
+                                             progress=False, **kw)
+
+    bare()  # warm-up: first-call costs in torch and TransformerLens belong to neither side
+    walls, cpus, rows = [], [], []
+    for _ in range(args.repeat):
+        b_wall, b_cpu = measured(bare)
+        store = fresh_store(db, args.attrdb)  # an empty store, made before the clock starts (`attrdb init`)
+        l_wall, l_cpu = measured(logged(store))
+        walls.append(l_wall / b_wall - 1)
+        cpus.append(l_cpu / b_cpu - 1)
+        rows.append((b_wall, l_wall))
+    n = len(models)
+    b_med, l_med = statistics.median(r[0] for r in rows), statistics.median(r[1] for r in rows)
+    print(f"  end to end, {n} checkpoints x {args.repeat} alternating pairs: computation alone {b_med:7.3f} s "
+          f"({1e3 * b_med / n:7.2f} ms/checkpoint), scan_checkpoints {l_med:7.3f} s (medians)", flush=True)
+    print(f"    wall time added: {spread(walls)}", flush=True)
+    print(f"    CPU time added (threads + binary): {spread(cpus)}", flush=True)
+    return walls, cpus
+
+
+def parts(models, prompt, counter, kw, args, db):
+    """Each part of attrdb's per-checkpoint cost timed alone, in ms: medians over the checkpoints."""
+    batch = torch.tensor([prompt] * kw["coefficients"].size)
+    forward, scan_wall, hashes, grouped, separate = [], [], [], [], []
+    binary = {}
+    results = []
+    for _, model in models:
+        with torch.inference_mode():
+            forward.append(measured(lambda: model(batch))[0])
+        t, _ = measured(lambda: results.append((scan.injection_scan(model, prompt, counter, **kw),
+                                                scan.economics(model, prompt))))
+        scan_wall.append(t)
+        hashes.append(measured(lambda: scan.weights_hash(model))[0])
+    digests = [scan.weights_hash(m) for _, m in models]
+    def recorder(store):
+        return store.recorder("parts", coefficients=kw["coefficients"], components=results[0][0].labels,
+                              metric="logit_diff")
+
+    # The binary's CPU for a run that logs nothing (start, header, end): not a per-checkpoint cost.
+    # The least of three, as the other helpers' load only ever adds to it.
+    empties = []
+    for _ in range(3):
+        store = fresh_store(db, args.attrdb)
+        children = child_cpu()
+        recorder(store).close()
+        empties.append(child_cpu() - children)
+    empty = min(empties)
+    for mode in ("grouped", "separate"):
+        store = fresh_store(db, args.attrdb)
+        children = child_cpu()
+        rec = recorder(store)
+        for (step, _), (r, econ), digest in zip(models, results, digests):
+            stats = {"decomposition_rel_err": r.identity_error}
+            if mode == "grouped":
+                grouped.append(measured(lambda: rec.log_checkpoint(
+                    step, r.values, stats=stats, resid_norms=econ["resid_norms"], wov_norms=econ["wov_norms"],
+                    weights_hash=digest))[0])
+            else:
+                def five():
+                    rec.log_weights_hash(step, digest)
+                    rec.log_stats(step, **stats)
+                    rec.log_resid_norms(step, econ["resid_norms"])
+                    rec.log_wov_norms(step, econ["wov_norms"])
+                    rec.log(step, r.values)
+                separate.append(measured(five)[0])
+        rec.close()
+        binary[mode] = (child_cpu() - children - empty) / len(models)
+    med = lambda xs: 1e3 * statistics.median(xs)  # noqa: E731
+    return dict(forward=med(forward), scan=med(scan_wall), hash=med(hashes), grouped=med(grouped),
+                separate=med(separate), binary_grouped=1e3 * binary["grouped"], binary_separate=1e3 * binary["separate"],
+                components=results[0][0].values.shape[1])
 
 
 def bench_model(name, settings, length, args, work):
@@ -58,77 +171,45 @@ def bench_model(name, settings, length, args, work):
     counter = list(prompt)
     counter[length // 2] = (counter[length // 2] + 1) % settings["d_vocab"]
     kw = dict(hook=HOOK, answer=1, counter_answer=2, coefficients=np.linspace(-10, 10, 128))
-    batch = torch.tensor([prompt] * 128)
     db = os.path.join(work, "scan.sqlite")
-    forward, scan_time, added = [], [], []
-    for repeat in range(args.repeat):
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            if os.path.exists(db + suffix):
-                os.remove(db + suffix)
-        store = attrdb.open(db, binary=args.attrdb)
-        rec = None
-        for step, model in models:
-            with torch.inference_mode():
-                forward.append(timed(lambda: model(batch))[0])
-            t, (r, econ) = timed(lambda: (scan.injection_scan(model, prompt, counter, **kw),
-                                          scan.economics(model, prompt)))
-            scan_time.append(t)
-            if rec is None:
-                rec = store.recorder("bench", coefficients=kw["coefficients"], components=r.labels,
-                                     metric="logit_diff")
-            # Exactly what scan_checkpoints does per checkpoint once the model's work is done.
-            digest = lambda: scan.weights_hash(model) if hasattr(rec, "log_weights_hash") else None
-            added.append(timed(lambda: scan._log(rec, step, digest(), r, econ, {}))[0])
-        rec.close()
-    med = statistics.median
-    f, s, a = med(forward), med(scan_time), med(added)
-    print(f"{name:<18} {params / 1e6:6.2f}M params  {r.values.shape[1]:5d} components  "
-          f"forward {f * 1e3:8.2f} ms  scan {s * 1e3:8.2f} ms  attrdb adds {a * 1e3:6.2f} ms  "
-          f"= {100 * a / f:5.1f}% of the forward pass, {100 * a / s:5.1f}% of the scan", flush=True)
-
-    if not args.end_to_end:
-        return
-    # End to end: scan_checkpoints against the same work without attrdb.
-    bare, logged = [], []
-    for repeat in range(args.repeat):
-        def compute():
-            for step, model in models:
-                scan.injection_scan(model, prompt, counter, **kw)
-                scan.economics(model, prompt)
-        bare.append(timed(compute)[0])
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            if os.path.exists(db + suffix):
-                os.remove(db + suffix)
-        store = attrdb.open(db, binary=args.attrdb)
-        logged.append(timed(lambda: scan.scan_checkpoints(store, "e2e", models, prompt=prompt, counterfactual=counter,
-                                                          progress=False, **kw))[0])
-    b, l = min(bare), min(logged)
-    print(f"{'':<18} end to end, {len(models)} checkpoints (best of {args.repeat}): computation alone "
-          f"{b:7.3f} s, scan_checkpoints {l:7.3f} s, attrdb adds {100 * (l - b) / b:5.1f}%", flush=True)
+    p = parts(models, prompt, counter, kw, args, db)
+    print(f"{name}: {params / 1e6:.2f} M parameters, {p['components']} components; per checkpoint (medians, ms):",
+          flush=True)
+    print(f"  forward pass {p['forward']:8.2f}   whole scan {p['scan']:8.2f}   weights hash {p['hash']:6.2f} "
+          f"(on a thread, beside the scan)", flush=True)
+    print(f"  log_checkpoint {p['grouped']:6.3f} + binary CPU {p['binary_grouped']:6.3f}    "
+          f"five separate calls {p['separate']:6.3f} + binary CPU {p['binary_separate']:6.3f}", flush=True)
+    walls, cpus = end_to_end(name, models, prompt, counter, kw, args, db)
+    wall, cpu = statistics.median(walls), statistics.median(cpus)
+    print(f"  {verdict(wall)} {name}: attrdb adds {100 * wall:+.2f}% wall time to the scan (median of {len(walls)} "
+          f"pairs; target <= {100 * TARGET:.0f}%); CPU {100 * cpu:+.2f}% ({verdict(cpu)} against the same target)",
+          flush=True)
+    return verdict(wall)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--attrdb", default=os.environ.get("ATTRDB_BIN", ".build/release/attrdb"))
-    parser.add_argument("--checkpoints", type=int, default=8)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--checkpoints", type=int, default=16)
+    parser.add_argument("--repeat", type=int, default=5, help="alternating (bare, logged) pairs per model")
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
-    parser.add_argument("--no-end-to-end", dest="end_to_end", action="store_false",
-                        help="skip the end-to-end comparison (it runs the scans twice more)")
     parser.add_argument("--only", choices=["tiny", "10M"], help="one model only")
     args = parser.parse_args()
     args.attrdb = os.path.abspath(args.attrdb)
     if args.threads:
         torch.set_num_threads(args.threads)
-    print(f"== attrdb.scan logging overhead per checkpoint (median over {args.checkpoints} checkpoints x "
-          f"{args.repeat}; 128 coefficients; torch {torch.__version__}, {torch.get_num_threads()} threads; "
-          f"transformer-lens {version('transformer-lens')})", flush=True)
+    load = os.getloadavg()[0]
+    print(f"== attrdb.scan logging overhead ({args.checkpoints} checkpoints, 128 coefficients; torch "
+          f"{torch.__version__}, {torch.get_num_threads()} threads; transformer-lens {version('transformer-lens')}; "
+          f"{os.cpu_count()} cores, load average {load:.1f})", flush=True)
+    verdicts = []
     with tempfile.TemporaryDirectory(prefix="bench-scan-") as work:
         for name, (settings, length) in MODELS.items():
             if args.only and args.only not in name:
                 continue
-            bench_model(name, settings, length, args, work)
+            verdicts.append(bench_model(name, settings, length, args, work))
+    return 0 if all(v == "PASS" for v in verdicts) else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -8,7 +8,8 @@ import struct
 MAGIC = b"ATTRDB\x00\x01"
 """The stream's first 8 bytes: "ATTRDB", a zero byte, the version (1)."""
 
-HEADER, CHECKPOINT, STATISTICS, RESID_NORMS, WOV_NORMS, WEIGHTS_HASH, END = b"H", b"C", b"S", b"R", b"W", b"K", b"E"
+HEADER, CHECKPOINT, STATISTICS, RESID_NORMS, WOV_NORMS, WEIGHTS_HASH, GROUP, END = \
+    b"H", b"C", b"S", b"R", b"W", b"K", b"G", b"E"
 
 MAX_JSON_PAYLOAD = 64 << 20
 """The binary refuses a JSON payload above 64 MiB; the recorder refuses it before sending."""

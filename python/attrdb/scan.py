@@ -9,15 +9,16 @@ Needs the extra `attrdb[scan]` (torch and a TransformerLens that has `HookedTran
 """
 from __future__ import annotations
 
+import collections
 import copy
-import functools
 import hashlib
 import numbers
 import re
-import threading
 import time
+from concurrent import futures
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
+from typing import Any, Callable, Deque, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
 import numpy as np
 
@@ -29,6 +30,7 @@ except ImportError as error:  # pragma: no cover - the message is the point
                       f"({error})") from error
 
 from .errors import BadInput, StoreError
+from .recorder import discard
 from .values import connect_read_only
 
 #: The default coefficient grid: 128 values from −10 to 10.
@@ -309,12 +311,18 @@ def scan_checkpoints(store: Any, run: str, checkpoints: Iterable[Tuple[int, Any]
     scanned now.
 
     `checkpoints` yields `(step, model)` or `(step, loader)`, a loader being a callable returning the
-    model (so one model is held at a time). Per checkpoint it logs its weights hash (when the recorder
-    has `log_weights_hash`), `stats(model)` and `decomposition_rel_err` (the identity error) as
-    statistics, the economics (residual norms over the prompt, W_OV norms), then the values — last,
-    so a checkpoint counts as stored when its values are. Resumable: steps already stored are skipped
-    without loading their model, and an incomplete run is reopened. Nothing is stored before the
-    first checkpoint scanned without error (a wrong hook or token fails first)."""
+    model (so one model is held at a time). Per checkpoint it logs, in one transaction
+    (`Recorder.log_checkpoint`), the values, its weights hash, `stats(model)` and
+    `decomposition_rel_err` (the identity error) as statistics, and the economics (residual norms
+    over the prompt, W_OV norms): a checkpoint is stored whole or not at all. Resumable: steps
+    already stored are skipped without loading their model, and an incomplete run is reopened.
+    Nothing is stored before the first checkpoint scanned without error (a wrong hook or token fails
+    first).
+
+    What attrdb adds is kept off the scan's path: the weights are hashed on a thread while the same
+    checkpoint is scanned (the model is not modified meanwhile: the iterable, which may train it in
+    place, is advanced and `stats` called only once the hash is done), and a checkpoint is logged on
+    another thread while the next one is scanned, the recorder itself started there with the first."""
     coefs = _coefficients(coefficients)
     done = stored_steps(store, run, scan, metric)
     # A generator is read lazily (one model at a time); a sized iterable also gives the bar its total.
@@ -323,8 +331,14 @@ def scan_checkpoints(store: Any, run: str, checkpoints: Iterable[Tuple[int, Any]
             "answer": _plain(answer), "counter_answer": _plain(counter_answer),
             "prompt": _plain(prompt), "counterfactual": _plain(counterfactual)}
     info.update(metadata or {})
-    rec = None
-    writer = _Writer()
+
+    def open_recorder(labels: Sequence[str], process: Any) -> Any:
+        return store.recorder(run, coefficients=coefs, components=labels, metric=metric, scan=scan,
+                              metadata=info, tags=tags, process=process)
+
+    # The binary starts now, while the first checkpoint is scanned; the header, which needs the
+    # component labels, follows once it is.
+    logger = _Logger(store.spawn(), open_recorder)
     scanned: List[int] = []
     try:
         for step, source in checkpoints:
@@ -339,80 +353,110 @@ def scan_checkpoints(store: Any, run: str, checkpoints: Iterable[Tuple[int, Any]
             if "model" not in info and getattr(model.cfg, "model_name", None):
                 info["model"] = model.cfg.model_name
             started = time.perf_counter()
-            result = injection_scan(model, prompt, counterfactual, hook=hook, answer=answer,
-                                    counter_answer=counter_answer, coefficients=coefs,
-                                    expand_neurons=expand_neurons)
-            econ = economics(model, _tokens(model, prompt, "prompt"))
+            hashing = logger.hash(model)
+            try:
+                result = injection_scan(model, prompt, counterfactual, hook=hook, answer=answer,
+                                        counter_answer=counter_answer, coefficients=coefs,
+                                        expand_neurons=expand_neurons)
+                econ = economics(model, _tokens(model, prompt, "prompt"))
+            finally:
+                futures.wait([hashing])  # the model is the caller's again only once it is hashed
+            digest = hashing.result()
             extra = dict(stats(model)) if stats is not None else {}
-            if rec is None:
-                rec = store.recorder(run, coefficients=coefs, components=result.labels, metric=metric,
-                                     scan=scan, metadata=info, tags=tags)
-            # Hashed here, so the model can go before the frames are written (one model at a time).
-            digest = weights_hash(model) if hasattr(rec, "log_weights_hash") else None
-            writer.submit(functools.partial(_log, rec, int(step), digest, result, econ, extra))
+            logger.submit(int(step), result, econ, extra, digest)
             scanned.append(int(step))
             if bar is not None:
                 elapsed = time.perf_counter() - started
                 bar.set_postfix(step=int(step), values_per_s=f"{result.values.size / max(elapsed, 1e-9):.3g}")
                 bar.update(1)
             del model
-        writer.wait()
-        if rec is None:
+        logger.wait()
+        if logger.rec is None:
             if not done:
                 raise BadInput(f"run {run!r}: no checkpoints to scan")
             # Every step was stored by an earlier call: reopen the run only to mark it complete.
-            rec = store.recorder(run, coefficients=coefs, components=_stored_labels(store, run),
-                                 metric=metric, scan=scan, metadata=info, tags=tags)
+            logger.rec = logger.open(_stored_labels(store, run))
     except BaseException:
-        writer.wait(raise_error=False)  # the exception raised here is the one to see
-        if rec is not None:
-            rec.__exit__(RuntimeError, None, None)  # leaves the run incomplete, every logged step kept
+        logger.abandon()  # the exception raised here is the one to see
         raise
     finally:
         if bar is not None:
             bar.close()
-    rec.close(complete=True)
+    logger.close()
     return scanned
 
 
-class _Writer:
-    """Writes one checkpoint's frames on a thread while the next checkpoint is scanned: the recorder
-    waits for attrdb's acknowledgement of every frame (a commit each), which would otherwise add to
-    the scan's time. At most one checkpoint is in flight (submit waits for the previous one), so the
-    frames stay in step order and memory holds one pending result; a frame's error is raised by the
-    next submit or wait."""
+class _Logger:
+    """The scan's logging, on two threads beside the scan: one hashes a checkpoint's weights while
+    it is scanned (hashlib releases the GIL), the other writes checkpoints while the next ones are
+    scanned — creating the recorder with the first, on the binary started when the scan began.
+    Writes run one at a time in step order; up to `depth` checkpoints may wait for theirs, so that
+    a slow moment of the binary (the header's sync to disk, a busy disk) does not stop the scan,
+    while memory holds at most `depth` pending results. A write's error is raised by a later
+    `submit` or by `wait`."""
 
-    def __init__(self) -> None:
-        self._thread: Optional[threading.Thread] = None
-        self._error: Optional[BaseException] = None
+    def __init__(self, process: Any, open_recorder: Callable[[Sequence[str], Any], Any], depth: int = 4) -> None:
+        self._process = process
+        self._open = open_recorder
+        self._depth = depth
+        self._hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="attrdb-scan-hash")
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="attrdb-scan-write")
+        self._writing: Deque[Future] = collections.deque()
+        self.rec: Any = None
 
-    def submit(self, write: Callable[[], None]) -> None:
-        self.wait()
+    def hash(self, model: "torch.nn.Module") -> Future:
+        """The model's `weights_hash`, computed on a thread."""
+        return self._hasher.submit(weights_hash, model)
 
-        def run() -> None:
+    def submit(self, step: int, result: ScanResult, econ: Mapping[str, Any], extra: Mapping[str, float],
+               digest: str) -> None:
+        # The writes done so far raise their errors now; the oldest is waited for when too many wait.
+        while self._writing and (self._writing[0].done() or len(self._writing) >= self._depth):
+            self._writing.popleft().result()
+        self._writing.append(self._writer.submit(self._write, step, result, econ, extra, digest))
+
+    def _write(self, step: int, result: ScanResult, econ: Mapping[str, Any], extra: Mapping[str, float],
+               digest: str) -> None:
+        if self.rec is None:
+            self.rec = self.open(result.labels)
+        self.rec.log_checkpoint(step, result.values, stats={**extra, "decomposition_rel_err": result.identity_error},
+                                resid_norms=econ["resid_norms"], wov_norms=econ["wov_norms"], weights_hash=digest)
+
+    def open(self, labels: Sequence[str]) -> Any:
+        """The recorder, with these component labels, on the binary started for it."""
+        return self._open(labels, self._take_process())
+
+    def _take_process(self) -> Any:
+        process, self._process = self._process, None
+        return process
+
+    def wait(self) -> None:
+        """Waits for every checkpoint submitted to be written; raises the first error."""
+        while self._writing:
+            self._writing.popleft().result()
+
+    def close(self) -> None:
+        """Marks the run complete once every checkpoint is stored."""
+        self._shutdown()
+        self.rec.close(complete=True)
+
+    def _shutdown(self) -> None:
+        self._hasher.shutdown()
+        self._writer.shutdown()
+
+    def abandon(self) -> None:
+        """Leaves the run incomplete with every stored checkpoint kept; raises nothing."""
+        # After an error a queued write must not run: cancel what has not started.
+        for writing in self._writing:
+            writing.cancel()
+        while self._writing:
             try:
-                write()
-            except BaseException as error:  # noqa: BLE001 (re-raised on the scanning thread)
-                self._error = error
-
-        self._thread = threading.Thread(target=run, name="attrdb-scan-writer", daemon=True)
-        self._thread.start()
-
-    def wait(self, raise_error: bool = True) -> None:
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-        error, self._error = self._error, None
-        if error is not None and raise_error:
-            raise error
-
-
-def _log(rec: Any, step: int, digest: Optional[str], result: ScanResult, econ: Mapping[str, Any],
-         extra: Mapping[str, float]) -> None:
-    """One checkpoint's frames, the values last (see scan_checkpoints)."""
-    if digest is not None:
-        rec.log_weights_hash(step, digest)
-    rec.log_stats(step, decomposition_rel_err=result.identity_error, **extra)
-    rec.log_resid_norms(step, econ["resid_norms"])
-    rec.log_wov_norms(step, econ["wov_norms"])
-    rec.log(step, result.values)
+                self._writing.popleft().result()
+            except BaseException:  # noqa: BLE001 (the exception being handled is the one to see)
+                pass
+        self._shutdown()
+        if self.rec is not None:
+            self.rec.__exit__(RuntimeError, None, None)
+        process = self._take_process()
+        if process is not None:
+            discard(process)  # no recorder took it: it stores nothing

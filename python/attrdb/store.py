@@ -11,7 +11,7 @@ from ._binary import find_binary, run_binary
 from ._catalog import Catalog, round_trip, typed_frame
 from .display import Plot, Report
 from .errors import BadInput
-from .recorder import Recorder
+from .recorder import Recorder, spawn
 from .values import read_values
 
 Runs = Union[str, Sequence[str]]
@@ -80,17 +80,25 @@ class Store:
     def recorder(self, run: str, *, coefficients: Sequence[float], components: Sequence[Any],
                  metric: str, scan: str = "default", metadata: Mapping[str, Any] | None = None,
                  tags: Mapping[str, str] | None = None, replace: bool = False,
-                 allow_nonfinite: bool = False, in_flight: int = 4, precision: str | None = None) -> Recorder:
+                 allow_nonfinite: bool = False, in_flight: int = 4, precision: str | None = None,
+                 process: Any = None) -> Recorder:
         """A `Recorder` logging `run` (created incomplete, or reopened if it matches). `components` are
         TransformerLens labels ("L0H1", "0_mlp_out", "embed") or dicts {label, layer, kind, index};
         `metadata`'s model and task fill the run's columns and the whole of it is the run's config.
         `in_flight`: how many frames may await the binary's acknowledgement at once (1: each call
         returns once its frame is stored; see `Recorder`). `precision` ("f32", "f16" or "bf16") is how
         a new run stores its values (`ingest --precision`); None: f32 for a new run, the run's own for
-        an existing one."""
+        an existing one. `process`: the binary already started for this store (`self.spawn()`), so
+        that its start overlapped other work."""
         return Recorder(self.binary, self.path, run, coefficients=coefficients, components=components,
                         metric=metric, scan=scan, metadata=metadata, tags=tags, replace=replace,
-                        allow_nonfinite=allow_nonfinite, in_flight=in_flight, precision=precision)
+                        allow_nonfinite=allow_nonfinite, in_flight=in_flight, precision=precision,
+                        process=process)
+
+    def spawn(self) -> Any:
+        """Starts the binary a recorder of this store will take (`recorder(..., process=)`), ahead of
+        time; `attrdb.recorder.discard(process)` ends one no recorder took, storing nothing."""
+        return spawn(self.binary, self.path)
 
     # -- reading -------------------------------------------------------------------------------
 

@@ -251,3 +251,69 @@ def test_flush_waits_until_every_logged_frame_is_stored(tmp_path, attrdb_module)
         assert store.values("r").checkpoint_step.values.tolist() == list(range(5))
     with pytest.raises(attrdb_module.BadInput, match="in_flight"):
         store.recorder("r", coefficients=[0.0], components=["embed"], metric="m", in_flight=0)
+
+
+@pytest.mark.parametrize("in_flight", [1, 4])
+def test_log_checkpoint_stores_a_checkpoint_whole_in_one_transaction(tmp_path, attrdb_module, in_flight):
+    import hashlib
+    db = str(tmp_path / "s.sqlite")
+    store = attrdb_module.open(db)
+    digests = [hashlib.sha256(bytes([step])).hexdigest() for step in range(3)]
+    with store.recorder("r", coefficients=[0.0, 1.0], components=["L0H0", "embed"], metric="m",
+                        in_flight=in_flight) as rec:
+        for step in range(3):
+            rec.log_checkpoint(step, np.full((2, 2), step), stats={"train_loss": 1.0 / (step + 1)},
+                               resid_norms={0: 2.0 + step, (1, "resid_post"): 3.0}, wov_norms=np.full((1, 1), 0.5),
+                               weights_hash=digests[step])
+        rec.log_checkpoint(3, np.full((2, 2), 3))   # the values alone
+        rec.flush()
+        # One G frame and its parts per call, each acknowledged: 1 + 3 × 6 + 2 frames after the header.
+        assert rec.steps_stored == [0, 1, 2, 3] and rec.frames_stored == 1 + 3 * 6 + 2
+    cli("--db", db, "check")
+    assert store.values("r").checkpoint_step.values.tolist() == [0, 1, 2, 3]
+    hashes = store.sql("SELECT step, coalesce(weights_sha256, 'none') AS h FROM checkpoint ORDER BY step")["h"].tolist()
+    assert hashes == digests + ["none"]
+    losses = [json.loads(l) for l in cli("--db", db, "export", "losses", "--run", "r", "--format", "jsonl").stdout.splitlines()]
+    assert [r["train_loss"] for r in losses] == [1.0, 0.5, 1.0 / 3]
+    assert len(store.norms("r", wov=True)) == 3
+    assert store.sql("SELECT count(*) AS n FROM resid_norm")["n"].tolist() == [6]
+
+
+def test_a_conflict_in_a_logged_checkpoints_stats_leaves_its_values_unstored(tmp_path, attrdb_module):
+    import hashlib
+    db = str(tmp_path / "s.sqlite")
+    store = attrdb_module.open(db)
+    kw = dict(coefficients=[0.0, 1.0], components=["L0H0", "embed"], metric="m")
+    with store.recorder("r", **kw) as rec:
+        rec.log_stats(5, train_loss=1.0)
+    with pytest.raises(attrdb_module.Conflict) as caught:
+        with store.recorder("r", **kw) as rec:
+            rec.log_checkpoint(4, np.zeros((2, 2)), stats={"train_loss": 2.0})
+            rec.log_checkpoint(5, np.ones((2, 2)), stats={"train_loss": 3.0}, resid_norms={0: 1.0},
+                               weights_hash=hashlib.sha256(b"x").hexdigest())
+            rec.log_checkpoint(6, np.ones((2, 2)))
+    assert caught.value.call == "log_checkpoint(5)" and "train_loss" in caught.value.message
+    assert rec.steps_stored == [4]
+    assert store.values("r").checkpoint_step.values.tolist() == [4], "step 5's values went with its stats"
+    assert store.sql("SELECT count(*) AS n FROM resid_norm")["n"].tolist() == [0]
+    assert store.sql("SELECT coalesce(weights_sha256, 'none') AS h FROM checkpoint WHERE step = 5")["h"].tolist() == ["none"]
+    assert store.sql("SELECT value FROM checkpoint_stat JOIN checkpoint USING (checkpoint_id) "
+                     "WHERE step = 5")["value"].tolist() == [1.0]
+
+
+def test_bad_input_in_any_part_of_a_checkpoint_raises_before_anything_is_sent(tmp_path, attrdb_module):
+    db = str(tmp_path / "s.sqlite")
+    store = attrdb_module.open(db)
+    with store.recorder("r", coefficients=[0.0], components=["embed"], metric="m") as rec:
+        bad = [dict(stats={"loss": float("nan")}), dict(wov_norms=np.array([1.0, 2.0])),
+               dict(resid_norms={0: float("inf")}), dict(weights_hash="00"), dict(values=np.ones((2, 1)))]
+        for change in bad:
+            kw = dict(values=np.ones((1, 1)), **{k: v for k, v in change.items() if k != "values"})
+            if "values" in change:
+                kw["values"] = change["values"]
+            with pytest.raises(attrdb_module.BadInput):
+                rec.log_checkpoint(1, **kw)
+        rec.log_checkpoint(2, np.ones((1, 1)), stats={"loss": 0.5})
+        rec.flush()
+        assert rec.steps_stored == [2] and rec.frames_stored == 1 + 3
+    assert store.values("r").checkpoint_step.values.tolist() == [2]

@@ -357,3 +357,50 @@ def test_an_error_writing_a_checkpoint_stops_the_scan_with_the_earlier_ones_kept
     runs = store.runs()
     assert runs["status"].tolist() == ["incomplete"]
     assert store.values("r").checkpoint_step.values.tolist() == [0]
+
+
+@needs_frames
+def test_a_model_trained_in_place_between_checkpoints_is_hashed_and_scanned_as_yielded(tmp_path, checkpoints, scan,
+                                                                                    attrdb_module):
+    # The weights are hashed on a thread beside the scan: the iterable, which changes the same model in
+    # place, must not run before the hash of the checkpoint it yielded is done.
+    store = attrdb_module.open(str(tmp_path / "s.sqlite"))
+    model = load(checkpoints[0])
+    expected = {}
+
+    def training():
+        for step in (0, 4, 8):
+            model.load_state_dict(checkpoints[step])   # copies into the same tensors
+            expected[step] = scan.weights_hash(model)
+            yield step, model
+
+    scan.scan_checkpoints(store, "in-place", training(), **_scan_kw())
+    hashes = store.sql("SELECT step, weights_sha256 FROM checkpoint ORDER BY step")
+    assert hashes["weights_sha256"].tolist() == [expected[s] for s in (0, 4, 8)]
+    assert len(set(expected.values())) == 3
+    values = store.values("in-place").values
+    for i, step in enumerate((0, 4, 8)):
+        ref = scan.injection_scan(load(checkpoints[step]), PROMPT, COUNTER, hook=HOOK, answer=ANSWER,
+                                  counter_answer=COUNTER_ANSWER, coefficients=COEFS).values
+        assert np.array_equal(values[i], ref)
+
+
+@needs_frames
+def test_a_checkpoint_is_stored_whole_or_not_at_all(tmp_path, checkpoints, scan, attrdb_module):
+    # Step 4 has a train_loss stored already; the scan's other value is a conflict, and it takes step
+    # 4's values, norms and weights hash with it: the checkpoint is one transaction.
+    db = str(tmp_path / "s.sqlite")
+    store = attrdb_module.open(db)
+    first = scan.injection_scan(load(checkpoints[0]), PROMPT, COUNTER, hook=HOOK, answer=ANSWER,
+                                counter_answer=COUNTER_ANSWER, coefficients=COEFS)
+    with store.recorder("r", coefficients=COEFS, components=first.labels, metric="logit_diff") as rec:
+        rec.log_stats(4, train_loss=99.0)
+    with pytest.raises(attrdb_module.Conflict) as caught:
+        scan.scan_checkpoints(store, "r", loaders(checkpoints), stats=lambda m: {"train_loss": 1.0}, **_scan_kw())
+    assert caught.value.call == "log_checkpoint(4)"
+    assert store.values("r").checkpoint_step.values.tolist() == [0]
+    rows = store.sql("SELECT step, weights_sha256 IS NOT NULL AS hashed, "
+                     "(SELECT count(*) FROM resid_norm n WHERE n.checkpoint_id = c.checkpoint_id) AS norms "
+                     "FROM checkpoint c ORDER BY step")
+    assert rows["step"].tolist() == [0, 4]
+    assert rows["hashed"].tolist() == [1, 0] and rows["norms"].tolist()[1] == 0 and rows["norms"].tolist()[0] > 0

@@ -1,10 +1,12 @@
 import Foundation
 
 /// `attrdb ingest - --format frames`: reads a frame stream (docs/stream-format.md) and writes it
-/// through one ``Recorder``, one transaction per frame, acknowledging each committed frame.
+/// through one ``Recorder``, one transaction per frame (or per ``FrameGroup``), acknowledging each
+/// committed frame.
 ///
 /// The header registers (or reopens) the run, scan, metric and components and is committed on its
-/// own, leaving the run incomplete; each later frame is committed whole or not at all. An error stops
+/// own, leaving the run incomplete; each later frame, or group of frames, is committed whole or not
+/// at all. An error stops
 /// the stream with the frames before it kept; end of input without an end frame keeps every
 /// committed frame and leaves the run incomplete.
 public enum FrameIngest {
@@ -106,8 +108,11 @@ public enum FrameIngest {
         defer { prefetch.stop() }
         // Log bytes written since the last checkpoint: the log is copied back once per limit.
         var logged = 0
+        var group = FrameGroup()
         while let frame = try prefetch.next() {
+            let commits: Bool
             do {
+                commits = try group.admit(frame, file: file)
                 switch frame.content {
                 case .checkpoint(let step, let values, let digest):
                     try recorder.append(step: step, values: values, digest: digest)
@@ -119,6 +124,8 @@ public enum FrameIngest {
                     try recorder.record(wovNorms: norms)
                 case .weightsHash(let step, let hash):
                     try recorder.record(weightsHash: hash, step: step)
+                case .group:
+                    break  // its count is all it says: FrameGroup holds the commit until the group's last frame
                 case .end(let complete):
                     store.endStream()
                     streaming = false
@@ -130,15 +137,21 @@ public enum FrameIngest {
                     return summary
                 }
                 logged += frame.payloadLength
-                let checkpoint = logged >= JournalPolicy.journalSizeLimit
-                if checkpoint { logged = 0 }
-                try recorder.commitFrame(status: .incomplete, checkpoint: checkpoint)
+                if commits {
+                    let checkpoint = logged >= JournalPolicy.journalSizeLimit
+                    if checkpoint { logged = 0 }
+                    try recorder.commitFrame(status: .incomplete, checkpoint: checkpoint)
+                }
             } catch let error as IngestError where error.location == nil {
                 // The recorder's errors (a conflict, non-finite values) say what; the frame says where.
                 throw FramePayload.reframe(error, frame.location)
             }
-            acknowledge()
+            if commits {
+                for _ in 0..<group.committed() { acknowledge() }
+            }
         }
+        // End of input inside a group: the defer rolls its frames back.
+        if let truncated = group.truncation(file: file, at: reader.offset) { throw truncated }
         // End of input between frames: every committed frame stays, the run stays incomplete.
         return recorder.summary
     }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Decodes the JSON payloads of a frame stream's `S`, `R`, `W` and `E` frames (the header is
+/// Decodes the JSON payloads of a frame stream's `S`, `R`, `W`, `K`, `G` and `E` frames (the header is
 /// ``FrameHeader``) and a `C` frame's step; every error names the frame, its kind and offset.
 enum FramePayload {
     /// The payload parsed as a JSON object.
@@ -105,6 +105,18 @@ enum FramePayload {
             throw error(frame, file: file, key: "sha256", expected: "a SHA-256 as 64 hex digits", found: found)
         }
         return (step, hash)
+    }
+
+    /// A `G` frame: `{"frames": int}`, how many of the frames after it are one transaction
+    /// (1 to ``FrameGroup/maxFrames``).
+    static func group(_ frame: Frame, file: String) throws -> Int {
+        let root = try object(frame, file: file)
+        try onlyKeys(["frames"], root, frame, file: file)
+        let count = try integer("frames", root, frame, file: file)
+        guard (1...FrameGroup.maxFrames).contains(count) else {
+            throw error(frame, file: file, key: "frames", expected: "a count of frames from 1 to \(FrameGroup.maxFrames)", found: "\(count)")
+        }
+        return count
     }
 
     /// An `E` frame: `{"complete": bool}`.

@@ -11,9 +11,12 @@ struct PreparedFrame {
         case residNorms([ResidNorm])
         case wovNorms([WOVNorm])
         case weightsHash(step: Int, hash: WeightsHash)
+        /// A `G` frame: how many frames after it are committed together (FrameGroup.swift).
+        case group(frames: Int)
         case end(complete: Bool)
     }
 
+    var kind: FrameKind
     var location: IngestError.Location
     /// The payload's length in bytes: what the frame adds to the write-ahead log, roughly.
     var payloadLength: Int
@@ -171,9 +174,10 @@ final class FramePrefetch {
             case .weightsHash:
                 let weights = try FramePayload.weightsHash(frame, file: file)
                 content = .weightsHash(step: weights.step, hash: weights.hash)
+            case .group: content = .group(frames: try FramePayload.group(frame, file: file))
             case .end: content = .end(complete: try FramePayload.complete(frame, file: file))
             }
-            return PreparedFrame(location: frame.location, payloadLength: frame.payload.count, content: content)
+            return PreparedFrame(kind: frame.kind, location: frame.location, payloadLength: frame.payload.count, content: content)
         }
 
         /// The next queued frame and its slot, nil at the end, or the reader's error once every frame

@@ -8,6 +8,7 @@ enum FrameKind: UInt8, CaseIterable {
     case residNorms = 0x52  // R
     case wovNorms = 0x57    // W
     case weightsHash = 0x4B // K
+    case group = 0x47       // G
     case end = 0x45         // E
 
     var letter: Character { Character(Unicode.Scalar(rawValue)) }

@@ -129,7 +129,7 @@ final class FrameIngestTests: XCTestCase {
             ("empty", [], "-: byte 0: expected the magic \"ATTRDB\" 0x00 followed by format version 0x01, found an empty stream", 0),
             ("magic only", Array(badVersion[0..<7]) + [1], "-: byte 8: expected the header frame (H), found end of input", 0),
             ("reserved", reserved, "-: frame 0 (H) at byte 8: expected zero reserved bytes, found 0x01 at byte 11", 0),
-            ("unknown kind", stream { $0.json("H", h); $0.json("X", "{}") }, "-: frame 1 at byte \(one): expected a frame kind (H, C, S, R, W, K, E), found the byte 0x58", 1),
+            ("unknown kind", stream { $0.json("H", h); $0.json("X", "{}") }, "-: frame 1 at byte \(one): expected a frame kind (H, C, S, R, W, K, G, E), found the byte 0x58", 1),
             ("header not first", stream { $0.json("S", #"{"step": 1, "values": {}}"#) }, "-: frame 0 (S) at byte 8: expected the header frame (H) first, found a S frame", 0),
             ("second header", stream { $0.json("H", h); $0.json("H", h) }, "-: frame 1 (H) at byte \(one): expected one header frame, the first, found a second header", 1),
             ("missing run", stream { $0.json("H", #"{"metric": "m", "coefficients": [0], "components": ["L0H0"]}"#) }, "-: frame 0 (H) at byte 8: key 'run': expected the key 'run' (a non-empty string), found no such key", 0),
@@ -228,6 +228,128 @@ final class FrameIngestTests: XCTestCase {
             XCTAssertEqual(try store.runs().first?.values, checkpoints * 6, "cut at \(cut)")
             XCTAssertEqual(try store.connection.scalar("SELECT count(*) FROM checkpoint_stat")?.int64, Int64(whole.filter { $0.kind == "S" }.count), "cut at \(cut)")
             XCTAssertEqual(try store.run(named: "r").status, whole.last?.kind == "E" ? .complete : .incomplete, "cut at \(cut)")
+        }
+    }
+
+    // MARK: - Groups (G frames)
+
+    /// A stream with two groups: G{K, S, C step 0}, G{S, C step 10}, then E.
+    private static func grouped() -> FrameStreamBuilder {
+        var stream = FrameStreamBuilder()
+        stream.json("H", FrameStreamBuilder.header)
+        stream.json("G", #"{"frames": 3}"#)
+        stream.json("K", #"{"step": 0, "sha256": "\#(String(repeating: "ab", count: 32))"}"#)
+        stream.json("S", #"{"step": 0, "values": {"train_loss": 0.5}}"#)
+        stream.checkpoint(step: 0, [1, 2, 3, 4, 5, 6])
+        stream.json("G", #"{"frames": 2}"#)
+        stream.json("S", #"{"step": 10, "values": {"train_loss": 0.25}}"#)
+        stream.checkpoint(step: 10, [6, 5, 4, 3, 2, 1])
+        stream.json("E", #"{"complete": true}"#)
+        return stream
+    }
+
+    func testAGroupIsStoredWithEveryFrameAcknowledged() throws {
+        let folder = try TemporaryFolder()
+        let db = folder.path("s.sqlite")
+        let (result, acks) = try ingest(Self.grouped().bytes, into: db)
+        XCTAssertEqual(try result.get().added, 2)
+        XCTAssertEqual(acks, 9, "one ok per frame, the G frames' included")
+        let store = try Store(path: db, access: .read)
+        XCTAssertEqual(try store.run(named: "r").status, .complete)
+        XCTAssertEqual(try store.connection.scalar("SELECT count(*) FROM checkpoint_stat")?.int64, 2)
+        XCTAssertEqual(try store.connection.scalar("SELECT count(*) FROM checkpoint WHERE weights_sha256 IS NOT NULL")?.int64, 1)
+    }
+
+    /// A conflict in a group's statistics leaves the group's matrix unstored, and the frames
+    /// committed before the group stay.
+    func testAConflictInAGroupLeavesNothingOfTheGroup() throws {
+        let folder = try TemporaryFolder()
+        let db = folder.path("s.sqlite")
+        var stream = FrameStreamBuilder()
+        stream.json("H", FrameStreamBuilder.header)
+        stream.json("S", #"{"step": 0, "values": {"train_loss": 1}}"#)
+        stream.json("G", #"{"frames": 3}"#)
+        stream.checkpoint(step: 0, [1, 2, 3, 4, 5, 6])
+        stream.json("R", #"{"step": 0, "norms": [{"layer": 0, "hook": "resid_pre", "norm": 2.5}]}"#)
+        stream.json("S", #"{"step": 0, "values": {"train_loss": 2}}"#)
+        let (result, acks) = try ingest(stream.bytes, into: db)
+        guard case .failure(let error as IngestError) = result else { return XCTFail("accepted a conflict") }
+        XCTAssertEqual(error.kind, .conflict)
+        XCTAssertTrue("\(error)".hasPrefix("-: frame 5 (S) at byte \(stream.frames[5].offset): "), "\(error)")
+        XCTAssertEqual(acks, 2, "the header and the S frame before the group")
+        let store = try Store(path: db, access: .read)
+        XCTAssertEqual(try store.runs().first?.values, 0)
+        XCTAssertEqual(try store.connection.scalar("SELECT count(*) FROM attribution")?.int64, 0)
+        XCTAssertEqual(try store.connection.scalar("SELECT count(*) FROM resid_norm")?.int64, 0)
+        XCTAssertEqual(try store.connection.scalar("SELECT value FROM checkpoint_stat")?.double, 1)
+    }
+
+    func testEachMalformedGroupIsRefusedAndLeavesNothingOfIt() throws {
+        let h = FrameStreamBuilder.header
+        func stream(_ build: (inout FrameStreamBuilder) -> Void) -> FrameStreamBuilder {
+            var s = FrameStreamBuilder()
+            s.json("H", h)
+            build(&s)
+            return s
+        }
+        let values: [Float] = [1, 2, 3, 4, 5, 6]
+        let zero = stream { $0.json("G", #"{"frames": 0}"#) }
+        let huge = stream { $0.json("G", #"{"frames": 65537}"#) }
+        let other = stream { $0.json("G", #"{"frames": 1, "step": 3}"#) }
+        let nested = stream { $0.json("G", #"{"frames": 2}"#); $0.checkpoint(step: 0, values); $0.json("G", #"{"frames": 1}"#) }
+        let ended = stream { $0.json("G", #"{"frames": 2}"#); $0.checkpoint(step: 0, values); $0.json("E", #"{"complete": true}"#) }
+        let cut = stream { $0.json("G", #"{"frames": 2}"#); $0.checkpoint(step: 0, values) }
+        func at(_ s: FrameStreamBuilder, _ frame: Int) -> String { "frame \(frame) (\(s.frames[frame].kind)) at byte \(s.frames[frame].offset)" }
+        let cases: [(String, FrameStreamBuilder, String)] = [
+            ("zero", zero, "-: \(at(zero, 1)): key 'frames': expected a count of frames from 1 to 65536, found 0"),
+            ("huge", huge, "-: \(at(huge, 1)): key 'frames': expected a count of frames from 1 to 65536, found 65537"),
+            ("other key", other, "-: \(at(other, 1)): key 'step': expected only the keys frames, found the key 'step'"),
+            ("G in a group", nested, "-: \(at(nested, 3)): expected frame 2 of the 2 grouped by the G frame at \(at(nested, 1)) (C, S, R, W or K), found a G frame"),
+            ("E in a group", ended, "-: \(at(ended, 3)): expected frame 2 of the 2 grouped by the G frame at \(at(ended, 1)) (C, S, R, W or K), found a E frame"),
+            ("cut group", cut, "-: \(at(cut, 1)): expected 2 grouped frames, found end of input at byte \(cut.bytes.count) after 1 (the stream is truncated; nothing of the group is stored)"),
+        ]
+        for (name, stream, expected) in cases {
+            let folder = try TemporaryFolder()
+            let db = folder.path("s.sqlite")
+            let (result, acks) = try ingest(stream.bytes, into: db)
+            XCTAssertEqual(message(result), expected, name)
+            XCTAssertEqual(acks, 1, "\(name): only the header")
+            let store = try Store(path: db, access: .read)
+            XCTAssertEqual(try store.connection.scalar("SELECT count(*) FROM attribution")?.int64, 0, name)
+            XCTAssertEqual(try store.run(named: "r").status, .incomplete, name)
+        }
+    }
+
+    /// A grouped stream cut on each frame's boundaries, inside its head and inside its payload: a
+    /// group is acknowledged and stored only when all of it arrived; a cut between two frames of a
+    /// group names the group.
+    func testAGroupedStreamTruncatedAnywhereKeepsWholeGroupsOnly() throws {
+        let stream = Self.grouped()
+        // Frame indices of each transaction: the header, the two groups, the end.
+        let units = [[0], [1, 2, 3, 4], [5, 6, 7], [8]]
+        let folder = try TemporaryFolder()
+        let end = { (frame: Int) in stream.frames[frame].offset + 16 + stream.frames[frame].length }
+        // From the header's end on (the cuts before it are the ungrouped stream's test); every byte
+        // is the ungrouped test's, at 400 stores: here the places where the outcome can differ.
+        var cuts = Set<Int>()
+        for frame in stream.frames.dropFirst() {
+            let start: Int = frame.offset
+            cuts.formUnion([start, start + 1, start + 15, start + 16, start + 16 + frame.length / 2])
+        }
+        for cutAt in cuts.sorted() {
+            let db = folder.path("s\(cutAt).sqlite")
+            let (result, acks) = try ingest(Array(stream.bytes[0..<cutAt]), into: db)
+            let whole = units.filter { end($0.last!) <= cutAt }
+            let groups = Int64(min(whole.count - 1, 2))
+            XCTAssertEqual(acks, whole.reduce(0) { $0 + $1.count }, "cut at \(cutAt)")
+            let store = try Store(path: db, access: .read)
+            XCTAssertEqual(try store.connection.scalar("SELECT count(*) FROM attribution")?.int64, groups, "cut at \(cutAt)")
+            XCTAssertEqual(try store.connection.scalar("SELECT count(*) FROM checkpoint_stat")?.int64, groups, "cut at \(cutAt)")
+            // A cut on a frame boundary inside a group: the group's own message.
+            if let unit = units.first(where: { $0.count > 1 && $0.dropLast().contains { end($0) == cutAt } }) {
+                XCTAssertEqual(message(result)?.hasSuffix("(the stream is truncated; nothing of the group is stored)"), true, "cut at \(cutAt)")
+                XCTAssertEqual(message(result)?.hasPrefix("-: frame \(unit[0]) (G)"), true, "cut at \(cutAt)")
+            }
         }
     }
 }
