@@ -124,7 +124,7 @@ final class FramePrefetchTests: XCTestCase {
             ("bad JSON", stream { $0.json("S", #"{"step": 5, "values": {"loss": "high"}}"#) },
              "(S) at byte #: key 'values.loss': expected a number or null, found the string 'high'"),
             ("unknown kind", stream { $0.json("X", "{}") },
-             "at byte #: expected a frame kind (H, C, S, R, W, K, E), found the byte 0x58"),
+             "at byte #: expected a frame kind (H, C, S, R, W, K, G, E), found the byte 0x58"),
             ("wrong length", stream { $0.checkpoint(step: 5, [1, 2, 3]) },
              "(C) at byte #: expected a payload of 8 + 4 × coefficients × components = 32 bytes, found a length of 20"),
             ("second header", stream { $0.json("H", Self.header + "}") },
