@@ -29,6 +29,34 @@ public struct Capacity: TabularResult {
         self.rows = rows
     }
 
+    /// Capacity of a selection: by layer or kind over every component and the whole grid from the
+    /// totals ingest kept (``CheckpointTotals``: a few hundred bytes a checkpoint), else from each
+    /// selected component's masses. The same Doubles either way.
+    public init(_ selection: ResolvedSelection, mode: MassMode = .absolute, by grouping: Grouping) throws {
+        if grouping == .layer || grouping == .kind, let totals = try CheckpointTotals(selection, statistic: mode.statistic),
+           let capacity = Capacity(totals, by: grouping) {
+            self = capacity
+            return
+        }
+        self.init(try ComponentMasses(selection, mode: mode), by: grouping)
+    }
+
+    /// From the stored totals; nil when they do not keep the groups' totals.
+    init?(_ totals: CheckpointTotals, by grouping: Grouping) {
+        let groups = Capacity.groupsOf(totals.components, by: grouping)
+        guard let slots = totals.slots(of: groups) else { return nil }
+        var rows: [CapacityRow] = []
+        rows.reserveCapacity(totals.steps.count * groups.count)
+        for (c, step) in totals.steps.enumerated() {
+            let total = totals.totals[c].total
+            for (group, slot) in zip(groups, slots) {
+                let mass = totals.mass(slot, at: c)
+                rows.append(CapacityRow(step: step, group: group.key, mass: mass, share: total != 0 ? mass / total : .nan))
+            }
+        }
+        self.init(grouping: grouping, rows: rows)
+    }
+
     /// The share's denominator is the total over every selected component, so `--by head` shows
     /// heads' share of all capacity.
     public init(_ masses: ComponentMasses, by grouping: Grouping) {

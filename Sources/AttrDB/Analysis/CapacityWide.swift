@@ -20,6 +20,26 @@ public struct CapacityWide: TabularResult {
         self.rows = rows
     }
 
+    /// The same shares as ``Capacity/init(_:mode:by:)``'s rows: from the stored totals when they
+    /// answer the selection (``CheckpointTotals``), else from each selected component's masses.
+    public init(_ selection: ResolvedSelection, mode: MassMode = .absolute, by grouping: Capacity.Grouping) throws {
+        if grouping == .layer || grouping == .kind, let totals = try CheckpointTotals(selection, statistic: mode.statistic) {
+            let groups = Capacity.groupsOf(totals.components, by: grouping)
+            if let slots = totals.slots(of: groups) {
+                let rows = totals.steps.enumerated().map { c, step in
+                    let total = totals.totals[c].total
+                    return CapacityWideRow(step: step, shares: slots.map { slot in
+                        let mass = totals.mass(slot, at: c)
+                        return total != 0 ? mass / total : .nan
+                    })
+                }
+                self.init(groups: groups.map(\.name), rows: rows)
+                return
+            }
+        }
+        self.init(try ComponentMasses(selection, mode: mode), by: grouping)
+    }
+
     /// The same shares as ``Capacity``'s rows, summed in the same order.
     public init(_ masses: ComponentMasses, by grouping: Capacity.Grouping) {
         let groups = Capacity.groupsOf(masses.components, by: grouping)

@@ -14,29 +14,49 @@ final class SummaryTests: XCTestCase {
         }
     }
 
-    func testComponentSumsAreTheReductionQueriesComputeAndLayerSumsAddUp() {
+    func testComponentSumsAreTheReductionQueriesComputeAndTotalsAddUpAsCapacityDoes() throws {
         let layers = [-1, 0, 0, 3, 1, 3, 4]
+        let kinds: [ComponentKind] = [.embed, .attnHead, .mlp, .neuron, .attnHead, .neuron, .bias]
         let n = 37  // not a multiple of 4: the tail of the unrolled loop too
-        let layout = SummaryLayout(layers: layers, coefficients: n)
+        let layout = SummaryLayout(layers: layers, kinds: kinds, coefficients: n)
         XCTAssertEqual(layout.layers, [-1, 0, 1, 3, 4])
         let matrix = values(layers.count * n, seed: 3)
         let summary = matrix.withUnsafeBufferPointer { MatrixSummary($0, layout: layout) }
         for (mode, statistic) in [(MassMode.absolute, SummaryStatistic.abs), (.signed, .signed), (.squared, .squared)] {
+            var reduced: [Double] = []
             for p in layers.indices {
-                let reduced = matrix.withUnsafeBufferPointer { ComponentMasses.reduce(UnsafeBufferPointer(rebasing: $0[(p * n)..<(p * n + n)]), mode) }
-                XCTAssertEqual(summary.components[statistic.index][p].bitPattern, reduced.bitPattern, "\(statistic) component \(p)")
+                reduced.append(matrix.withUnsafeBufferPointer { ComponentMasses.reduce(UnsafeBufferPointer(rebasing: $0[(p * n)..<(p * n + n)]), mode) })
+                XCTAssertEqual(summary.components[statistic.index][p].bitPattern, reduced[p].bitPattern, "\(statistic) component \(p)")
             }
+            // Each total is the sum a capacity group adds, in the same order: the same bits.
+            let totals = summary.totals[statistic.index]
+            XCTAssertEqual(totals.total.bitPattern, reduced.reduce(0, +).bitPattern)
             for (l, layer) in layout.layers.enumerated() {
-                for j in 0..<n {
-                    var expected = 0.0
-                    for p in layers.indices where layers[p] == layer {
-                        let v = Double(matrix[p * n + j])
-                        expected += statistic == .abs ? abs(v) : statistic == .signed ? v : v * v
-                    }
-                    XCTAssertEqual(summary.layers[statistic.index][l * n + j], expected, "\(statistic) layer \(layer) coefficient \(j)")
+                let expected = layers.indices.filter { layers[$0] == layer }.reduce(0.0) { $0 + reduced[$1] }
+                XCTAssertEqual(totals.layers[l].bitPattern, expected.bitPattern, "\(statistic) layer \(layer)")
+            }
+            for (k, kind) in ComponentKind.allCases.enumerated() {
+                let expected = kinds.indices.filter { kinds[$0] == kind }.reduce(0.0) { $0 + reduced[$1] }
+                XCTAssertEqual(totals.kinds[k].bitPattern, expected.bitPattern, "\(statistic) kind \(kind)")
+            }
+            // Concentration's figures are kept for |v| only, and are Concentration's own numbers.
+            if statistic == .abs {
+                let measured = try Concentration(masses: reduced)
+                let figures = try XCTUnwrap(totals.concentration)
+                XCTAssertEqual(figures.entropy.bitPattern, measured.entropy.bitPattern)
+                XCTAssertEqual(figures.gini.bitPattern, measured.gini.bitPattern)
+                XCTAssertEqual(figures.largest, reduced.sorted(by: >))
+                for k in 0...layers.count + 1 {
+                    XCTAssertEqual(ShareMeasures.topShare(largestFirst: figures.largest.prefix(k), total: totals.total).bitPattern,
+                                   measured.topShare(k).bitPattern, "top \(k)")
                 }
+            } else {
+                XCTAssertNil(totals.concentration)
             }
         }
+        // Masses that cannot be shared out (all 0) keep no figures: concentration has none for them.
+        let zeros = [Float](repeating: 0, count: layers.count * n)
+        XCTAssertNil(zeros.withUnsafeBufferPointer { MatrixSummary($0, layout: layout) }.totals[0].concentration)
     }
 
     private func components(_ layers: [Int]) -> [Component] {
@@ -68,7 +88,7 @@ final class SummaryTests: XCTestCase {
             try r.commit()
         }
         XCTAssertEqual(try summaryCount(store), 6, "--replace replaces the summaries, it does not add more")
-        XCTAssertNotEqual(try StoredSummaries.stored(store.connection, attributionID: 1)[.abs]?.components, before[.abs]?.components)
+        XCTAssertNotEqual(try StoredSummaries.stored(store.connection, attributionID: 1)[.abs], before[.abs])
         XCTAssertEqual(try StoreCheck.run(store).problems, 0, "the replaced matrix's summaries are its new values'")
         // One coefficient: the matrix is smaller than its summaries would be, so none are kept.
         do {
@@ -127,7 +147,7 @@ final class SummaryTests: XCTestCase {
         func rows(_ run: String) throws -> [[UInt8]] {
             var out: [[UInt8]] = []
             try example.store.connection.forEachRow("""
-                SELECT x.layers || x.components FROM attribution_summary x JOIN attribution a USING (attribution_id)
+                SELECT x.components FROM attribution_summary x JOIN attribution a USING (attribution_id)
                 JOIN checkpoint c USING (checkpoint_id) JOIN run r ON r.run_id = c.run_id WHERE r.name = ? ORDER BY c.step, x.statistic
                 """, [.text(run)]) { out.append($0.bytes(at: 0)) }
             return out
