@@ -1,6 +1,6 @@
 -- attrdb schema, migration 6: per matrix, the sums that answer `capacity --by layer|kind` and
--- `concentration` over the whole grid without reading a value per component, and no more sums per
--- (layer, coefficient). schema/README.md documents the byte layout.
+-- `concentration` over the whole grid without reading a value per component. schema/README.md
+-- documents the byte layout.
 --
 -- summary_totals: one row per attribution_summary row (matrix and statistic), from that row's
 -- component sums, each added in position order from 0 exactly as `capacity` adds them, so an answer
@@ -14,9 +14,8 @@
 --             component, and the largest component sums, descending (at most 64), for its top_k_share.
 -- Kept for every matrix that has summaries (grids of 16 coefficients or more).
 --
--- attribution_summary loses `layers` (and `n_layers`): no query read the per-(layer, coefficient)
--- sums, and they were the larger half of the summaries (at 80 layers × 128 coefficients, 82 KB per
--- matrix and statistic against 64 KB of component sums at 8 000 components).
+-- attribution_summary keeps its per-(layer, coefficient) sums (`layers`): they answer `capacity
+-- --by layer` over a `--coef` range without reading a value, which these whole-grid totals cannot.
 --
 -- The totals of a store's existing matrices are computed by attrdb from their component sums when
 -- it applies this migration, in the same transaction.
@@ -31,6 +30,3 @@ CREATE TABLE summary_totals (
     largest         BLOB,
     PRIMARY KEY (attribution_id, statistic)
 ) WITHOUT ROWID;
-
-ALTER TABLE attribution_summary DROP COLUMN layers;
-ALTER TABLE attribution_summary DROP COLUMN n_layers;

@@ -44,13 +44,17 @@ struct SummaryLayout: Sendable, Equatable {
     var valuesPerMatrix: Int { layerIndex.count * coefficients }
 }
 
-/// One matrix's summaries: per component the sums over the whole coefficient grid, and their totals
-/// (``SummaryTotals``), each for |v|, v and v², in Double from the float32 values exactly as stored.
+/// One matrix's summaries: per component the sums over the whole coefficient grid, their totals
+/// (``SummaryTotals``), and per (layer, coefficient) the sums over the layer's components, each for
+/// |v|, v and v², in Double from the float32 values exactly as stored.
 struct MatrixSummary: Equatable, Sendable {
     /// `components[statistic.index][p]`.
     var components: [[Double]]
     /// `totals[statistic.index]`.
     var totals: [SummaryTotals]
+    /// `layers[statistic.index][l * coefficients + j]`: what `capacity --by layer` over a `--coef`
+    /// range adds up (``LayerSums``).
+    var layers: [[Double]]
 
     /// Summarises a component-major matrix (`values[p * coefficients + j]`).
     ///
@@ -64,7 +68,13 @@ struct MatrixSummary: Equatable, Sendable {
         var absSums = [Double](repeating: 0, count: count)
         var signedSums = [Double](repeating: 0, count: count)
         var squaredSums = [Double](repeating: 0, count: count)
+        var layerAbs = [Double](repeating: 0, count: layout.layers.count * n)
+        var layerSigned = layerAbs
+        var layerSquared = layerAbs
         let whole = n & ~3
+        layerAbs.withUnsafeMutableBufferPointer { la in
+        layerSigned.withUnsafeMutableBufferPointer { ls in
+        layerSquared.withUnsafeMutableBufferPointer { lq in
         for p in 0..<count {
             let row = values.baseAddress! + p * n
             var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
@@ -86,14 +96,24 @@ struct MatrixSummary: Equatable, Sendable {
             absSums[p] = (a0 + a1) + (a2 + a3)
             signedSums[p] = (s0 + s1) + (s2 + s3)
             squaredSums[p] = (q0 + q1) + (q2 + q3)
+            // Each layer's sums add its components in position order, one coefficient at a time.
+            let base = layout.layerIndex[p] * n
+            for j in 0..<n {
+                let v = Double(row[j])
+                la[base + j] += Swift.abs(v)
+                ls[base + j] += v
+                lq[base + j] += v * v
+            }
         }
-        self.init(components: [absSums, signedSums, squaredSums], layout: layout)
+        }}}
+        self.init(components: [absSums, signedSums, squaredSums], layers: [layerAbs, layerSigned, layerSquared], layout: layout)
     }
 
-    /// The summaries of these component sums (per statistic, in position order): their totals are
-    /// computed from them, as the migration computes those of a store's stored sums.
-    init(components: [[Double]], layout: SummaryLayout) {
+    /// The summaries of these component sums and per-layer sums (per statistic): the totals are
+    /// computed from the component sums, as the migration computes those of a store's stored sums.
+    init(components: [[Double]], layers: [[Double]], layout: SummaryLayout) {
         self.components = components
+        self.layers = layers
         totals = SummaryStatistic.allCases.map { SummaryTotals(components[$0.index], statistic: $0, layout: layout) }
     }
 
@@ -102,6 +122,7 @@ struct MatrixSummary: Equatable, Sendable {
         components.count == other.components.count
             && zip(components, other.components).allSatisfy { PackedDoubles.sameBits($0, $1) }
             && totals.count == other.totals.count && zip(totals, other.totals).allSatisfy { $0.sameBits(as: $1) }
+            && layers.count == other.layers.count && zip(layers, other.layers).allSatisfy { PackedDoubles.sameBits($0, $1) }
     }
 }
 

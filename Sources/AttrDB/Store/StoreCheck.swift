@@ -62,7 +62,7 @@ public enum StoreCheck {
             WHERE h.found IS NOT a.checksum ORDER BY a.attribution_id
             """), ok: "every matrix's bytes match the checksum stored with them")
         record("summaries", try summaryProblems(db),
-               ok: "every matrix's summaries (sums of |v|, v, v² per component, their totals per layer and kind, concentration figures) match its values")
+               ok: "every matrix's summaries (sums of |v|, v, v² per component and per layer and coefficient, their totals per layer and kind, concentration figures) match its values")
         record("matrix_checkpoint", try strings("""
             SELECT 'attribution ' || a.attribution_id || ': checkpoint of run ' || c.run_id || ', scan of run ' || s.run_id
             FROM attribution a JOIN scan s USING (scan_id) JOIN checkpoint c USING (checkpoint_id) WHERE c.run_id <> s.run_id
@@ -99,6 +99,7 @@ public enum StoreCheck {
             guard let layout, let summary else { return }
             let stored = try StoredSummaries.stored(db, attributionID: matrix.attributionID)
             let storedTotals = try StoredSummaries.storedTotals(db, attributionID: matrix.attributionID)
+            let storedLayers = try StoredSummaries.storedLayers(db, attributionID: matrix.attributionID)
             for statistic in SummaryStatistic.allCases {
                 guard let row = stored[statistic] else {
                     problems.append("\(matrix.name): no '\(statistic.rawValue)' summary")
@@ -108,6 +109,14 @@ public enum StoreCheck {
                 if let p = firstDifference(row, components) {
                     problems.append("\(matrix.name): the '\(statistic.rawValue)' sum of the component at position \(p) is " +
                                     "\(describe(row, p)) in the summary, the matrix gives \(describe(components, p))")
+                    continue
+                }
+                let layers = summary.layers[statistic.index], storedLayer = storedLayers[statistic] ?? []
+                if let i = firstDifference(storedLayer, layers) {
+                    let (l, j) = i.quotientAndRemainder(dividingBy: layout.coefficients)
+                    let layer = l < layout.layers.count ? "layer \(layout.layers[l]) at coefficient position \(j)" : "per-layer value \(i)"
+                    problems.append("\(matrix.name): the '\(statistic.rawValue)' sum of \(layer) is " +
+                                    "\(describe(storedLayer, i)) in the summary, the matrix gives \(describe(layers, i))")
                     continue
                 }
                 let totals = summary.totals[statistic.index]

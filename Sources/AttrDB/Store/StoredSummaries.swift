@@ -111,8 +111,8 @@ enum StoredSummaries {
             // A matrix missing a statistic, or with sums of the wrong length, is left for `check` to name.
             guard sums.count == SummaryStatistic.allCases.count, sums.allSatisfy({ $0.count == matrix.components }) else { continue }
             let layout = SummaryLayout(layers: layers, kinds: kinds, coefficients: matrix.coefficients)
-            let summary = MatrixSummary(components: sums, layout: layout)
-            try SummaryRows.writeTotals(summary.totals, layerCount: layout.layers.count, attributionID: matrix.attributionID, with: statement)
+            let totals = SummaryStatistic.allCases.map { SummaryTotals(sums[$0.index], statistic: $0, layout: layout) }
+            try SummaryRows.writeTotals(totals, layerCount: layout.layers.count, attributionID: matrix.attributionID, with: statement)
         }
     }
 
@@ -120,6 +120,17 @@ enum StoredSummaries {
     static func stored(_ connection: Connection, attributionID: Int64) throws -> [SummaryStatistic: [Double]] {
         var out: [SummaryStatistic: [Double]] = [:]
         try connection.forEachRow("SELECT statistic, components FROM attribution_summary WHERE attribution_id = ?",
+                                  [.integer(attributionID)]) { row in
+            guard let statistic = SummaryStatistic(rawValue: row.string(at: 0)) else { return }
+            out[statistic] = row.withBytes(at: 1) { PackedDoubles.decode($0) }
+        }
+        return out
+    }
+
+    /// The stored per-(layer, coefficient) sums of a matrix, by statistic, layer-major.
+    static func storedLayers(_ connection: Connection, attributionID: Int64) throws -> [SummaryStatistic: [Double]] {
+        var out: [SummaryStatistic: [Double]] = [:]
+        try connection.forEachRow("SELECT statistic, layers FROM attribution_summary WHERE attribution_id = ?",
                                   [.integer(attributionID)]) { row in
             guard let statistic = SummaryStatistic(rawValue: row.string(at: 0)) else { return }
             out[statistic] = row.withBytes(at: 1) { PackedDoubles.decode($0) }

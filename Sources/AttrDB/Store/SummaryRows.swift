@@ -4,10 +4,10 @@
 enum SummaryRows {
     /// One statistic's component sums of one matrix; a replaced matrix's rows are replaced with it.
     static let upsert = """
-        INSERT INTO attribution_summary (attribution_id, statistic, n_components, n_coefficients, components)
-        VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (attribution_id, statistic) DO UPDATE SET n_components = excluded.n_components,
-            n_coefficients = excluded.n_coefficients, components = excluded.components
+        INSERT INTO attribution_summary (attribution_id, statistic, n_components, n_layers, n_coefficients, layers, components)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (attribution_id, statistic) DO UPDATE SET n_components = excluded.n_components, n_layers = excluded.n_layers,
+            n_coefficients = excluded.n_coefficients, layers = excluded.layers, components = excluded.components
         """
 
     /// One statistic's totals of one matrix.
@@ -29,20 +29,25 @@ enum SummaryRows {
         }
     }
 
-    /// Writes the three statistics' rows of `summary`: component sums and totals.
+    /// Writes the three statistics' rows of `summary`: component sums, per-layer sums and totals.
     static func write(_ summary: MatrixSummary, layout: SummaryLayout, attributionID: Int64, with statements: Statements) throws {
         for statistic in SummaryStatistic.allCases {
+            let layers = PackedDoubles.bytes(summary.layers[statistic.index])
             let components = PackedDoubles.bytes(summary.components[statistic.index])
             let statement = statements.summary
-            try components.withUnsafeBytes { componentBytes in
-                try statement.bind(attributionID, at: 1)
-                try statement.bind(statistic.rawValue, at: 2)
-                try statement.bind(Int64(layout.layerIndex.count), at: 3)
-                try statement.bind(Int64(layout.coefficients), at: 4)
-                try statement.bind(borrowing: componentBytes, at: 5)
-                // Reset and unbound however the step ends: the statement never keeps borrowed bytes.
-                defer { try? statement.reset(); statement.clearBindings() }
-                _ = try statement.step()
+            try layers.withUnsafeBytes { layerBytes in
+                try components.withUnsafeBytes { componentBytes in
+                    try statement.bind(attributionID, at: 1)
+                    try statement.bind(statistic.rawValue, at: 2)
+                    try statement.bind(Int64(layout.layerIndex.count), at: 3)
+                    try statement.bind(Int64(layout.layers.count), at: 4)
+                    try statement.bind(Int64(layout.coefficients), at: 5)
+                    try statement.bind(borrowing: layerBytes, at: 6)
+                    try statement.bind(borrowing: componentBytes, at: 7)
+                    // Reset and unbound however the step ends: the statement never keeps borrowed bytes.
+                    defer { try? statement.reset(); statement.clearBindings() }
+                    _ = try statement.step()
+                }
             }
         }
         try writeTotals(summary.totals, layerCount: layout.layers.count, attributionID: attributionID, with: statements.totals)

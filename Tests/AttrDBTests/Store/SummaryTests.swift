@@ -28,6 +28,17 @@ final class SummaryTests: XCTestCase {
                 reduced.append(matrix.withUnsafeBufferPointer { ComponentMasses.reduce(UnsafeBufferPointer(rebasing: $0[(p * n)..<(p * n + n)]), mode) })
                 XCTAssertEqual(summary.components[statistic.index][p].bitPattern, reduced[p].bitPattern, "\(statistic) component \(p)")
             }
+            // Each layer's sum at each coefficient adds the layer's components in position order.
+            for (l, layer) in layout.layers.enumerated() {
+                for j in 0..<n {
+                    var expected = 0.0
+                    for p in layers.indices where layers[p] == layer {
+                        let v = Double(matrix[p * n + j])
+                        expected += statistic == .abs ? abs(v) : statistic == .signed ? v : v * v
+                    }
+                    XCTAssertEqual(summary.layers[statistic.index][l * n + j].bitPattern, expected.bitPattern, "\(statistic) layer \(layer) coefficient \(j)")
+                }
+            }
             // Each total is the sum a capacity group adds, in the same order: the same bits.
             let totals = summary.totals[statistic.index]
             XCTAssertEqual(totals.total.bitPattern, reduced.reduce(0, +).bitPattern)
@@ -147,7 +158,7 @@ final class SummaryTests: XCTestCase {
         func rows(_ run: String) throws -> [[UInt8]] {
             var out: [[UInt8]] = []
             try example.store.connection.forEachRow("""
-                SELECT x.components FROM attribution_summary x JOIN attribution a USING (attribution_id)
+                SELECT x.layers || x.components FROM attribution_summary x JOIN attribution a USING (attribution_id)
                 JOIN checkpoint c USING (checkpoint_id) JOIN run r ON r.run_id = c.run_id WHERE r.name = ? ORDER BY c.step, x.statistic
                 """, [.text(run)]) { out.append($0.bytes(at: 0)) }
             return out
@@ -231,6 +242,24 @@ final class SummaryTests: XCTestCase {
         let expected = oracle.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         XCTAssertEqual(expected.count, 28)
         for (a, b) in zip(masses.masses.joined(), expected) { XCTAssertLessThanOrEqual(abs(a - b), 1e-12 * b) }
+    }
+
+    /// The per-(layer, coefficient) sums are checked too: one changed sum is named by its layer and
+    /// coefficient position.
+    func testCheckNamesATamperedLayerSum() throws {
+        let example = try ExampleStore()
+        let layers = Array(Set(try StoredSummaries.componentLayout(example.store.connection, runID: 1).layers)).sorted()
+        let n = Int(try example.store.connection.scalar("SELECT n_coefficients FROM attribution WHERE attribution_id = 1")?.int64 ?? 0)
+        // The second layer's sum at coefficient position 3: bytes 8 · (n + 3) onwards.
+        try example.store.connection.execute("""
+            UPDATE attribution_summary SET layers = CAST(substr(layers, 1, \(8 * (n + 3))) || x'000000000000f03f' || substr(layers, \(8 * (n + 4) + 1)) AS BLOB)
+            WHERE statistic = 'squared' AND attribution_id = 1
+            """)
+        let (table, problems) = try StoreCheck.run(example.store)
+        XCTAssertEqual(problems, 1)
+        let details = table.rows.filter { $0[0] == .text("summaries") && $0[1] == .text("problem") }.map { $0[2] }
+        guard case .text(let tampered) = details.first else { return XCTFail("no detail") }
+        XCTAssertTrue(tampered.hasPrefix("run modadd, scan default, metric logit_diff, checkpoint step 0 (attribution 1): the 'squared' sum of layer \(layers[1]) at coefficient position 3 is 1.0 in the summary, the matrix gives "), tampered)
     }
 
     func testCheckNamesTheMatrixWhoseSummaryWasTampered() throws {
