@@ -58,10 +58,13 @@ def bench_ingest(args, folder, values):
     con = sqlite3.connect(f"file:{args.store}?mode=ro", uri=True)
     components, layers, rows = con.execute(
         "SELECT sum(length(components)), sum(length(layers)), count(*) FROM attribution_summary").fetchone()
+    has_totals = con.execute("SELECT count(*) FROM sqlite_schema WHERE name = 'summary_totals'").fetchone()[0]
+    totals = con.execute("SELECT sum(length(sums)) + coalesce(sum(length(largest)), 0) FROM summary_totals").fetchone()[0] if has_totals else 0
     con.close()
-    total = (components or 0) + (layers or 0)
+    total = (components or 0) + (layers or 0) + (totals or 0)
     row("summaries: bytes per value", total / values, "B/value",
-        f"{total / 1e6:.1f} MB in {rows} rows: per component {components / 1e6:.1f} MB, per layer x coefficient {layers / 1e6:.1f} MB")
+        f"{total / 1e6:.1f} MB in {rows} rows: per component {components / 1e6:.1f} MB, per layer x coefficient {layers / 1e6:.1f} MB, "
+        f"totals {(totals or 0) / 1e6:.1f} MB")
     read = components / 3 if components else 0
     row("summaries one query reads (one statistic, per component)", read / 1e6, "MB")
     return total, read
@@ -94,6 +97,12 @@ def bench_coef_range(args, values):
         target=gigabytes / seconds >= 2)
     seconds = timed(args, ["concentration", "--run", "scale", "--coef=-9.9:9.9"], repeat=args.full_repeat)
     row("concentration --coef=-9.9:9.9", gigabytes / seconds, "GB/s", f"{seconds:.3f} s")
+    # By layer over a range: the per-(layer, coefficient) sums answer it (LayerRangeSums), the
+    # baseline reads every value of the same range.
+    command = ["capacity", "--run", "scale", "--by", "layer", "--coef=-1:1"]
+    fast = timed(args, command)
+    slow = timed(args, command, env={"ATTRDB_MASSES_FROM": "values"}, repeat=args.full_repeat)
+    row("capacity --by layer --coef=-1:1, from the layer sums", fast, "s", f"full scan {slow:.3f} s ({slow / fast:.0f}x)")
 
 
 def estimate(total_summary_bytes, read_bytes, values, times):
