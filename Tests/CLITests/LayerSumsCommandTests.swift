@@ -43,6 +43,13 @@ final class LayerSumsCommandTests: XCTestCase {
                 }
             }
         }
+        // A filter that keeps whole layers (answered from their sums), and one that keeps part of one.
+        for filter in [["--layer", "1"], ["--component", "L0H1", "--component", "L1H0"]] {
+            let command = ["capacity", "--db", db, "--run", "modadd", "--coef=-2:1", "--by", "layer", "--format", "csv"] + filter
+            let fast = try CLI.run(command), slow = try CLI.run(command, environment: values)
+            XCTAssertEqual(fast.status, 0, fast.stderr)
+            assertSame(fast.stdout, slow.stdout, command.joined(separator: " "))
+        }
         // Between two grid points: nothing is selected, the same error either way.
         let command = ["capacity", "--db", db, "--run", "modadd", "--coef=0.01:0.02", "--by", "layer"]
         let fast = try CLI.run(command), slow = try CLI.run(command, environment: values)

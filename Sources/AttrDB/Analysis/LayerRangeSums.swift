@@ -1,8 +1,9 @@
 /// Each selected checkpoint's mass per layer over the selected coefficients, added up from the
 /// per-(layer, coefficient) sums ingest kept (`attribution_summary.layers`, schema/0004_summaries.sql):
 /// `capacity --by layer` over a `--coef` range reads `8 · n_layers · n_coefficients` bytes a checkpoint
-/// instead of every value. It answers a selection that keeps every component (a component filter
-/// needs the values: the caller then reads them) and whose every matrix keeps the sums.
+/// instead of every value. It answers a selection whose components are whole layers (every
+/// component, or a filter such as `--layer 3` that keeps each of its layers whole) and whose every
+/// matrix keeps the sums; any other component filter needs the values, and the caller reads them.
 ///
 /// The masses equal the value scan's to about 1e-15 relative, not bit for bit: the values are added
 /// coefficient by coefficient over a layer's components here, component by component over the
@@ -10,9 +11,9 @@
 /// the other summaries.
 struct LayerRangeSums {
     let steps: [Int]
-    /// The run's components, in position order (all of them are selected).
+    /// The selected components, in run order: whole layers.
     let components: [Component]
-    /// The run's distinct component layers, ascending: the order of each row of ``masses``.
+    /// The selected components' distinct layers, ascending: the order of each row of ``masses``.
     let layers: [Int]
     /// `masses[checkpoint][layer index]`: the sum over the layer's components and the selected coefficients.
     let masses: [[Double]]
@@ -20,40 +21,49 @@ struct LayerRangeSums {
     /// Nil when the sums do not answer `selection` (see the type's comment).
     init?(_ selection: ResolvedSelection, statistic: SummaryStatistic) throws {
         let scan = selection.scan
-        guard !ComponentMasses.valuesForced, !selection.coefficients.isEmpty,
-              selection.components.elementsEqual(scan.components.indices) else { return nil }
-        let layers = Array(Set(scan.components.map(\.layer))).sorted()
-        let bytes = layers.count * scan.coefficients.count * 8
+        guard !ComponentMasses.valuesForced, !selection.coefficients.isEmpty else { return nil }
+        // The stored rows hold every layer of the run, ascending.
+        let stored = Array(Set(scan.components.map(\.layer))).sorted()
+        let components = selection.components.map { scan.components[$0] }
+        let layers = Array(Set(components.map(\.layer))).sorted()
+        var sizes: [Int: Int] = [:]
+        for component in scan.components { sizes[component.layer, default: 0] += 1 }
+        guard layers.reduce(0, { $0 + (sizes[$1] ?? 0) }) == components.count else { return nil }
+        let rows = layers.compactMap { stored.firstIndex(of: $0) }
+        let bytes = stored.count * scan.coefficients.count * 8
         let read = try ParallelCheckpoints.map(scan, selection.checkpoints, bytesPerCheckpoint: bytes) { part, checkpoints in
-            [try LayerRangeSums.read(part, checkpoints, layerCount: layers.count, statistic: statistic, range: selection.coefficients)]
+            [try LayerRangeSums.read(part, checkpoints, storedLayers: stored.count, rows: rows, statistic: statistic, range: selection.coefficients)]
         }
         // A checkpoint without its sums (or with sums of another shape) sends the whole query to the values.
         guard read.allSatisfy({ $0 != nil }) else { return nil }
         steps = selection.steps
-        components = scan.components
+        self.components = components
         self.layers = layers
         masses = read.flatMap { $0 ?? [] }
     }
 
-    /// The masses of the checkpoints in `part` through `scan`'s connection; nil when one of them
-    /// has no per-layer sums of the expected shape.
-    private static func read(_ scan: ScanSelection, _ part: ArraySlice<Int>, layerCount: Int, statistic: SummaryStatistic,
-                             range: Range<Int>) throws -> [[Double]]? {
+    /// The masses of the layers at `rows` (of the `storedLayers` a row holds) at the checkpoints in
+    /// `part`, through `scan`'s connection; nil when one of them has no per-layer sums of the
+    /// expected shape.
+    private static func read(_ scan: ScanSelection, _ part: ArraySlice<Int>, storedLayers: Int, rows: [Int],
+                             statistic: SummaryStatistic, range: Range<Int>) throws -> [[Double]]? {
         let n = scan.coefficients.count
         let reader = try LayerSumsReader(connection: scan.store.connection, statistic: statistic)
-        // Only the span from the first layer's first selected coefficient to the last layer's last.
-        let span = (layerCount - 1) * n + range.count
+        // Only the span from the first selected layer's first selected coefficient to the last one's last.
+        let first = rows.first ?? 0, last = rows.last ?? 0
+        let span = (last - first) * n + range.count
         let sums = UnsafeMutableBufferPointer<Double>.allocate(capacity: span)
         defer { sums.deallocate() }
         var out: [[Double]] = []
         out.reserveCapacity(part.count)
         for checkpoint in part {
-            guard try reader.read(attributionID: scan.checkpoints[checkpoint].attributionID, layers: layerCount,
-                                  coefficients: n, from: range.lowerBound, into: sums) else { return nil }
+            guard try reader.read(attributionID: scan.checkpoints[checkpoint].attributionID, layers: storedLayers,
+                                  coefficients: n, from: first * n + range.lowerBound, into: sums) else { return nil }
             // A damaged matrix is refused as a read of its values would refuse it.
             try scan.checkIntact(checkpoint: checkpoint)
-            out.append((0..<layerCount).map { l in
-                LayerRangeSums.add(UnsafeBufferPointer(rebasing: sums[(l * n)..<(l * n + range.count)]))
+            out.append(rows.map { l in
+                let start = (l - first) * n
+                return LayerRangeSums.add(UnsafeBufferPointer(rebasing: sums[start..<(start + range.count)]))
             })
         }
         return out
@@ -93,7 +103,7 @@ struct LayerRangeSums {
         indexes.reduce(0.0) { $0 + masses[c][$1] }
     }
 
-    /// The total over every layer at checkpoint `c`: the share's denominator.
+    /// The total over the selected layers at checkpoint `c`: the share's denominator.
     func total(at c: Int) -> Double {
         masses[c].reduce(0, +)
     }
@@ -114,7 +124,7 @@ final class LayerSumsReader {
         find = try connection.prepare("SELECT summary_id, n_layers, n_coefficients FROM attribution_summary WHERE attribution_id = ? AND statistic = ?")
     }
 
-    /// The sums from layer 0's coefficient position `first` on, `out.count` of them (layer-major);
+    /// `out.count` sums from position `first` of the layer-major `layers` × `coefficients` sums on;
     /// false when the matrix keeps no sums, or sums of another shape than `layers` × `coefficients`.
     func read(attributionID: Int64, layers: Int, coefficients: Int, from first: Int,
               into out: UnsafeMutableBufferPointer<Double>) throws -> Bool {

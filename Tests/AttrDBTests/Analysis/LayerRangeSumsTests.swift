@@ -4,8 +4,8 @@ import XCTest
 
 /// Issue 13 §1: `capacity --by layer` (and `--by kind` where the kinds are whole layers) over a
 /// `--coef` range answers from the per-(layer, coefficient) sums kept at ingest, equal to the value
-/// scan to 1e-12 relative for every mass mode; a component filter, or a kind sharing a layer with
-/// another, reads the values.
+/// scan to 1e-12 relative for every mass mode; a component filter that keeps part of a layer, or a
+/// kind sharing a layer with another, reads the values.
 final class LayerRangeSumsTests: XCTestCase {
     /// Capacity from the sums (``LayerRangeSums``, which must answer) against capacity from the values.
     private func assertSumsAgree(_ resolved: ResolvedSelection, by grouping: Capacity.Grouping, mode: MassMode,
@@ -48,6 +48,11 @@ final class LayerRangeSumsTests: XCTestCase {
                 }
             }
         }
+        // A filter that keeps whole layers is answered from their sums, shares of the kept layers' total.
+        for layers in [[0], [1, -1]] {
+            let kept = try example.resolved(QuerySelection(checkpoints: .every(3), coefficients: .range(-2, 0.5), components: ComponentFilter(layers: layers)))
+            for mode in MassMode.allCases { try assertSumsAgree(kept, by: .layer, mode: mode) }
+        }
         // modadd's layers hold heads and an MLP together: --by kind needs the component masses.
         let resolved = try example.resolved(QuerySelection(coefficients: .range(-1, 1)))
         let sums = try XCTUnwrap(try LayerRangeSums(resolved, statistic: .abs))
@@ -67,8 +72,8 @@ final class LayerRangeSumsTests: XCTestCase {
         let firstStep = resolved.steps[0]
         XCTAssertEqual(Set(after.rows.filter { $0.step == firstStep }.map(\.mass)), [0])
         XCTAssertEqual(after.rows.filter { $0.step != firstStep }, before.rows.filter { $0.step != firstStep })
-        // A component filter needs the values (the tampered sums play no part).
-        let filtered = try example.resolved(QuerySelection(coefficients: .range(-1, 1), components: ComponentFilter(layers: [0, 1])))
+        // A filter that keeps part of a layer needs the values (the tampered sums play no part).
+        let filtered = try example.resolved(QuerySelection(coefficients: .range(-1, 1), components: ComponentFilter(labels: ["L0H1", "L1H2", "embed"])))
         XCTAssertNil(try LayerRangeSums(filtered, statistic: .abs))
         let capacity = try Capacity(filtered, by: .layer)
         XCTAssertEqual(capacity.rows, Capacity(try ComponentMasses(filtered, mode: .absolute, summaries: false), by: .layer).rows)
@@ -117,6 +122,18 @@ final class LayerRangeSumsTests: XCTestCase {
                 for mode in MassMode.allCases {
                     try assertSumsAgree(resolved, by: .layer, mode: mode)
                     if !sharedEmbed { try assertSumsAgree(resolved, by: .kind, mode: mode) }
+                }
+                // --kind neuron keeps layers 0-2 whole; --kind embed keeps layer -1 whole only without pos_embed.
+                let neurons = try ResolvedSelection(scan: ScanSelection(store: store, run: "syn"),
+                                                    selection: QuerySelection(coefficients: coefficients, components: ComponentFilter(kinds: [.neuron, .bias])))
+                try assertSumsAgree(neurons, by: .layer, mode: .signed)
+                try assertSumsAgree(neurons, by: .kind, mode: .squared)
+                let embed = try ResolvedSelection(scan: ScanSelection(store: store, run: "syn"),
+                                                  selection: QuerySelection(coefficients: coefficients, components: ComponentFilter(kinds: [.embed])))
+                if sharedEmbed {
+                    XCTAssertNil(try LayerRangeSums(embed, statistic: .abs), "embed is half of layer -1")
+                } else {
+                    try assertSumsAgree(embed, by: .layer, mode: .absolute)
                 }
                 if sharedEmbed {
                     let sums = try XCTUnwrap(try LayerRangeSums(resolved, statistic: .abs))
