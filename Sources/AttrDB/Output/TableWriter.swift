@@ -86,16 +86,18 @@ public final class TableWriter {
         try sink.finish()
     }
 
-    /// One CSV line, built in one String: only a text cell can hold a comma, quote or line break,
-    /// so only text is escaped (a number's text never needs it).
-    private func csvLine(_ row: [Cell]) -> String {
-        var line = ""
-        line.reserveCapacity(row.count * 24)
+    /// The bytes of the CSV line being written, kept between rows so a long table allocates once.
+    private var line: [UInt8] = []
+
+    /// One CSV line, built as bytes and written at once: only a text cell can hold a comma, quote or
+    /// line break, so only text is escaped (a number's text never needs it).
+    private func csvLine(_ row: [Cell]) -> [UInt8] {
+        line.removeAll(keepingCapacity: true)
         for (index, cell) in row.enumerated() {
-            if index > 0 { line.append(",") }
-            if case .text(let text) = cell { line.append(Escape.csv(text)) } else { line.append(cell.exactText) }
+            if index > 0 { line.append(UInt8(ascii: ",")) }
+            if case .text(let text) = cell { line.append(contentsOf: Escape.csv(text).utf8) } else { line.append(contentsOf: cell.exactText.utf8) }
         }
-        line.append("\n")
+        line.append(UInt8(ascii: "\n"))
         return line
     }
 
