@@ -56,12 +56,12 @@ def bench_ingest(args, folder, values):
         target=values / seconds >= 50e6)
     row("store bytes per value", size / values, "B/value", f"{size / 1e9:.2f} GB", target=size / values <= 4.5)
     con = sqlite3.connect(f"file:{args.store}?mode=ro", uri=True)
-    components, layers, rows = con.execute(
-        "SELECT sum(length(components)), sum(length(layers)), count(*) FROM attribution_summary").fetchone()
+    components, rows = con.execute("SELECT sum(length(components)), count(*) FROM attribution_summary").fetchone()
+    totals = con.execute("SELECT coalesce(sum(length(sums) + coalesce(length(largest), 0) + 16), 0) FROM summary_totals").fetchone()[0]
     con.close()
-    total = (components or 0) + (layers or 0)
+    total = (components or 0) + totals
     row("summaries: bytes per value", total / values, "B/value",
-        f"{total / 1e6:.1f} MB in {rows} rows: per component {components / 1e6:.1f} MB, per layer x coefficient {layers / 1e6:.1f} MB")
+        f"{total / 1e6:.1f} MB in {rows} rows: per component {components / 1e6:.1f} MB, totals {totals / 1e6:.2f} MB")
     read = components / 3 if components else 0
     row("summaries one query reads (one statistic, per component)", read / 1e6, "MB")
     return total, read
@@ -107,9 +107,10 @@ def estimate(total_summary_bytes, read_bytes, values, times):
     row("concentration, scaled by the bytes read", per_component / rate if rate else 0, "s",
         f"at this run's {rate / 1e9:.2f} GB/s of summaries read and analysed")
     # The summaries' size follows their layout (schema/README.md, Summaries), not this run's ratio: per
-    # matrix and statistic, a float64 per component and per (layer, coefficient); Pythia-12B's
-    # every-neuron components span 38 layers (embed, 36 blocks, the bias).
-    summaries = 154 * 3 * 8 * (737_280 + 38 * 128)
+    # matrix and statistic, a float64 per component, and the totals (the total, one per layer and
+    # kind, and for abs the 64 largest); Pythia-12B's every-neuron components span 38 layers (embed,
+    # 36 blocks, the bias).
+    summaries = 154 * (3 * 8 * (737_280 + 1 + 38 + 6) + 8 * 64)
     row("store size, float32", big * 4.03 / 1e9, "GB",
         f"summaries {summaries / 1e9:.2f} GB ({summaries / big:.2f} B/value; this run: {total_summary_bytes / values:.2f} B/value)")
 
