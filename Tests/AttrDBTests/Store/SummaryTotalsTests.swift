@@ -76,6 +76,14 @@ final class SummaryTotalsTests: XCTestCase {
                 }
             }
             let scanned = try ComponentMasses(resolved, mode: .absolute, summaries: false)
+            let compared = try Comparison.capacity(resolved, resolved, alignment: .exact).rows
+            let comparedSlow = Comparison.capacity(scanned, scanned, alignment: .exact).rows
+            XCTAssertEqual(compared.map(\.layer), comparedSlow.map(\.layer), file: file, line: line)
+            XCTAssertEqual(compared.map(\.stepA), comparedSlow.map(\.stepA), file: file, line: line)
+            for (a, b) in zip(compared, comparedSlow) {
+                assertEqual(a.shareA, b.shareA, "compare \(selection)", file: file, line: line)
+                assertEqual(a.shareB, b.shareB, "compare \(selection)", file: file, line: line)
+            }
             for k in [0, 1, 10, 64, 65, 1000] {
                 let fast = try ConcentrationTable(resolved, top: k), slow = ConcentrationTable(scanned, top: k)
                 XCTAssertEqual(fast.rows.map(\.step), slow.rows.map(\.step), file: file, line: line)
@@ -115,6 +123,7 @@ final class SummaryTotalsTests: XCTestCase {
         let concentration = try ConcentrationTable(all, top: 3).rows
         let filtered = try example.resolved(QuerySelection(components: ComponentFilter(layers: [0])))
         let filteredBefore = try Capacity(filtered, by: .layer).rows
+        let compared = try Comparison.capacity(all, all, alignment: .exact).rows
         try example.store.connection.execute("""
             UPDATE summary_totals SET sums = CAST(x'0000000000005940' || substr(sums, 9) AS BLOB), entropy = 0.5
             WHERE statistic = 'abs' AND attribution_id = \(first)
@@ -125,6 +134,10 @@ final class SummaryTotalsTests: XCTestCase {
         XCTAssertEqual(try ConcentrationTable(all, top: 3).rows.first?.entropy, 0.5)
         XCTAssertEqual(try ConcentrationTable(all, top: 3).rows.dropFirst(), concentration.dropFirst())
         XCTAssertEqual(try Capacity(filtered, by: .layer).rows, filteredBefore)
+        let comparedAfter = try Comparison.capacity(all, all, alignment: .exact).rows
+        XCTAssertEqual(comparedAfter.filter { $0.stepA == before[0].step }.map(\.shareA),
+                       after.filter { $0.step == before[0].step }.map(\.share), "compare reads the same totals")
+        XCTAssertEqual(comparedAfter.filter { $0.stepA != before[0].step }, compared.filter { $0.stepA != before[0].step })
     }
 
     func testCheckNamesTamperedAndMissingTotals() throws {
