@@ -102,10 +102,14 @@ def estimate(total_summary_bytes, read_bytes, values, times):
     big = 737_280 * 128 * 154
     per_component = 737_280 * 154 * 8
     row("summaries: per-component bytes one query reads", per_component / 1e6, "MB", f"measured here {read_bytes / 1e6:.1f} MB")
-    fast, _ = times["concentration"]
+    # capacity --by layer|kind and concentration read the totals (a few hundred bytes a checkpoint);
+    # what reads the component sums (turnover, a component filter) scales with their bytes.
+    fast, _ = times["turnover --cutoff 0.0002 --summary"]
     rate = read_bytes / fast if fast else 0
-    row("concentration, scaled by the bytes read", per_component / rate if rate else 0, "s",
+    row("turnover (reads component sums), scaled by the bytes read", per_component / rate if rate else 0, "s",
         f"at this run's {rate / 1e9:.2f} GB/s of summaries read and analysed")
+    row("summary totals capacity and concentration read", 154 * (8 * (1 + 38 + 6) + 8 * 64) / 1e6, "MB",
+        "154 rows; the run's 737 280 component rows are read too (ScanSelection)")
     # The summaries' size follows their layout (schema/README.md, Summaries), not this run's ratio: per
     # matrix and statistic, a float64 per component, and the totals (the total, one per layer and
     # kind, and for abs the 64 largest); Pythia-12B's every-neuron components span 38 layers (embed,
