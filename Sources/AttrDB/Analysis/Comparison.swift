@@ -22,8 +22,8 @@ public enum Comparison {
 
     /// Layer shares of run A and run B and their difference (B − A), layers of either run: from
     /// each run's stored totals when both keep every component over the whole grid
-    /// (``CheckpointTotals``: a layer's mass / the total, equal to the sum of its components'
-    /// shares to rounding, ~1e-15 relative), else from each component's masses.
+    /// (``CheckpointTotals``), else from each component's masses: a layer's mass / the total either
+    /// way, the very Doubles `capacity --by layer` prints.
     public static func capacity(_ a: ResolvedSelection, _ b: ResolvedSelection, alignment: Alignment) throws -> CapacityComparison {
         if let totalsA = try CheckpointTotals(a, statistic: .abs), let totalsB = try CheckpointTotals(b, statistic: .abs),
            let sharesA = layerShares(totalsA), let sharesB = layerShares(totalsB) {
@@ -60,12 +60,14 @@ public enum Comparison {
         }
     }
 
+    /// Each checkpoint's layer shares as `capacity` computes them: the layer's mass (its components'
+    /// masses added in order) / the total, so both commands, and both paths, print the same Doubles.
     static func layerShares(_ masses: ComponentMasses) -> [[Int: Double]] {
         masses.masses.map { row in
             let total = row.reduce(0, +)
-            var shares: [Int: Double] = [:]
-            for (p, component) in masses.components.enumerated() { shares[component.layer, default: 0] += total != 0 ? row[p] / total : 0 }
-            return shares
+            var layerMasses: [Int: Double] = [:]
+            for (p, component) in masses.components.enumerated() { layerMasses[component.layer, default: 0] += row[p] }
+            return layerMasses.mapValues { total != 0 ? $0 / total : 0 }
         }
     }
 
