@@ -71,7 +71,7 @@ public enum QueryRequest: Sendable {
             guard resolved.count == 2 else { throw SelectionError("compare takes exactly two runs, found \(resolved.count).") }
             let table = what == .top
                 ? ResultTable(Comparison.top(try TopComponents(resolved[0], k: k), try TopComponents(resolved[1], k: k), alignment: alignment))
-                : ResultTable(Comparison.capacity(try ComponentMasses(resolved[0]), try ComponentMasses(resolved[1]), alignment: alignment))
+                : ResultTable(try Comparison.capacity(resolved[0], resolved[1], alignment: alignment))
             return [(resolved[0].scan.run, table)]
         }
     }
