@@ -119,10 +119,10 @@ def estimate(total_summary_bytes, read_bytes, values, times):
     row("summary totals capacity and concentration read", 154 * (8 * (1 + 38 + 6) + 8 * 64) / 1e6, "MB",
         "154 rows; the run's 737 280 component rows are read too (ScanSelection)")
     # The summaries' size follows their layout (schema/README.md, Summaries), not this run's ratio: per
-    # matrix and statistic, a float64 per component, and the totals (the total, one per layer and
-    # kind, and for abs the 64 largest); Pythia-12B's every-neuron components span 38 layers (embed,
-    # 36 blocks, the bias).
-    summaries = 154 * (3 * 8 * (737_280 + 1 + 38 + 6) + 8 * 64)
+    # matrix and statistic, a float64 per component and per (layer, coefficient), and the totals (the
+    # total, one per layer and kind, and for abs the 64 largest); Pythia-12B's every-neuron components
+    # span 38 layers (embed, 36 blocks, the bias).
+    summaries = 154 * (3 * 8 * (737_280 + 38 * 128 + 1 + 38 + 6) + 8 * 64)
     row("store size, float32", big * 4.03 / 1e9, "GB",
         f"summaries {summaries / 1e9:.2f} GB ({summaries / big:.2f} B/value; this run: {total_summary_bytes / values:.2f} B/value)")
 
