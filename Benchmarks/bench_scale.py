@@ -58,10 +58,12 @@ def bench_ingest(args, folder, values):
     con = sqlite3.connect(f"file:{args.store}?mode=ro", uri=True)
     components, layers, rows = con.execute(
         "SELECT sum(length(components)), sum(length(layers)), count(*) FROM attribution_summary").fetchone()
+    totals = con.execute("SELECT coalesce(sum(length(sums) + coalesce(length(largest), 0) + 16), 0) FROM summary_totals").fetchone()[0]
     con.close()
-    total = (components or 0) + (layers or 0)
+    total = (components or 0) + (layers or 0) + totals
     row("summaries: bytes per value", total / values, "B/value",
-        f"{total / 1e6:.1f} MB in {rows} rows: per component {components / 1e6:.1f} MB, per layer x coefficient {layers / 1e6:.1f} MB")
+        f"{total / 1e6:.1f} MB in {rows} rows: per component {components / 1e6:.1f} MB, per layer x coefficient {(layers or 0) / 1e6:.1f} MB, "
+        f"totals {totals / 1e6:.2f} MB")
     read = components / 3 if components else 0
     row("summaries one query reads (one statistic, per component)", read / 1e6, "MB")
     return total, read
@@ -94,6 +96,12 @@ def bench_coef_range(args, values):
         target=gigabytes / seconds >= 2)
     seconds = timed(args, ["concentration", "--run", "scale", "--coef=-9.9:9.9"], repeat=args.full_repeat)
     row("concentration --coef=-9.9:9.9", gigabytes / seconds, "GB/s", f"{seconds:.3f} s")
+    # By layer over a range: the per-(layer, coefficient) sums answer it (LayerRangeSums), the
+    # baseline reads every value of the same range.
+    command = ["capacity", "--run", "scale", "--by", "layer", "--coef=-1:1"]
+    fast = timed(args, command)
+    slow = timed(args, command, env={"ATTRDB_MASSES_FROM": "values"}, repeat=args.full_repeat)
+    row("capacity --by layer --coef=-1:1, from the layer sums", fast, "s", f"full scan {slow:.3f} s ({slow / fast:.0f}x)")
 
 
 def estimate(total_summary_bytes, read_bytes, values, times):
@@ -102,14 +110,19 @@ def estimate(total_summary_bytes, read_bytes, values, times):
     big = 737_280 * 128 * 154
     per_component = 737_280 * 154 * 8
     row("summaries: per-component bytes one query reads", per_component / 1e6, "MB", f"measured here {read_bytes / 1e6:.1f} MB")
-    fast, _ = times["concentration"]
+    # capacity --by layer|kind and concentration read the totals (a few hundred bytes a checkpoint);
+    # what reads the component sums (turnover, a component filter) scales with their bytes.
+    fast, _ = times["turnover --cutoff 0.0002 --summary"]
     rate = read_bytes / fast if fast else 0
-    row("concentration, scaled by the bytes read", per_component / rate if rate else 0, "s",
+    row("turnover (reads component sums), scaled by the bytes read", per_component / rate if rate else 0, "s",
         f"at this run's {rate / 1e9:.2f} GB/s of summaries read and analysed")
+    row("summary totals capacity and concentration read", 154 * (8 * (1 + 38 + 6) + 8 * 64) / 1e6, "MB",
+        "154 rows; the run's 737 280 component rows are read too (ScanSelection)")
     # The summaries' size follows their layout (schema/README.md, Summaries), not this run's ratio: per
-    # matrix and statistic, a float64 per component and per (layer, coefficient); Pythia-12B's
-    # every-neuron components span 38 layers (embed, 36 blocks, the bias).
-    summaries = 154 * 3 * 8 * (737_280 + 38 * 128)
+    # matrix and statistic, a float64 per component and per (layer, coefficient), and the totals (the
+    # total, one per layer and kind, and for abs the 64 largest); Pythia-12B's every-neuron components
+    # span 38 layers (embed, 36 blocks, the bias).
+    summaries = 154 * (3 * 8 * (737_280 + 38 * 128 + 1 + 38 + 6) + 8 * 64)
     row("store size, float32", big * 4.03 / 1e9, "GB",
         f"summaries {summaries / 1e9:.2f} GB ({summaries / big:.2f} B/value; this run: {total_summary_bytes / values:.2f} B/value)")
 

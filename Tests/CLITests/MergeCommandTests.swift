@@ -61,6 +61,7 @@ final class MergeCommandTests: XCTestCase {
             print(q("SELECT k.position, k.value FROM coefficient k"))
             print(q("SELECT key, value FROM run_tag"))
             print(q("SELECT c.step, x.statistic, hex(x.layers), hex(x.components) FROM attribution_summary x JOIN attribution a USING (attribution_id) JOIN checkpoint c USING (checkpoint_id)"))
+            print(q("SELECT c.step, x.statistic, x.n_layers, hex(x.sums), x.entropy, x.gini, hex(x.largest) FROM summary_totals x JOIN attribution a USING (attribution_id) JOIN checkpoint c USING (checkpoint_id)"))
             print(q("SELECT name, precision FROM run"))
             """, [store])
     }

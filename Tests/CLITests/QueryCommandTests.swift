@@ -31,10 +31,13 @@ final class QueryCommandTests: XCTestCase {
             checkpoint_step_a,checkpoint_step_b,layer,share_a,share_b,difference
             4000,4000,-1,0.08037549027360141,0.08037549027360141,0.0
             4000,4000,0,0.3226183082552086,0.3226183082552086,0.0
-            4000,4000,1,0.5731716428251712,0.5731716428251712,0.0
+            4000,4000,1,0.5731716428251711,0.5731716428251711,0.0
             4000,4000,2,0.023834558646018866,0.023834558646018866,0.0
 
             """)
+        // compare's shares are capacity's: the layer's mass / the total, the same Doubles.
+        let capacity = try CLI.run(["capacity", "--run", "modadd", "--db", db, "--format", "csv", "--checkpoint", "last"])
+        XCTAssertTrue(capacity.stdout.contains("\n4000,1,") && capacity.stdout.contains(",0.5731716428251711\n"), capacity.stdout)
         let twoRuns = try CLI.run(["capacity", "--run", "modadd", "--run", "modadd", "--checkpoint", "last", "--db", db, "--format", "csv"])
         XCTAssertTrue(twoRuns.stdout.hasPrefix("run,checkpoint_step,layer,mass,share\nmodadd,4000,-1,"), twoRuns.stdout)
     }

@@ -29,6 +29,58 @@ public struct Capacity: TabularResult {
         self.rows = rows
     }
 
+    /// Capacity of a selection: by layer or kind over every component and the whole grid from the
+    /// totals ingest kept (``CheckpointTotals``: a few hundred bytes a checkpoint, the same Doubles);
+    /// by layer (or a kind made of whole layers) over every component and a `--coef` range from the
+    /// per-(layer, coefficient) sums (``LayerRangeSums``, equal to 1e-12 relative); else from each
+    /// selected component's masses.
+    public init(_ selection: ResolvedSelection, mode: MassMode = .absolute, by grouping: Grouping) throws {
+        if grouping == .layer || grouping == .kind, let totals = try CheckpointTotals(selection, statistic: mode.statistic),
+           let capacity = Capacity(totals, by: grouping) {
+            self = capacity
+            return
+        }
+        if grouping == .layer || grouping == .kind, let sums = try LayerRangeSums(selection, statistic: mode.statistic),
+           let capacity = Capacity(sums, by: grouping) {
+            self = capacity
+            return
+        }
+        self.init(try ComponentMasses(selection, mode: mode), by: grouping)
+    }
+
+    /// Over a `--coef` range, from the per-(layer, coefficient) sums; nil when a group is not made
+    /// of whole layers.
+    init?(_ sums: LayerRangeSums, by grouping: Grouping) {
+        let groups = Capacity.groupsOf(sums.components, by: grouping)
+        guard let indexes = sums.layerIndexes(of: groups) else { return nil }
+        var rows: [CapacityRow] = []
+        rows.reserveCapacity(sums.steps.count * groups.count)
+        for (c, step) in sums.steps.enumerated() {
+            let total = sums.total(at: c)
+            for (group, layers) in zip(groups, indexes) {
+                let mass = sums.mass(layers, at: c)
+                rows.append(CapacityRow(step: step, group: group.key, mass: mass, share: total != 0 ? mass / total : .nan))
+            }
+        }
+        self.init(grouping: grouping, rows: rows)
+    }
+
+    /// From the stored totals; nil when they do not keep the groups' totals.
+    init?(_ totals: CheckpointTotals, by grouping: Grouping) {
+        let groups = Capacity.groupsOf(totals.components, by: grouping)
+        guard let slots = totals.slots(of: groups) else { return nil }
+        var rows: [CapacityRow] = []
+        rows.reserveCapacity(totals.steps.count * groups.count)
+        for (c, step) in totals.steps.enumerated() {
+            let total = totals.totals[c].total
+            for (group, slot) in zip(groups, slots) {
+                let mass = totals.mass(slot, at: c)
+                rows.append(CapacityRow(step: step, group: group.key, mass: mass, share: total != 0 ? mass / total : .nan))
+            }
+        }
+        self.init(grouping: grouping, rows: rows)
+    }
+
     /// The share's denominator is the total over every selected component, so `--by head` shows
     /// heads' share of all capacity.
     public init(_ masses: ComponentMasses, by grouping: Grouping) {

@@ -20,6 +20,42 @@ public struct CapacityWide: TabularResult {
         self.rows = rows
     }
 
+    /// The same shares as ``Capacity/init(_:mode:by:)``'s rows: from the stored totals when they
+    /// answer the selection (``CheckpointTotals``), over a `--coef` range from the per-(layer,
+    /// coefficient) sums (``LayerRangeSums``), else from each selected component's masses.
+    public init(_ selection: ResolvedSelection, mode: MassMode = .absolute, by grouping: Capacity.Grouping) throws {
+        if grouping == .layer || grouping == .kind, let totals = try CheckpointTotals(selection, statistic: mode.statistic) {
+            let groups = Capacity.groupsOf(totals.components, by: grouping)
+            if let slots = totals.slots(of: groups) {
+                let rows = totals.steps.enumerated().map { c, step in
+                    let total = totals.totals[c].total
+                    return CapacityWideRow(step: step, shares: slots.map { slot in
+                        let mass = totals.mass(slot, at: c)
+                        return total != 0 ? mass / total : .nan
+                    })
+                }
+                self.init(groups: groups.map(\.name), rows: rows)
+                return
+            }
+        }
+        // Over a --coef range: from the per-(layer, coefficient) sums when the groups are whole layers.
+        if grouping == .layer || grouping == .kind, let sums = try LayerRangeSums(selection, statistic: mode.statistic) {
+            let groups = Capacity.groupsOf(sums.components, by: grouping)
+            if let indexes = sums.layerIndexes(of: groups) {
+                let rows = sums.steps.enumerated().map { c, step in
+                    let total = sums.total(at: c)
+                    return CapacityWideRow(step: step, shares: indexes.map { layers in
+                        let mass = sums.mass(layers, at: c)
+                        return total != 0 ? mass / total : .nan
+                    })
+                }
+                self.init(groups: groups.map(\.name), rows: rows)
+                return
+            }
+        }
+        self.init(try ComponentMasses(selection, mode: mode), by: grouping)
+    }
+
     /// The same shares as ``Capacity``'s rows, summed in the same order.
     public init(_ masses: ComponentMasses, by grouping: Capacity.Grouping) {
         let groups = Capacity.groupsOf(masses.components, by: grouping)

@@ -20,25 +20,54 @@ public enum Comparison {
         }
     }
 
+    /// Layer shares of run A and run B and their difference (B − A), layers of either run: from
+    /// each run's stored totals when both keep every component over the whole grid
+    /// (``CheckpointTotals``), else from each component's masses: a layer's mass / the total either
+    /// way, the very Doubles `capacity --by layer` prints.
+    public static func capacity(_ a: ResolvedSelection, _ b: ResolvedSelection, alignment: Alignment) throws -> CapacityComparison {
+        if let totalsA = try CheckpointTotals(a, statistic: .abs), let totalsB = try CheckpointTotals(b, statistic: .abs),
+           let sharesA = layerShares(totalsA), let sharesB = layerShares(totalsB) {
+            return capacity(stepsA: totalsA.steps, sharesA, totalsA.components, stepsB: totalsB.steps, sharesB, totalsB.components, alignment: alignment)
+        }
+        return capacity(try ComponentMasses(a), try ComponentMasses(b), alignment: alignment)
+    }
+
     /// Layer shares of run A and run B and their difference (B − A), layers of either run.
     public static func capacity(_ a: ComponentMasses, _ b: ComponentMasses, alignment: Alignment) -> CapacityComparison {
-        let sharesA = layerShares(a), sharesB = layerShares(b)
-        let layers = Set(a.components.map(\.layer)).union(b.components.map(\.layer)).sorted()
+        capacity(stepsA: a.steps, layerShares(a), a.components, stepsB: b.steps, layerShares(b), b.components, alignment: alignment)
+    }
+
+    private static func capacity(stepsA: [Int], _ sharesA: [[Int: Double]], _ componentsA: [Component],
+                                 stepsB: [Int], _ sharesB: [[Int: Double]], _ componentsB: [Component], alignment: Alignment) -> CapacityComparison {
+        let layers = Set(componentsA.map(\.layer)).union(componentsB.map(\.layer)).sorted()
         var rows: [CapacityComparisonRow] = []
-        for (i, j) in pairs(a.steps, b.steps, alignment: alignment) {
+        for (i, j) in pairs(stepsA, stepsB, alignment: alignment) {
             for layer in layers {
-                rows.append(CapacityComparisonRow(stepA: a.steps[i], stepB: b.steps[j], layer: layer, shareA: sharesA[i][layer] ?? 0, shareB: sharesB[j][layer] ?? 0))
+                rows.append(CapacityComparisonRow(stepA: stepsA[i], stepB: stepsB[j], layer: layer, shareA: sharesA[i][layer] ?? 0, shareB: sharesB[j][layer] ?? 0))
             }
         }
         return CapacityComparison(rows: rows)
     }
 
+    /// Each checkpoint's layer shares from its totals; nil when they lack the run's layers.
+    static func layerShares(_ totals: CheckpointTotals) -> [[Int: Double]]? {
+        let layers = Array(Set(totals.components.map(\.layer))).sorted()
+        guard totals.totals.allSatisfy({ $0.layers.count == layers.count }) else { return nil }
+        return totals.totals.map { checkpoint in
+            var shares: [Int: Double] = [:]
+            for (i, layer) in layers.enumerated() { shares[layer] = checkpoint.total != 0 ? checkpoint.layers[i] / checkpoint.total : 0 }
+            return shares
+        }
+    }
+
+    /// Each checkpoint's layer shares as `capacity` computes them: the layer's mass (its components'
+    /// masses added in order) / the total, so both commands, and both paths, print the same Doubles.
     static func layerShares(_ masses: ComponentMasses) -> [[Int: Double]] {
         masses.masses.map { row in
             let total = row.reduce(0, +)
-            var shares: [Int: Double] = [:]
-            for (p, component) in masses.components.enumerated() { shares[component.layer, default: 0] += total != 0 ? row[p] / total : 0 }
-            return shares
+            var layerMasses: [Int: Double] = [:]
+            for (p, component) in masses.components.enumerated() { layerMasses[component.layer, default: 0] += row[p] }
+            return layerMasses.mapValues { total != 0 ? $0 / total : 0 }
         }
     }
 

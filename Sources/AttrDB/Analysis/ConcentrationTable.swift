@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// Concentration per checkpoint: is attribution held by a few components or spread over many?
 ///
@@ -18,6 +19,36 @@ public struct ConcentrationTable: TabularResult {
     public init(top: Int, rows: [ConcentrationRow]) {
         self.top = top
         self.rows = rows
+    }
+
+    /// Concentration of a selection: over every component and the whole grid from the figures
+    /// ingest kept (``CheckpointTotals``: entropy, Gini and the largest masses, computed as
+    /// ``Concentration`` computes them), else from each selected component's masses. The same
+    /// Doubles either way.
+    public init(_ selection: ResolvedSelection, top k: Int) throws {
+        if let totals = try CheckpointTotals(selection, statistic: .abs), let table = ConcentrationTable(totals, top: k) {
+            self = table
+            return
+        }
+        self.init(try ComponentMasses(selection), top: k)
+    }
+
+    /// From the kept figures; nil when a checkpoint keeps fewer than `k` of its largest masses.
+    init?(_ totals: CheckpointTotals, top k: Int) {
+        var rows: [ConcentrationRow] = []
+        rows.reserveCapacity(totals.steps.count)
+        for (c, step) in totals.steps.enumerated() {
+            // No figures: the masses cannot be shared out, and ``Concentration`` refuses them too.
+            guard let figures = totals.totals[c].concentration else {
+                rows.append(ConcentrationRow(step: step, entropy: nil, effectiveComponents: nil, gini: nil, topShare: nil))
+                continue
+            }
+            guard k <= figures.largest.count || figures.largest.count == totals.components.count else { return nil }
+            let top = k > 0 ? ShareMeasures.topShare(largestFirst: figures.largest.prefix(k), total: totals.totals[c].total) : 0
+            rows.append(ConcentrationRow(step: step, entropy: figures.entropy, effectiveComponents: exp(figures.entropy),
+                                         gini: figures.gini, topShare: top))
+        }
+        self.init(top: k, rows: rows)
     }
 
     /// Over the component shares of mass (sum of |value| over the selected coefficients): entropy

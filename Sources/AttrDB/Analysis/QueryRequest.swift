@@ -37,8 +37,8 @@ public enum QueryRequest: Sendable {
         switch self {
         case .capacity(let mode, let by, let wide):
             return try selection.resolve(in: store).map { resolved in
-                let masses = try ComponentMasses(resolved, mode: mode)
-                return (resolved.scan.run, wide ? ResultTable(CapacityWide(masses, by: by)) : ResultTable(Capacity(masses, by: by)))
+                (resolved.scan.run, wide ? ResultTable(try CapacityWide(resolved, mode: mode, by: by))
+                                         : ResultTable(try Capacity(resolved, mode: mode, by: by)))
             }
         case .top(let k):
             return try selection.resolve(in: store).map { ($0.scan.run, ResultTable(try TopComponents($0, k: k))) }
@@ -60,7 +60,7 @@ public enum QueryRequest: Sendable {
                 return (resolved.scan.run, summary ? ResultTable(Turnover.summary(masses, cutoff: cutoff)) : ResultTable(Turnover.events(masses, cutoff: cutoff)))
             }
         case .concentration(let top):
-            return try selection.resolve(in: store).map { ($0.scan.run, ResultTable(ConcentrationTable(try ComponentMasses($0), top: top))) }
+            return try selection.resolve(in: store).map { ($0.scan.run, ResultTable(try ConcentrationTable($0, top: top))) }
         case .norms(let wide, let wov):
             return try selection.runs.map { run in
                 (run, wov ? ResultTable(try NormGrowth.wov(store: store, run: run, checkpoints: selection.checkpoints))
@@ -71,7 +71,7 @@ public enum QueryRequest: Sendable {
             guard resolved.count == 2 else { throw SelectionError("compare takes exactly two runs, found \(resolved.count).") }
             let table = what == .top
                 ? ResultTable(Comparison.top(try TopComponents(resolved[0], k: k), try TopComponents(resolved[1], k: k), alignment: alignment))
-                : ResultTable(Comparison.capacity(try ComponentMasses(resolved[0]), try ComponentMasses(resolved[1]), alignment: alignment))
+                : ResultTable(try Comparison.capacity(resolved[0], resolved[1], alignment: alignment))
             return [(resolved[0].scan.run, table)]
         }
     }

@@ -57,7 +57,7 @@ public final class TableWriter {
         defer { rowCount += 1 }
         switch format {
         case .table: pending.append(row)
-        case .csv: try sink.write(row.map { Escape.csv($0.exactText) }.joined(separator: ",") + "\n")
+        case .csv: try sink.write(csvLine(row))
         case .tsv: try sink.write(row.map { Escape.tsv($0.exactText) }.joined(separator: "\t") + "\n")
         case .json: try sink.write((rowCount == 0 ? "\n" : ",\n") + jsonObject(row))
         case .jsonl: try sink.write(jsonObject(row) + "\n")
@@ -84,6 +84,21 @@ public final class TableWriter {
         default: break
         }
         try sink.finish()
+    }
+
+    /// The bytes of the CSV line being written, kept between rows so a long table allocates once.
+    private var line: [UInt8] = []
+
+    /// One CSV line, built as bytes and written at once: only a text cell can hold a comma, quote or
+    /// line break, so only text is escaped (a number's text never needs it).
+    private func csvLine(_ row: [Cell]) -> [UInt8] {
+        line.removeAll(keepingCapacity: true)
+        for (index, cell) in row.enumerated() {
+            if index > 0 { line.append(UInt8(ascii: ",")) }
+            if case .text(let text) = cell { line.append(contentsOf: Escape.csv(text).utf8) } else { line.append(contentsOf: cell.exactText.utf8) }
+        }
+        line.append(UInt8(ascii: "\n"))
+        return line
     }
 
     private func jsonObject(_ row: [Cell]) -> String {

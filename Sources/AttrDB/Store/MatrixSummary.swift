@@ -8,8 +8,8 @@ public enum SummaryStatistic: String, CaseIterable, Sendable {
     case squared
 }
 
-/// Where each component's values go in the per-layer sums: the run's distinct layers in ascending
-/// order, each component's index among them, and the grid length. One per ingest, shared by the
+/// Where each component's sums go in the totals: the run's distinct layers in ascending order, each
+/// component's index among them and its kind's, and the grid length. One per ingest, shared by the
 /// threads that summarise.
 struct SummaryLayout: Sendable, Equatable {
     /// Grids shorter than this keep no summaries: the matrix is then at most as large as the 24
@@ -20,18 +20,22 @@ struct SummaryLayout: Sendable, Equatable {
     let coefficients: Int
     /// `layerIndex[p]`: component p's index in `layers`.
     let layerIndex: [Int]
-    /// The distinct component layers, ascending: the row order of the per-layer sums.
+    /// The distinct component layers, ascending: the order of the per-layer totals.
     let layers: [Int]
+    /// `kindIndex[p]`: component p's kind's index in `ComponentKind.allCases`, the order of the per-kind totals.
+    let kindIndex: [Int]
 
-    init(layers componentLayers: [Int], coefficients: Int) {
+    init(layers componentLayers: [Int], kinds: [ComponentKind], coefficients: Int) {
+        precondition(componentLayers.count == kinds.count)
         self.coefficients = coefficients
         layers = Array(Set(componentLayers)).sorted()
         let index = Dictionary(uniqueKeysWithValues: layers.enumerated().map { ($1, $0) })
         layerIndex = componentLayers.map { index[$0] ?? 0 }
+        kindIndex = kinds.map { ComponentKind.allCases.firstIndex(of: $0) ?? 0 }
     }
 
     init(components: [Component], coefficients: Int) {
-        self.init(layers: components.map(\.layer), coefficients: coefficients)
+        self.init(layers: components.map(\.layer), kinds: components.map(\.kind), coefficients: coefficients)
     }
 
     /// Whether matrices of this shape keep summaries.
@@ -40,13 +44,16 @@ struct SummaryLayout: Sendable, Equatable {
     var valuesPerMatrix: Int { layerIndex.count * coefficients }
 }
 
-/// One matrix's summaries: per component the sums over the whole coefficient grid, per (layer,
-/// coefficient) the sums over the layer's components, each for |v|, v and v², in Double from the
-/// float32 values exactly as stored.
+/// One matrix's summaries: per component the sums over the whole coefficient grid, their totals
+/// (``SummaryTotals``), and per (layer, coefficient) the sums over the layer's components, each for
+/// |v|, v and v², in Double from the float32 values exactly as stored.
 struct MatrixSummary: Equatable, Sendable {
     /// `components[statistic.index][p]`.
     var components: [[Double]]
-    /// `layers[statistic.index][l * coefficients + j]`.
+    /// `totals[statistic.index]`.
+    var totals: [SummaryTotals]
+    /// `layers[statistic.index][l * coefficients + j]`: what `capacity --by layer` over a `--coef`
+    /// range adds up (``LayerSums``).
     var layers: [[Double]]
 
     /// Summarises a component-major matrix (`values[p * coefficients + j]`).
@@ -68,51 +75,54 @@ struct MatrixSummary: Equatable, Sendable {
         layerAbs.withUnsafeMutableBufferPointer { la in
         layerSigned.withUnsafeMutableBufferPointer { ls in
         layerSquared.withUnsafeMutableBufferPointer { lq in
-            for p in 0..<count {
-                let row = values.baseAddress! + p * n
-                var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
-                var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-                var q0 = 0.0, q1 = 0.0, q2 = 0.0, q3 = 0.0
-                var i = 0
-                while i < whole {
-                    let v0 = Double(row[i]), v1 = Double(row[i + 1]), v2 = Double(row[i + 2]), v3 = Double(row[i + 3])
-                    a0 += Swift.abs(v0); a1 += Swift.abs(v1); a2 += Swift.abs(v2); a3 += Swift.abs(v3)
-                    s0 += v0; s1 += v1; s2 += v2; s3 += v3
-                    q0 += v0 * v0; q1 += v1 * v1; q2 += v2 * v2; q3 += v3 * v3
-                    i += 4
-                }
-                while i < n {
-                    let v = Double(row[i])
-                    a0 += Swift.abs(v); s0 += v; q0 += v * v
-                    i += 1
-                }
-                absSums[p] = (a0 + a1) + (a2 + a3)
-                signedSums[p] = (s0 + s1) + (s2 + s3)
-                squaredSums[p] = (q0 + q1) + (q2 + q3)
-                let base = layout.layerIndex[p] * n
-                for j in 0..<n {
-                    let v = Double(row[j])
-                    la[base + j] += Swift.abs(v)
-                    ls[base + j] += v
-                    lq[base + j] += v * v
-                }
+        for p in 0..<count {
+            let row = values.baseAddress! + p * n
+            var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
+            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+            var q0 = 0.0, q1 = 0.0, q2 = 0.0, q3 = 0.0
+            var i = 0
+            while i < whole {
+                let v0 = Double(row[i]), v1 = Double(row[i + 1]), v2 = Double(row[i + 2]), v3 = Double(row[i + 3])
+                a0 += Swift.abs(v0); a1 += Swift.abs(v1); a2 += Swift.abs(v2); a3 += Swift.abs(v3)
+                s0 += v0; s1 += v1; s2 += v2; s3 += v3
+                q0 += v0 * v0; q1 += v1 * v1; q2 += v2 * v2; q3 += v3 * v3
+                i += 4
             }
+            while i < n {
+                let v = Double(row[i])
+                a0 += Swift.abs(v); s0 += v; q0 += v * v
+                i += 1
+            }
+            absSums[p] = (a0 + a1) + (a2 + a3)
+            signedSums[p] = (s0 + s1) + (s2 + s3)
+            squaredSums[p] = (q0 + q1) + (q2 + q3)
+            // Each layer's sums add its components in position order, one coefficient at a time.
+            let base = layout.layerIndex[p] * n
+            for j in 0..<n {
+                let v = Double(row[j])
+                la[base + j] += Swift.abs(v)
+                ls[base + j] += v
+                lq[base + j] += v * v
+            }
+        }
         }}}
-        components = [absSums, signedSums, squaredSums]
-        layers = [layerAbs, layerSigned, layerSquared]
+        self.init(components: [absSums, signedSums, squaredSums], layers: [layerAbs, layerSigned, layerSquared], layout: layout)
     }
 
-    init(components: [[Double]], layers: [[Double]]) {
+    /// The summaries of these component sums and per-layer sums (per statistic): the totals are
+    /// computed from the component sums, as the migration computes those of a store's stored sums.
+    init(components: [[Double]], layers: [[Double]], layout: SummaryLayout) {
         self.components = components
         self.layers = layers
+        totals = SummaryStatistic.allCases.map { SummaryTotals(components[$0.index], statistic: $0, layout: layout) }
     }
 
     /// Bitwise equality, so a NaN stored with `--allow-nonfinite` equals itself (``StoreCheck``).
     func sameBits(as other: MatrixSummary) -> Bool {
-        func same(_ a: [[Double]], _ b: [[Double]]) -> Bool {
-            a.count == b.count && zip(a, b).allSatisfy { x, y in x.count == y.count && zip(x, y).allSatisfy { $0.bitPattern == $1.bitPattern } }
-        }
-        return same(components, other.components) && same(layers, other.layers)
+        components.count == other.components.count
+            && zip(components, other.components).allSatisfy { PackedDoubles.sameBits($0, $1) }
+            && totals.count == other.totals.count && zip(totals, other.totals).allSatisfy { $0.sameBits(as: $1) }
+            && layers.count == other.layers.count && zip(layers, other.layers).allSatisfy { PackedDoubles.sameBits($0, $1) }
     }
 }
 
@@ -143,6 +153,11 @@ enum PackedDoubles {
         for i in 0..<out.count {
             out[i] = Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)))
         }
+    }
+
+    /// Whether two arrays hold the same doubles bit for bit (a NaN equals itself).
+    static func sameBits(_ a: [Double], _ b: [Double]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern }
     }
 
     static func decode(_ raw: UnsafeRawBufferPointer) -> [Double] {

@@ -25,7 +25,7 @@ final class MatrixWriter {
     private let findAttribution: Statement
     private let insertAttribution: Statement
     private let updateAttribution: Statement
-    private let writeSummary: Statement
+    private let writeSummary: SummaryRows.Statements
     /// One blob handle moved from matrix to matrix (``BlobHandle/reopen(rowid:)``).
     private var blob: BlobHandle?
 
@@ -40,7 +40,7 @@ final class MatrixWriter {
         findAttribution = try connection.prepare("SELECT attribution_id, matrix FROM attribution WHERE scan_id = ? AND metric_id = ? AND checkpoint_id = ?")
         insertAttribution = try connection.prepare("INSERT INTO attribution (scan_id, metric_id, checkpoint_id, n_components, n_coefficients, checksum, matrix) VALUES (?, ?, ?, ?, ?, ?, ?)")
         updateAttribution = try connection.prepare("UPDATE attribution SET checksum = ?, matrix = ? WHERE attribution_id = ?")
-        writeSummary = try connection.prepare(SummaryRows.upsert)
+        writeSummary = try SummaryRows.Statements(connection)
     }
 
     /// The id of the run's checkpoint at `step`, added when missing; `isNew` when this call added it.

@@ -33,5 +33,6 @@ struct MergeTable: Sendable {
         MergeTable(name: "wov_norm", parent: .checkpoint, key: ["layer", "head"]),
         // Copied as stored, like the matrices they summarise (schema 4).
         MergeTable(name: "attribution_summary", parent: .attribution, key: ["statistic"], rowID: "summary_id"),
+        MergeTable(name: "summary_totals", parent: .attribution, key: ["statistic"]),
     ]
 }

@@ -62,7 +62,7 @@ public enum StoreCheck {
             WHERE h.found IS NOT a.checksum ORDER BY a.attribution_id
             """), ok: "every matrix's bytes match the checksum stored with them")
         record("summaries", try summaryProblems(db),
-               ok: "every matrix's summaries (sums of |v|, v, v² per component and per layer and coefficient) match its values")
+               ok: "every matrix's summaries (sums of |v|, v, v² per component and per layer and coefficient, their totals per layer and kind, concentration figures) match its values")
         record("matrix_checkpoint", try strings("""
             SELECT 'attribution ' || a.attribution_id || ': checkpoint of run ' || c.run_id || ', scan of run ' || s.run_id
             FROM attribution a JOIN scan s USING (scan_id) JOIN checkpoint c USING (checkpoint_id) WHERE c.run_id <> s.run_id
@@ -90,31 +90,62 @@ public enum StoreCheck {
     }
 
     /// Each matrix's summaries computed again from its values and compared, bit for bit, with the
-    /// stored ones (schema/0004_summaries.sql): one problem per differing or missing statistic. A
-    /// matrix whose own checksum fails is left to `matrix_checksum`: the matrix is what is wrong.
+    /// stored ones (schema/0004_summaries.sql, 0006_summary_totals.sql): one problem per differing or
+    /// missing statistic. A matrix whose own checksum fails is left to `matrix_checksum`: the matrix
+    /// is what is wrong.
     private static func summaryProblems(_ db: Connection) throws -> [String] {
         var problems: [String] = []
         try StoredSummaries.recompute(db, try StoredSummaries.matrices(db, missingOnly: false), verifying: true) { matrix, layout, summary in
             guard let layout, let summary else { return }
             let stored = try StoredSummaries.stored(db, attributionID: matrix.attributionID)
+            let storedTotals = try StoredSummaries.storedTotals(db, attributionID: matrix.attributionID)
+            let storedLayers = try StoredSummaries.storedLayers(db, attributionID: matrix.attributionID)
             for statistic in SummaryStatistic.allCases {
                 guard let row = stored[statistic] else {
                     problems.append("\(matrix.name): no '\(statistic.rawValue)' summary")
                     continue
                 }
-                let components = summary.components[statistic.index], layers = summary.layers[statistic.index]
-                if let p = firstDifference(row.components, components) {
+                let components = summary.components[statistic.index]
+                if let p = firstDifference(row, components) {
                     problems.append("\(matrix.name): the '\(statistic.rawValue)' sum of the component at position \(p) is " +
-                                    "\(describe(row.components, p)) in the summary, the matrix gives \(describe(components, p))")
-                } else if let i = firstDifference(row.layers, layers) {
+                                    "\(describe(row, p)) in the summary, the matrix gives \(describe(components, p))")
+                    continue
+                }
+                let layers = summary.layers[statistic.index], storedLayer = storedLayers[statistic] ?? []
+                if let i = firstDifference(storedLayer, layers) {
                     let (l, j) = i.quotientAndRemainder(dividingBy: layout.coefficients)
                     let layer = l < layout.layers.count ? "layer \(layout.layers[l]) at coefficient position \(j)" : "per-layer value \(i)"
                     problems.append("\(matrix.name): the '\(statistic.rawValue)' sum of \(layer) is " +
-                                    "\(describe(row.layers, i)) in the summary, the matrix gives \(describe(layers, i))")
+                                    "\(describe(storedLayer, i)) in the summary, the matrix gives \(describe(layers, i))")
+                    continue
+                }
+                let totals = summary.totals[statistic.index]
+                guard let found = storedTotals[statistic] else {
+                    problems.append("\(matrix.name): no '\(statistic.rawValue)' totals")
+                    continue
+                }
+                if let difference = totalsDifference(found, totals, layout: layout) {
+                    problems.append("\(matrix.name): the '\(statistic.rawValue)' \(difference)")
                 }
             }
         }
         return problems
+    }
+
+    /// What first differs between stored totals and those the matrix gives, in words; nil when the
+    /// same bits.
+    private static func totalsDifference(_ stored: SummaryTotals?, _ computed: SummaryTotals, layout: SummaryLayout) -> String? {
+        guard let stored else { return "totals row does not fit its layer count (or holds half the concentration figures)" }
+        if stored.sameBits(as: computed) { return nil }
+        let names = ["total"] + layout.layers.map { "total of layer \($0)" } + ComponentKind.allCases.map { "total of kind \($0.rawValue)" }
+        if let i = firstDifference(stored.sums, computed.sums) {
+            let name = i < names.count ? names[i] : "sum \(i)"
+            return "\(name) is \(describe(stored.sums, i)) in the totals, the matrix gives \(describe(computed.sums, i))"
+        }
+        func text(_ figures: SummaryTotals.ConcentrationFigures?) -> String {
+            figures.map { "entropy \($0.entropy), gini \($0.gini), \($0.largest.count) largest from \($0.largest.first ?? .nan)" } ?? "none"
+        }
+        return "concentration figures are \(text(stored.concentration)) in the totals, the matrix gives \(text(computed.concentration))"
     }
 
     private static func describe(_ values: [Double], _ i: Int) -> String {

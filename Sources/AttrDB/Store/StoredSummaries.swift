@@ -1,5 +1,5 @@
-/// The summaries of matrices already stored: computed for a store upgraded to schema 4 (the
-/// migration's Swift half) and recomputed by `attrdb check` to compare with what is stored.
+/// The summaries of matrices already stored: computed for a store upgraded to schema 4 or 6 (the
+/// migrations' Swift half) and recomputed by `attrdb check` to compare with what is stored.
 enum StoredSummaries {
     /// A stored matrix whose grid keeps summaries, with what names it in a message.
     struct Matrix {
@@ -38,23 +38,19 @@ enum StoredSummaries {
     /// to its checksum when `verifying` (`matrix_checksum` names it: its summaries are no evidence).
     static func recompute(_ connection: Connection, _ matrices: [Matrix], verifying: Bool = false,
                           _ body: (Matrix, SummaryLayout?, MatrixSummary?) throws -> Void) throws {
-        var layouts: [Int64: (layers: [Int], precision: Precision)] = [:]
+        var layouts: [Int64: (layers: [Int], kinds: [ComponentKind], precision: Precision)] = [:]
         var buffer: [Float] = []
         var halves: [UInt16] = []
         var blob: BlobHandle?
         for matrix in matrices {
             if layouts[matrix.runID] == nil {
-                var layers: [Int] = []
-                try connection.forEachRow("SELECT layer FROM component WHERE run_id = ? ORDER BY position", [.integer(matrix.runID)]) {
-                    layers.append($0.int(at: 0))
-                }
-                // Migration 0004 runs before 0005 adds `run.precision`: every run is float32 then.
-                let text = (try? connection.scalar("SELECT precision FROM run WHERE run_id = ?", [.integer(matrix.runID)]))??.string
-                layouts[matrix.runID] = (layers, text.flatMap(Precision.init(rawValue:)) ?? .f32)
+                let (layers, kinds) = try componentLayout(connection, runID: matrix.runID)
+                let text = try connection.scalar("SELECT precision FROM run WHERE run_id = ?", [.integer(matrix.runID)])?.string
+                layouts[matrix.runID] = (layers, kinds, text.flatMap(Precision.init(rawValue:)) ?? .f32)
             }
-            let (layers, precision) = layouts[matrix.runID] ?? ([], .f32)
+            let (layers, kinds, precision) = layouts[matrix.runID] ?? ([], [], .f32)
             guard layers.count == matrix.components else { try body(matrix, nil, nil); continue }
-            let layout = SummaryLayout(layers: layers, coefficients: matrix.coefficients)
+            let layout = SummaryLayout(layers: layers, kinds: kinds, coefficients: matrix.coefficients)
             if let blob { try blob.reopen(rowid: matrix.attributionID) } else {
                 blob = try BlobHandle(connection: connection, table: "attribution", column: "matrix", rowid: matrix.attributionID)
             }
@@ -80,23 +76,76 @@ enum StoredSummaries {
         }
     }
 
-    /// Adds the summaries of every stored matrix that has none: migration 0004's Swift half, run in
-    /// its transaction (``Migrator``).
+    /// A run's component layers and kinds, in position order.
+    static func componentLayout(_ connection: Connection, runID: Int64) throws -> (layers: [Int], kinds: [ComponentKind]) {
+        var layers: [Int] = [], kinds: [ComponentKind] = []
+        try connection.forEachRow("SELECT layer, kind FROM component WHERE run_id = ? ORDER BY position", [.integer(runID)]) {
+            layers.append($0.int(at: 0))
+            kinds.append(ComponentKind(rawValue: $0.string(at: 1)) ?? .neuron)
+        }
+        return (layers, kinds)
+    }
+
+    /// Adds the summaries and totals of every stored matrix that has no summary: migration 0004's
+    /// Swift half, run in its transaction once every migration's SQL is applied (``Migrator``).
     static func fillMissing(_ connection: Connection) throws {
-        let statement = try connection.prepare(SummaryRows.upsert)
+        let statements = try SummaryRows.Statements(connection)
         try recompute(connection, try matrices(connection, missingOnly: true)) { matrix, layout, summary in
             guard let layout, let summary else { return }
-            try SummaryRows.write(summary, layout: layout, attributionID: matrix.attributionID, with: statement)
+            try SummaryRows.write(summary, layout: layout, attributionID: matrix.attributionID, with: statements)
         }
     }
 
-    /// The stored summary rows of a matrix, by statistic.
-    static func stored(_ connection: Connection, attributionID: Int64) throws -> [SummaryStatistic: (layers: [Double], components: [Double])] {
-        var out: [SummaryStatistic: (layers: [Double], components: [Double])] = [:]
-        try connection.forEachRow("SELECT statistic, layers, components FROM attribution_summary WHERE attribution_id = ?",
+    /// Adds the totals of every matrix that has its three component sums but no totals: migration
+    /// 0006's Swift half. They are computed from the stored sums (no value is read), which ingest
+    /// computed from the values: the same totals ingest would have kept.
+    static func fillMissingTotals(_ connection: Connection) throws {
+        let statement = try connection.prepare(SummaryRows.upsertTotals)
+        var layouts: [Int64: (layers: [Int], kinds: [ComponentKind])] = [:]
+        for matrix in try matrices(connection, missingOnly: false) {
+            guard try connection.scalar("SELECT count(*) FROM summary_totals WHERE attribution_id = ?", [.integer(matrix.attributionID)])?.int64 == 0 else { continue }
+            if layouts[matrix.runID] == nil { layouts[matrix.runID] = try componentLayout(connection, runID: matrix.runID) }
+            guard let (layers, kinds) = layouts[matrix.runID], layers.count == matrix.components else { continue }
+            let rows = try stored(connection, attributionID: matrix.attributionID)
+            let sums = SummaryStatistic.allCases.compactMap { rows[$0] }
+            // A matrix missing a statistic, or with sums of the wrong length, is left for `check` to name.
+            guard sums.count == SummaryStatistic.allCases.count, sums.allSatisfy({ $0.count == matrix.components }) else { continue }
+            let layout = SummaryLayout(layers: layers, kinds: kinds, coefficients: matrix.coefficients)
+            let totals = SummaryStatistic.allCases.map { SummaryTotals(sums[$0.index], statistic: $0, layout: layout) }
+            try SummaryRows.writeTotals(totals, layerCount: layout.layers.count, attributionID: matrix.attributionID, with: statement)
+        }
+    }
+
+    /// The stored component sums of a matrix, by statistic.
+    static func stored(_ connection: Connection, attributionID: Int64) throws -> [SummaryStatistic: [Double]] {
+        var out: [SummaryStatistic: [Double]] = [:]
+        try connection.forEachRow("SELECT statistic, components FROM attribution_summary WHERE attribution_id = ?",
                                   [.integer(attributionID)]) { row in
             guard let statistic = SummaryStatistic(rawValue: row.string(at: 0)) else { return }
-            out[statistic] = (row.withBytes(at: 1) { PackedDoubles.decode($0) }, row.withBytes(at: 2) { PackedDoubles.decode($0) })
+            out[statistic] = row.withBytes(at: 1) { PackedDoubles.decode($0) }
+        }
+        return out
+    }
+
+    /// The stored per-(layer, coefficient) sums of a matrix, by statistic, layer-major.
+    static func storedLayers(_ connection: Connection, attributionID: Int64) throws -> [SummaryStatistic: [Double]] {
+        var out: [SummaryStatistic: [Double]] = [:]
+        try connection.forEachRow("SELECT statistic, layers FROM attribution_summary WHERE attribution_id = ?",
+                                  [.integer(attributionID)]) { row in
+            guard let statistic = SummaryStatistic(rawValue: row.string(at: 0)) else { return }
+            out[statistic] = row.withBytes(at: 1) { PackedDoubles.decode($0) }
+        }
+        return out
+    }
+
+    /// The stored totals of a matrix, by statistic; a row whose sums do not fit its layer count is
+    /// read as nil (``StoreCheck`` names it).
+    static func storedTotals(_ connection: Connection, attributionID: Int64) throws -> [SummaryStatistic: SummaryTotals?] {
+        var out: [SummaryStatistic: SummaryTotals?] = [:]
+        try connection.forEachRow("SELECT statistic, n_layers, sums, entropy, gini, largest FROM summary_totals WHERE attribution_id = ?",
+                                  [.integer(attributionID)]) { row in
+            guard let statistic = SummaryStatistic(rawValue: row.string(at: 0)) else { return }
+            out[statistic] = SummaryTotals(row: row, layerColumn: 1)
         }
         return out
     }

@@ -39,7 +39,32 @@ final class SummaryReader {
     }
 }
 
+/// Reads one statistic's totals of stored matrices (`summary_totals`, schema 6): a few hundred bytes
+/// a matrix that answer capacity by layer or kind, and concentration, over the whole grid.
+final class TotalsReader {
+    private let find: Statement
+    private let statistic: SummaryStatistic
+
+    init(connection: Connection, statistic: SummaryStatistic) throws {
+        self.statistic = statistic
+        find = try connection.prepare("SELECT n_layers, sums, entropy, gini, largest FROM summary_totals WHERE attribution_id = ? AND statistic = ?")
+    }
+
+    /// The matrix's totals; nil when it keeps none (a grid too short) or the row does not decode.
+    func totals(attributionID: Int64) throws -> SummaryTotals? {
+        try find.bind([.integer(attributionID), .text(statistic.rawValue)])
+        defer { try? find.reset() }
+        guard try find.step() else { return nil }
+        return SummaryTotals(row: find, layerColumn: 0)
+    }
+}
+
 extension Store {
+    /// A reader of one statistic's totals on this store's connection.
+    func totalsReader(_ statistic: SummaryStatistic) throws -> TotalsReader {
+        try TotalsReader(connection: connection, statistic: statistic)
+    }
+
     /// A reader of one statistic's summaries on this store's connection.
     func summaryReader(_ statistic: SummaryStatistic) throws -> SummaryReader {
         try SummaryReader(connection: connection, statistic: statistic)

@@ -1,7 +1,8 @@
-/// The `attribution_summary` rows of a matrix (schema/0004_summaries.sql): written at ingest, by
-/// the migration for matrices stored before it, and read back by queries and `attrdb check`.
+/// The `attribution_summary` and `summary_totals` rows of a matrix (schema/0004_summaries.sql,
+/// 0006_summary_totals.sql): written at ingest, by the migrations for matrices stored before them,
+/// and read back by queries and `attrdb check`.
 enum SummaryRows {
-    /// One statistic's row of one matrix; a replaced matrix's rows are replaced with it.
+    /// One statistic's component sums of one matrix; a replaced matrix's rows are replaced with it.
     static let upsert = """
         INSERT INTO attribution_summary (attribution_id, statistic, n_components, n_layers, n_coefficients, layers, components)
         VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -9,11 +10,31 @@ enum SummaryRows {
             n_coefficients = excluded.n_coefficients, layers = excluded.layers, components = excluded.components
         """
 
-    /// Writes the three statistics' rows of `summary` through `statement` (prepared from ``upsert``).
-    static func write(_ summary: MatrixSummary, layout: SummaryLayout, attributionID: Int64, with statement: Statement) throws {
+    /// One statistic's totals of one matrix.
+    static let upsertTotals = """
+        INSERT INTO summary_totals (attribution_id, statistic, n_layers, sums, entropy, gini, largest)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (attribution_id, statistic) DO UPDATE SET n_layers = excluded.n_layers, sums = excluded.sums,
+            entropy = excluded.entropy, gini = excluded.gini, largest = excluded.largest
+        """
+
+    /// The two statements a writer of summaries prepares once.
+    struct Statements {
+        let summary: Statement
+        let totals: Statement
+
+        init(_ connection: Connection) throws {
+            summary = try connection.prepare(SummaryRows.upsert)
+            totals = try connection.prepare(SummaryRows.upsertTotals)
+        }
+    }
+
+    /// Writes the three statistics' rows of `summary`: component sums, per-layer sums and totals.
+    static func write(_ summary: MatrixSummary, layout: SummaryLayout, attributionID: Int64, with statements: Statements) throws {
         for statistic in SummaryStatistic.allCases {
             let layers = PackedDoubles.bytes(summary.layers[statistic.index])
             let components = PackedDoubles.bytes(summary.components[statistic.index])
+            let statement = statements.summary
             try layers.withUnsafeBytes { layerBytes in
                 try components.withUnsafeBytes { componentBytes in
                     try statement.bind(attributionID, at: 1)
@@ -28,6 +49,20 @@ enum SummaryRows {
                     _ = try statement.step()
                 }
             }
+        }
+        try writeTotals(summary.totals, layerCount: layout.layers.count, attributionID: attributionID, with: statements.totals)
+    }
+
+    /// Writes the three statistics' `summary_totals` rows (`totals` by statistic index).
+    static func writeTotals(_ totals: [SummaryTotals], layerCount: Int, attributionID: Int64, with statement: Statement) throws {
+        for statistic in SummaryStatistic.allCases {
+            let figures = totals[statistic.index].concentration
+            try statement.bind([.integer(attributionID), .text(statistic.rawValue), .integer(Int64(layerCount)),
+                                .blob(PackedDoubles.bytes(totals[statistic.index].sums)),
+                                figures.map { .real($0.entropy) } ?? .null, figures.map { .real($0.gini) } ?? .null,
+                                figures.map { .blob(PackedDoubles.bytes($0.largest)) } ?? .null])
+            defer { try? statement.reset(); statement.clearBindings() }
+            _ = try statement.step()
         }
     }
 }

@@ -14,18 +14,21 @@ final class SummaryTests: XCTestCase {
         }
     }
 
-    func testComponentSumsAreTheReductionQueriesComputeAndLayerSumsAddUp() {
+    func testComponentSumsAreTheReductionQueriesComputeAndTotalsAddUpAsCapacityDoes() throws {
         let layers = [-1, 0, 0, 3, 1, 3, 4]
+        let kinds: [ComponentKind] = [.embed, .attnHead, .mlp, .neuron, .attnHead, .neuron, .bias]
         let n = 37  // not a multiple of 4: the tail of the unrolled loop too
-        let layout = SummaryLayout(layers: layers, coefficients: n)
+        let layout = SummaryLayout(layers: layers, kinds: kinds, coefficients: n)
         XCTAssertEqual(layout.layers, [-1, 0, 1, 3, 4])
         let matrix = values(layers.count * n, seed: 3)
         let summary = matrix.withUnsafeBufferPointer { MatrixSummary($0, layout: layout) }
         for (mode, statistic) in [(MassMode.absolute, SummaryStatistic.abs), (.signed, .signed), (.squared, .squared)] {
+            var reduced: [Double] = []
             for p in layers.indices {
-                let reduced = matrix.withUnsafeBufferPointer { ComponentMasses.reduce(UnsafeBufferPointer(rebasing: $0[(p * n)..<(p * n + n)]), mode) }
-                XCTAssertEqual(summary.components[statistic.index][p].bitPattern, reduced.bitPattern, "\(statistic) component \(p)")
+                reduced.append(matrix.withUnsafeBufferPointer { ComponentMasses.reduce(UnsafeBufferPointer(rebasing: $0[(p * n)..<(p * n + n)]), mode) })
+                XCTAssertEqual(summary.components[statistic.index][p].bitPattern, reduced[p].bitPattern, "\(statistic) component \(p)")
             }
+            // Each layer's sum at each coefficient adds the layer's components in position order.
             for (l, layer) in layout.layers.enumerated() {
                 for j in 0..<n {
                     var expected = 0.0
@@ -33,10 +36,38 @@ final class SummaryTests: XCTestCase {
                         let v = Double(matrix[p * n + j])
                         expected += statistic == .abs ? abs(v) : statistic == .signed ? v : v * v
                     }
-                    XCTAssertEqual(summary.layers[statistic.index][l * n + j], expected, "\(statistic) layer \(layer) coefficient \(j)")
+                    XCTAssertEqual(summary.layers[statistic.index][l * n + j].bitPattern, expected.bitPattern, "\(statistic) layer \(layer) coefficient \(j)")
                 }
             }
+            // Each total is the sum a capacity group adds, in the same order: the same bits.
+            let totals = summary.totals[statistic.index]
+            XCTAssertEqual(totals.total.bitPattern, reduced.reduce(0, +).bitPattern)
+            for (l, layer) in layout.layers.enumerated() {
+                let expected = layers.indices.filter { layers[$0] == layer }.reduce(0.0) { $0 + reduced[$1] }
+                XCTAssertEqual(totals.layers[l].bitPattern, expected.bitPattern, "\(statistic) layer \(layer)")
+            }
+            for (k, kind) in ComponentKind.allCases.enumerated() {
+                let expected = kinds.indices.filter { kinds[$0] == kind }.reduce(0.0) { $0 + reduced[$1] }
+                XCTAssertEqual(totals.kinds[k].bitPattern, expected.bitPattern, "\(statistic) kind \(kind)")
+            }
+            // Concentration's figures are kept for |v| only, and are Concentration's own numbers.
+            if statistic == .abs {
+                let measured = try Concentration(masses: reduced)
+                let figures = try XCTUnwrap(totals.concentration)
+                XCTAssertEqual(figures.entropy.bitPattern, measured.entropy.bitPattern)
+                XCTAssertEqual(figures.gini.bitPattern, measured.gini.bitPattern)
+                XCTAssertEqual(figures.largest, reduced.sorted(by: >))
+                for k in 0...layers.count + 1 {
+                    XCTAssertEqual(ShareMeasures.topShare(largestFirst: figures.largest.prefix(k), total: totals.total).bitPattern,
+                                   measured.topShare(k).bitPattern, "top \(k)")
+                }
+            } else {
+                XCTAssertNil(totals.concentration)
+            }
         }
+        // Masses that cannot be shared out (all 0) keep no figures: concentration has none for them.
+        let zeros = [Float](repeating: 0, count: layers.count * n)
+        XCTAssertNil(zeros.withUnsafeBufferPointer { MatrixSummary($0, layout: layout) }.totals[0].concentration)
     }
 
     private func components(_ layers: [Int]) -> [Component] {
@@ -68,7 +99,7 @@ final class SummaryTests: XCTestCase {
             try r.commit()
         }
         XCTAssertEqual(try summaryCount(store), 6, "--replace replaces the summaries, it does not add more")
-        XCTAssertNotEqual(try StoredSummaries.stored(store.connection, attributionID: 1)[.abs]?.components, before[.abs]?.components)
+        XCTAssertNotEqual(try StoredSummaries.stored(store.connection, attributionID: 1)[.abs], before[.abs])
         XCTAssertEqual(try StoreCheck.run(store).problems, 0, "the replaced matrix's summaries are its new values'")
         // One coefficient: the matrix is smaller than its summaries would be, so none are kept.
         do {
@@ -211,6 +242,24 @@ final class SummaryTests: XCTestCase {
         let expected = oracle.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         XCTAssertEqual(expected.count, 28)
         for (a, b) in zip(masses.masses.joined(), expected) { XCTAssertLessThanOrEqual(abs(a - b), 1e-12 * b) }
+    }
+
+    /// The per-(layer, coefficient) sums are checked too: one changed sum is named by its layer and
+    /// coefficient position.
+    func testCheckNamesATamperedLayerSum() throws {
+        let example = try ExampleStore()
+        let layers = Array(Set(try StoredSummaries.componentLayout(example.store.connection, runID: 1).layers)).sorted()
+        let n = Int(try example.store.connection.scalar("SELECT n_coefficients FROM attribution WHERE attribution_id = 1")?.int64 ?? 0)
+        // The second layer's sum at coefficient position 3: bytes 8 · (n + 3) onwards.
+        try example.store.connection.execute("""
+            UPDATE attribution_summary SET layers = CAST(substr(layers, 1, \(8 * (n + 3))) || x'000000000000f03f' || substr(layers, \(8 * (n + 4) + 1)) AS BLOB)
+            WHERE statistic = 'squared' AND attribution_id = 1
+            """)
+        let (table, problems) = try StoreCheck.run(example.store)
+        XCTAssertEqual(problems, 1)
+        let details = table.rows.filter { $0[0] == .text("summaries") && $0[1] == .text("problem") }.map { $0[2] }
+        guard case .text(let tampered) = details.first else { return XCTFail("no detail") }
+        XCTAssertTrue(tampered.hasPrefix("run modadd, scan default, metric logit_diff, checkpoint step 0 (attribution 1): the 'squared' sum of layer \(layers[1]) at coefficient position 3 is 1.0 in the summary, the matrix gives "), tampered)
     }
 
     func testCheckNamesTheMatrixWhoseSummaryWasTampered() throws {

@@ -42,9 +42,7 @@ public struct Concentration: Equatable, Sendable {
     /// same sum, in the same order, as ``topShare(_:ofShares:)`` (a share is its mass / total).
     public func topShare(_ k: Int) -> Double {
         guard k > 0 else { return 0 }
-        var sum = 0.0
-        for mass in ascendingMasses.suffix(k).reversed() { sum += mass / total }
-        return sum
+        return ShareMeasures.topShare(largestFirst: ascendingMasses.suffix(k).reversed(), total: total)
     }
 
     /// Each mass divided by the total. Throws when a mass is negative or not finite, or all are 0.
@@ -55,9 +53,7 @@ public struct Concentration: Equatable, Sendable {
 
     /// −Σ s ln s in nats over shares that sum to 1; zero shares contribute nothing (0 · ln 0 = 0).
     public static func entropy(ofShares shares: [Double]) -> Double {
-        var sum = 0.0
-        for share in shares where share > 0 { sum -= share * log(share) }
-        return sum
+        ShareMeasures.entropy(ofShares: shares)
     }
 
     /// The Gini coefficient G = Σᵢ (2i − n − 1) xᵢ / (n Σ x), the masses sorted ascending, i = 1…n.
@@ -70,12 +66,7 @@ public struct Concentration: Equatable, Sendable {
     }
 
     private static func gini(ascending masses: [Double], total: Double) -> Double {
-        let n = masses.count
-        var sum = 0.0
-        for (i, mass) in masses.enumerated() {
-            sum += Double(2 * (i + 1) - n - 1) * mass
-        }
-        return sum / (Double(n) * total)
+        ShareMeasures.gini(ascending: masses, total: total)
     }
 
     /// The sum of the `k` largest shares; 0 when `k` ≤ 0.

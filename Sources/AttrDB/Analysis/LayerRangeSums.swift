@@ -1,0 +1,151 @@
+/// Each selected checkpoint's mass per layer over the selected coefficients, added up from the
+/// per-(layer, coefficient) sums ingest kept (`attribution_summary.layers`, schema/0004_summaries.sql):
+/// `capacity --by layer` over a `--coef` range reads `8 · n_layers · n_coefficients` bytes a checkpoint
+/// instead of every value. It answers a selection whose components are whole layers (every
+/// component, or a filter such as `--layer 3` that keeps each of its layers whole) and whose every
+/// matrix keeps the sums; any other component filter needs the values, and the caller reads them.
+///
+/// The masses equal the value scan's to about 1e-15 relative, not bit for bit: the values are added
+/// coefficient by coefficient over a layer's components here, component by component over the
+/// coefficients there. `ATTRDB_MASSES_FROM=values` in the environment turns this off, as it does
+/// the other summaries.
+struct LayerRangeSums {
+    let steps: [Int]
+    /// The selected components, in run order: whole layers.
+    let components: [Component]
+    /// The selected components' distinct layers, ascending: the order of each row of ``masses``.
+    let layers: [Int]
+    /// `masses[checkpoint][layer index]`: the sum over the layer's components and the selected coefficients.
+    let masses: [[Double]]
+
+    /// Nil when the sums do not answer `selection` (see the type's comment).
+    init?(_ selection: ResolvedSelection, statistic: SummaryStatistic) throws {
+        let scan = selection.scan
+        guard !ComponentMasses.valuesForced, !selection.coefficients.isEmpty else { return nil }
+        // The stored rows hold every layer of the run, ascending.
+        let stored = Array(Set(scan.components.map(\.layer))).sorted()
+        let components = selection.components.map { scan.components[$0] }
+        let layers = Array(Set(components.map(\.layer))).sorted()
+        var sizes: [Int: Int] = [:]
+        for component in scan.components { sizes[component.layer, default: 0] += 1 }
+        guard layers.reduce(0, { $0 + (sizes[$1] ?? 0) }) == components.count else { return nil }
+        let rows = layers.compactMap { stored.firstIndex(of: $0) }
+        let bytes = stored.count * scan.coefficients.count * 8
+        let read = try ParallelCheckpoints.map(scan, selection.checkpoints, bytesPerCheckpoint: bytes) { part, checkpoints in
+            [try LayerRangeSums.read(part, checkpoints, storedLayers: stored.count, rows: rows, statistic: statistic, range: selection.coefficients)]
+        }
+        // A checkpoint without its sums (or with sums of another shape) sends the whole query to the values.
+        guard read.allSatisfy({ $0 != nil }) else { return nil }
+        steps = selection.steps
+        self.components = components
+        self.layers = layers
+        masses = read.flatMap { $0 ?? [] }
+    }
+
+    /// The masses of the layers at `rows` (of the `storedLayers` a row holds) at the checkpoints in
+    /// `part`, through `scan`'s connection; nil when one of them has no per-layer sums of the
+    /// expected shape.
+    private static func read(_ scan: ScanSelection, _ part: ArraySlice<Int>, storedLayers: Int, rows: [Int],
+                             statistic: SummaryStatistic, range: Range<Int>) throws -> [[Double]]? {
+        let n = scan.coefficients.count
+        let reader = try LayerSumsReader(connection: scan.store.connection, statistic: statistic)
+        // Only the span from the first selected layer's first selected coefficient to the last one's last.
+        let first = rows.first ?? 0, last = rows.last ?? 0
+        let span = (last - first) * n + range.count
+        let sums = UnsafeMutableBufferPointer<Double>.allocate(capacity: span)
+        defer { sums.deallocate() }
+        var out: [[Double]] = []
+        out.reserveCapacity(part.count)
+        for checkpoint in part {
+            guard try reader.read(attributionID: scan.checkpoints[checkpoint].attributionID, layers: storedLayers,
+                                  coefficients: n, from: first * n + range.lowerBound, into: sums) else { return nil }
+            // A damaged matrix is refused as a read of its values would refuse it.
+            try scan.checkIntact(checkpoint: checkpoint)
+            out.append(rows.map { l in
+                let start = (l - first) * n
+                return LayerRangeSums.add(UnsafeBufferPointer(rebasing: sums[start..<(start + range.count)]))
+            })
+        }
+        return out
+    }
+
+    /// The sum of `values`, four partial sums added pairwise (as ``ComponentMasses`` reduces a profile).
+    private static func add(_ values: UnsafeBufferPointer<Double>) -> Double {
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        let count = values.count, whole = count & ~3
+        var i = 0
+        while i < whole {
+            s0 += values[i]; s1 += values[i + 1]; s2 += values[i + 2]; s3 += values[i + 3]
+            i += 4
+        }
+        while i < count { s0 += values[i]; i += 1 }
+        return (s0 + s1) + (s2 + s3)
+    }
+
+    /// Each group's layer indexes: nil when a group is not made of whole layers (a component; a kind
+    /// that shares a layer with another kind), which only the component masses can answer.
+    func layerIndexes(of groups: [Capacity.Group]) -> [[Int]]? {
+        let index = Dictionary(uniqueKeysWithValues: layers.enumerated().map { ($1, $0) })
+        var sizes = [Int](repeating: 0, count: layers.count)
+        for component in components { sizes[index[component.layer] ?? 0] += 1 }
+        var out: [[Int]] = []
+        for group in groups {
+            if case .component = group.key { return nil }
+            let own = Array(Set(group.members.compactMap { index[components[$0].layer] })).sorted()
+            guard own.reduce(0, { $0 + sizes[$1] }) == group.members.count else { return nil }
+            out.append(own)
+        }
+        return out
+    }
+
+    /// The mass of the layers at `indexes` at checkpoint `c` (of ``steps``).
+    func mass(_ indexes: [Int], at c: Int) -> Double {
+        indexes.reduce(0.0) { $0 + masses[c][$1] }
+    }
+
+    /// The total over the selected layers at checkpoint `c`: the share's denominator.
+    func total(at c: Int) -> Double {
+        masses[c].reduce(0, +)
+    }
+}
+
+/// Reads one statistic's per-(layer, coefficient) sums of stored matrices, one matrix at a time,
+/// into caller-owned memory with incremental blob I/O (`layers` comes before `components` in the
+/// row, so no overflow page of the component sums is walked).
+final class LayerSumsReader {
+    private let find: Statement
+    private let statistic: SummaryStatistic
+    private let connection: Connection
+    private var blob: BlobHandle?
+
+    init(connection: Connection, statistic: SummaryStatistic) throws {
+        self.connection = connection
+        self.statistic = statistic
+        find = try connection.prepare("SELECT summary_id, n_layers, n_coefficients FROM attribution_summary WHERE attribution_id = ? AND statistic = ?")
+    }
+
+    /// `out.count` sums from position `first` of the layer-major `layers` × `coefficients` sums on;
+    /// false when the matrix keeps no sums, or sums of another shape than `layers` × `coefficients`.
+    func read(attributionID: Int64, layers: Int, coefficients: Int, from first: Int,
+              into out: UnsafeMutableBufferPointer<Double>) throws -> Bool {
+        try find.bind([.integer(attributionID), .text(statistic.rawValue)])
+        let row: (id: Int64, layers: Int, coefficients: Int)? = try find.step() ? (find.int64(at: 0), find.int(at: 1), find.int(at: 2)) : nil
+        try find.reset()
+        guard let row, row.layers == layers, row.coefficients == coefficients,
+              first >= 0, first * 8 + out.count * 8 <= layers * coefficients * 8 else { return false }
+        let handle: BlobHandle
+        if let blob {
+            try blob.reopen(rowid: row.id)
+            handle = blob
+        } else {
+            handle = try BlobHandle(connection: connection, table: "attribution_summary", column: "layers", rowid: row.id)
+            blob = handle
+        }
+        guard handle.count == layers * coefficients * 8 else { return false }
+        try handle.read(into: UnsafeMutableRawBufferPointer(out), at: first * 8)
+        #if _endian(big)
+        for i in 0..<out.count { out[i] = Double(bitPattern: UInt64(littleEndian: out[i].bitPattern)) }
+        #endif
+        return true
+    }
+}
