@@ -445,10 +445,10 @@ class _Logger:
         self._writer.shutdown()
 
     def abandon(self) -> None:
-        """Leaves the run incomplete with every stored checkpoint kept; raises nothing."""
-        # After an error a queued write must not run: cancel what has not started.
-        for writing in self._writing:
-            writing.cancel()
+        """Leaves the run incomplete with every checkpoint scanned so far stored; raises nothing."""
+        # The checkpoints waiting for their write were scanned whole: they are written before the
+        # run is left (an exception keeps every logged step). After a write's own error the later
+        # ones are refused by the recorder at once.
         while self._writing:
             try:
                 self._writing.popleft().result()
