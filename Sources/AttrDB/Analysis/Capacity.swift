@@ -53,43 +53,38 @@ public struct Capacity: TabularResult {
     init?(_ sums: LayerRangeSums, by grouping: Grouping) {
         let groups = Capacity.groupsOf(sums.components, by: grouping)
         guard let indexes = sums.layerIndexes(of: groups) else { return nil }
-        var rows: [CapacityRow] = []
-        rows.reserveCapacity(sums.steps.count * groups.count)
-        for (c, step) in sums.steps.enumerated() {
-            let total = sums.total(at: c)
-            for (group, layers) in zip(groups, indexes) {
-                let mass = sums.mass(layers, at: c)
-                rows.append(CapacityRow(step: step, group: group.key, mass: mass, share: total != 0 ? mass / total : .nan))
-            }
-        }
-        self.init(grouping: grouping, rows: rows)
+        self.init(grouping: grouping, steps: sums.steps, groups: groups, slots: indexes,
+                  total: { sums.total(at: $0) }, mass: { sums.mass($0, at: $1) })
     }
 
     /// From the stored totals; nil when they do not keep the groups' totals.
     init?(_ totals: CheckpointTotals, by grouping: Grouping) {
         let groups = Capacity.groupsOf(totals.components, by: grouping)
         guard let slots = totals.slots(of: groups) else { return nil }
-        var rows: [CapacityRow] = []
-        rows.reserveCapacity(totals.steps.count * groups.count)
-        for (c, step) in totals.steps.enumerated() {
-            let total = totals.totals[c].total
-            for (group, slot) in zip(groups, slots) {
-                let mass = totals.mass(slot, at: c)
-                rows.append(CapacityRow(step: step, group: group.key, mass: mass, share: total != 0 ? mass / total : .nan))
-            }
-        }
-        self.init(grouping: grouping, rows: rows)
+        self.init(grouping: grouping, steps: totals.steps, groups: groups, slots: slots,
+                  total: { totals.totals[$0].total }, mass: { totals.mass($0, at: $1) })
     }
 
     /// The share's denominator is the total over every selected component, so `--by head` shows
     /// heads' share of all capacity.
     public init(_ masses: ComponentMasses, by grouping: Grouping) {
         let groups = Capacity.groupsOf(masses.components, by: grouping)
+        self.init(grouping: grouping, steps: masses.steps, groups: groups, slots: groups.map(\.members),
+                  total: { masses.masses[$0].reduce(0, +) },
+                  mass: { members, c in members.reduce(0.0) { $0 + masses.masses[c][$1] } })
+    }
+
+    /// One row per (checkpoint, group): the group's mass and its share of the checkpoint's total.
+    /// `slot` is where each group's mass is found (its members, its layers, its stored total);
+    /// `total(c)` and `mass(slot, c)` read checkpoint position `c`.
+    private init<Slot>(grouping: Grouping, steps: [Int], groups: [Group], slots: [Slot],
+                       total: (Int) -> Double, mass: (Slot, Int) -> Double) {
         var rows: [CapacityRow] = []
-        for (c, step) in masses.steps.enumerated() {
-            let total = masses.masses[c].reduce(0, +)
-            for group in groups {
-                let mass = group.members.reduce(0.0) { $0 + masses.masses[c][$1] }
+        rows.reserveCapacity(steps.count * groups.count)
+        for (c, step) in steps.enumerated() {
+            let total = total(c)
+            for (group, slot) in zip(groups, slots) {
+                let mass = mass(slot, c)
                 rows.append(CapacityRow(step: step, group: group.key, mass: mass, share: total != 0 ? mass / total : .nan))
             }
         }
