@@ -61,7 +61,7 @@ public struct ComponentMasses: Sendable {
         let n = scan.coefficients.count
         let range = selection.coefficients
         let kept = selection.components
-        let summaries = fromSummaries ? try scan.store.summaryReader(mode.statistic) : nil
+        let summaries = fromSummaries ? try scan.store.summaryReader(mode.statistic, precision: scan.precision) : nil
         var reader: MatrixReader?
         var values: UnsafeMutableBufferPointer<Float>?
         let sums = UnsafeMutableBufferPointer<Double>.allocate(capacity: scan.components.count)

@@ -30,7 +30,7 @@ struct LayerRangeSums {
         for component in scan.components { sizes[component.layer, default: 0] += 1 }
         guard layers.reduce(0, { $0 + (sizes[$1] ?? 0) }) == components.count else { return nil }
         let rows = layers.compactMap { stored.firstIndex(of: $0) }
-        let bytes = stored.count * scan.coefficients.count * 8
+        let bytes = stored.count * scan.coefficients.count * SummaryEncoding(scan.precision).width
         let read = try ParallelCheckpoints.map(scan, selection.checkpoints, bytesPerCheckpoint: bytes) { part, checkpoints in
             [try LayerRangeSums.read(part, checkpoints, storedLayers: stored.count, rows: rows, statistic: statistic, range: selection.coefficients)]
         }
@@ -48,7 +48,7 @@ struct LayerRangeSums {
     private static func read(_ scan: ScanSelection, _ part: ArraySlice<Int>, storedLayers: Int, rows: [Int],
                              statistic: SummaryStatistic, range: Range<Int>) throws -> [[Double]]? {
         let n = scan.coefficients.count
-        let reader = try LayerSumsReader(connection: scan.store.connection, statistic: statistic)
+        let reader = try LayerSumsReader(connection: scan.store.connection, statistic: statistic, encoding: SummaryEncoding(scan.precision))
         // Only the span from the first selected layer's first selected coefficient to the last one's last.
         let first = rows.first ?? 0, last = rows.last ?? 0
         let span = (last - first) * n + range.count
@@ -115,12 +115,15 @@ struct LayerRangeSums {
 final class LayerSumsReader {
     private let find: Statement
     private let statistic: SummaryStatistic
+    /// The run's: a blob of another length is not read (``SummaryEncoding``).
+    private let encoding: SummaryEncoding
     private let connection: Connection
     private var blob: BlobHandle?
 
-    init(connection: Connection, statistic: SummaryStatistic) throws {
+    init(connection: Connection, statistic: SummaryStatistic, encoding: SummaryEncoding) throws {
         self.connection = connection
         self.statistic = statistic
+        self.encoding = encoding
         find = try connection.prepare("SELECT summary_id, n_layers, n_coefficients FROM attribution_summary WHERE attribution_id = ? AND statistic = ?")
     }
 
@@ -132,7 +135,7 @@ final class LayerSumsReader {
         let row: (id: Int64, layers: Int, coefficients: Int)? = try find.step() ? (find.int64(at: 0), find.int(at: 1), find.int(at: 2)) : nil
         try find.reset()
         guard let row, row.layers == layers, row.coefficients == coefficients,
-              first >= 0, first * 8 + out.count * 8 <= layers * coefficients * 8 else { return false }
+              first >= 0, first + out.count <= layers * coefficients else { return false }
         let handle: BlobHandle
         if let blob {
             try blob.reopen(rowid: row.id)
@@ -141,11 +144,8 @@ final class LayerSumsReader {
             handle = try BlobHandle(connection: connection, table: "attribution_summary", column: "layers", rowid: row.id)
             blob = handle
         }
-        guard handle.count == layers * coefficients * 8 else { return false }
-        try handle.read(into: UnsafeMutableRawBufferPointer(out), at: first * 8)
-        #if _endian(big)
-        for i in 0..<out.count { out[i] = Double(bitPattern: UInt64(littleEndian: out[i].bitPattern)) }
-        #endif
+        guard handle.count == layers * coefficients * encoding.width else { return false }
+        try encoding.read(handle, from: first, into: out)
         return true
     }
 }

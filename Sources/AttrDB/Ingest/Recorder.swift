@@ -34,7 +34,8 @@ public final class Recorder {
     /// Set by ``commit(status:)`` and ``rollback()``: the recorder takes nothing more.
     private var isFinished = false
     let matrices: MatrixWriter
-    /// How a checkpoint is summarised (schema/0004_summaries.sql): the layers of the components.
+    /// How a checkpoint is summarised (schema/0004_summaries.sql): the layers of the components, and
+    /// the sums' encoding by the run's precision.
     let summaryLayout: SummaryLayout
     private let started = Date()
     var summary: IngestSummary
@@ -59,7 +60,6 @@ public final class Recorder {
         self.coefficients = coefficients
         self.options = options
         self.source = source
-        summaryLayout = SummaryLayout(components: components, coefficients: coefficients.count)
         summary = IngestSummary(run: target.run, scan: target.scan, metric: target.metric, checkpoints: 0,
                                 components: components.count, coefficients: coefficients.count,
                                 added: 0, unchanged: 0, replaced: 0, statistics: 0, seconds: 0)
@@ -68,6 +68,7 @@ public final class Recorder {
         do {
             let registration = Registration(store: store, target: target, options: options, source: source)
             (runID, precision) = try registration.run()
+            summaryLayout = SummaryLayout(components: components, coefficients: coefficients.count, encoding: SummaryEncoding(precision))
             try registration.components(components, runID: runID)
             let scanID = try registration.scan(coefficients: coefficients, runID: runID)
             matrices = try MatrixWriter(store: store, runID: runID, scanID: scanID, metricID: try store.metricID(named: target.metric))

@@ -25,17 +25,28 @@ struct SummaryLayout: Sendable, Equatable {
     /// `kindIndex[p]`: component p's kind's index in `ComponentKind.allCases`, the order of the per-kind totals.
     let kindIndex: [Int]
 
-    init(layers componentLayers: [Int], kinds: [ComponentKind], coefficients: Int) {
+    /// How the sums are stored: by the run's precision (``SummaryEncoding``).
+    private(set) var encoding: SummaryEncoding
+
+    init(layers componentLayers: [Int], kinds: [ComponentKind], coefficients: Int, encoding: SummaryEncoding) {
         precondition(componentLayers.count == kinds.count)
         self.coefficients = coefficients
+        self.encoding = encoding
         layers = Array(Set(componentLayers)).sorted()
         let index = Dictionary(uniqueKeysWithValues: layers.enumerated().map { ($1, $0) })
         layerIndex = componentLayers.map { index[$0] ?? 0 }
         kindIndex = kinds.map { ComponentKind.allCases.firstIndex(of: $0) ?? 0 }
     }
 
-    init(components: [Component], coefficients: Int) {
-        self.init(layers: components.map(\.layer), kinds: components.map(\.kind), coefficients: coefficients)
+    init(components: [Component], coefficients: Int, encoding: SummaryEncoding) {
+        self.init(layers: components.map(\.layer), kinds: components.map(\.kind), coefficients: coefficients, encoding: encoding)
+    }
+
+    /// The same layout with its sums stored as `encoding` (reading a row written before schema 7).
+    func encoded(as encoding: SummaryEncoding) -> SummaryLayout {
+        var copy = self
+        copy.encoding = encoding
+        return copy
     }
 
     /// Whether matrices of this shape keep summaries.
@@ -46,7 +57,8 @@ struct SummaryLayout: Sendable, Equatable {
 
 /// One matrix's summaries: per component the sums over the whole coefficient grid, their totals
 /// (``SummaryTotals``), and per (layer, coefficient) the sums over the layer's components, each for
-/// |v|, v and v², in Double from the float32 values exactly as stored.
+/// |v|, v and v², in Double from the float32 values exactly as stored, then kept as their layout's
+/// ``SummaryEncoding`` stores them (a 16-bit run's rounded to float32).
 struct MatrixSummary: Equatable, Sendable {
     /// `components[statistic.index][p]`.
     var components: [[Double]]
@@ -109,11 +121,15 @@ struct MatrixSummary: Equatable, Sendable {
         self.init(components: [absSums, signedSums, squaredSums], layers: [layerAbs, layerSigned, layerSquared], layout: layout)
     }
 
-    /// The summaries of these component sums and per-layer sums (per statistic): the totals are
-    /// computed from the component sums, as the migration computes those of a store's stored sums.
+    /// The summaries of these component sums and per-layer sums (per statistic), first rounded as
+    /// the layout's encoding stores them: the totals are computed from the sums as stored (so an
+    /// answer from the totals equals one from the component sums exactly), as the migrations
+    /// compute those of a store's stored sums.
     init(components: [[Double]], layers: [[Double]], layout: SummaryLayout) {
-        self.components = components
-        self.layers = layers
+        let encoding = layout.encoding
+        self.components = encoding == .float64 ? components : components.map { $0.map(encoding.stored) }
+        self.layers = encoding == .float64 ? layers : layers.map { $0.map(encoding.stored) }
+        let components = self.components
         totals = SummaryStatistic.allCases.map { SummaryTotals(components[$0.index], statistic: $0, layout: layout) }
     }
 
@@ -137,7 +153,7 @@ extension SummaryStatistic {
     }
 }
 
-/// float64 values as the little-endian bytes of a summary blob, and back.
+/// float64 values as the little-endian bytes of a `summary_totals` blob (always float64), and back.
 enum PackedDoubles {
     static func bytes(_ values: [Double]) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: values.count * 8)

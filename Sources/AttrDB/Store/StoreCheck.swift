@@ -97,12 +97,18 @@ public enum StoreCheck {
         var problems: [String] = []
         try StoredSummaries.recompute(db, try StoredSummaries.matrices(db, missingOnly: false), verifying: true) { matrix, layout, summary in
             guard let layout, let summary else { return }
-            let stored = try StoredSummaries.stored(db, attributionID: matrix.attributionID)
+            let stored = try StoredSummaries.stored(db, attributionID: matrix.attributionID, encoding: layout.encoding)
             let storedTotals = try StoredSummaries.storedTotals(db, attributionID: matrix.attributionID)
-            let storedLayers = try StoredSummaries.storedLayers(db, attributionID: matrix.attributionID)
             for statistic in SummaryStatistic.allCases {
-                guard let row = stored[statistic] else {
+                guard let found = stored[statistic] else {
                     problems.append("\(matrix.name): no '\(statistic.rawValue)' summary")
+                    continue
+                }
+                // The width is the run's precision's (schema 7): a row of another length is damaged,
+                // never read as the other width.
+                guard let row = found.components(fitting: layout) else {
+                    problems.append("\(matrix.name): the '\(statistic.rawValue)' component sums take \(found.componentBytes) bytes; " +
+                                    widthText(layout, sums: layout.layerIndex.count, what: "components"))
                     continue
                 }
                 let components = summary.components[statistic.index]
@@ -111,7 +117,12 @@ public enum StoreCheck {
                                     "\(describe(row, p)) in the summary, the matrix gives \(describe(components, p))")
                     continue
                 }
-                let layers = summary.layers[statistic.index], storedLayer = storedLayers[statistic] ?? []
+                guard let storedLayer = found.layers(fitting: layout) else {
+                    problems.append("\(matrix.name): the '\(statistic.rawValue)' per-layer sums take \(found.layerBytes) bytes; " +
+                                    widthText(layout, sums: layout.layers.count * layout.coefficients, what: "(layer, coefficient) pairs"))
+                    continue
+                }
+                let layers = summary.layers[statistic.index]
                 if let i = firstDifference(storedLayer, layers) {
                     let (l, j) = i.quotientAndRemainder(dividingBy: layout.coefficients)
                     let layer = l < layout.layers.count ? "layer \(layout.layers[l]) at coefficient position \(j)" : "per-layer value \(i)"
@@ -146,6 +157,12 @@ public enum StoreCheck {
             figures.map { "entropy \($0.entropy), gini \($0.gini), \($0.largest.count) largest from \($0.largest.first ?? .nan)" } ?? "none"
         }
         return "concentration figures are \(text(stored.concentration)) in the totals, the matrix gives \(text(computed.concentration))"
+    }
+
+    /// "N components of a run of this precision take B bytes (float32 sums)".
+    private static func widthText(_ layout: SummaryLayout, sums: Int, what: String) -> String {
+        let precision = layout.encoding == .float64 ? "float32" : "16-bit"
+        return "\(sums) \(what) of a \(precision) run take \(sums * layout.encoding.width) (\(layout.encoding.name) sums)"
     }
 
     private static func describe(_ values: [Double], _ i: Int) -> String {

@@ -38,19 +38,15 @@ enum StoredSummaries {
     /// to its checksum when `verifying` (`matrix_checksum` names it: its summaries are no evidence).
     static func recompute(_ connection: Connection, _ matrices: [Matrix], verifying: Bool = false,
                           _ body: (Matrix, SummaryLayout?, MatrixSummary?) throws -> Void) throws {
-        var layouts: [Int64: (layers: [Int], kinds: [ComponentKind], precision: Precision)] = [:]
+        var layouts: [Int64: RunLayout] = [:]
         var buffer: [Float] = []
         var halves: [UInt16] = []
         var blob: BlobHandle?
         for matrix in matrices {
-            if layouts[matrix.runID] == nil {
-                let (layers, kinds) = try componentLayout(connection, runID: matrix.runID)
-                let text = try connection.scalar("SELECT precision FROM run WHERE run_id = ?", [.integer(matrix.runID)])?.string
-                layouts[matrix.runID] = (layers, kinds, text.flatMap(Precision.init(rawValue:)) ?? .f32)
-            }
-            let (layers, kinds, precision) = layouts[matrix.runID] ?? ([], [], .f32)
-            guard layers.count == matrix.components else { try body(matrix, nil, nil); continue }
-            let layout = SummaryLayout(layers: layers, kinds: kinds, coefficients: matrix.coefficients)
+            if layouts[matrix.runID] == nil { layouts[matrix.runID] = try runLayout(connection, runID: matrix.runID) }
+            let run = layouts[matrix.runID] ?? RunLayout(layers: [], kinds: [], precision: .f32)
+            let precision = run.precision
+            guard let layout = run.summaryLayout(matrix) else { try body(matrix, nil, nil); continue }
             if let blob { try blob.reopen(rowid: matrix.attributionID) } else {
                 blob = try BlobHandle(connection: connection, table: "attribution", column: "matrix", rowid: matrix.attributionID)
             }
@@ -76,14 +72,30 @@ enum StoredSummaries {
         }
     }
 
-    /// A run's component layers and kinds, in position order.
-    static func componentLayout(_ connection: Connection, runID: Int64) throws -> (layers: [Int], kinds: [ComponentKind]) {
+    /// What a run's summaries are laid out by: its component layers and kinds in position order, and
+    /// its precision (which sets the sums' ``SummaryEncoding``).
+    struct RunLayout {
+        var layers: [Int]
+        var kinds: [ComponentKind]
+        var precision: Precision
+
+        /// The summaries' layout of one of the run's matrices; nil when its shape disagrees with the
+        /// run's components (the `matrix_shape` check names it).
+        func summaryLayout(_ matrix: Matrix) -> SummaryLayout? {
+            guard layers.count == matrix.components else { return nil }
+            return SummaryLayout(layers: layers, kinds: kinds, coefficients: matrix.coefficients, encoding: SummaryEncoding(precision))
+        }
+    }
+
+    /// A run's component layers and kinds, in position order, and its precision.
+    static func runLayout(_ connection: Connection, runID: Int64) throws -> RunLayout {
         var layers: [Int] = [], kinds: [ComponentKind] = []
         try connection.forEachRow("SELECT layer, kind FROM component WHERE run_id = ? ORDER BY position", [.integer(runID)]) {
             layers.append($0.int(at: 0))
             kinds.append(ComponentKind(rawValue: $0.string(at: 1)) ?? .neuron)
         }
-        return (layers, kinds)
+        let text = try connection.scalar("SELECT precision FROM run WHERE run_id = ?", [.integer(runID)])?.string
+        return RunLayout(layers: layers, kinds: kinds, precision: text.flatMap(Precision.init(rawValue:)) ?? .f32)
     }
 
     /// Adds the summaries and totals of every stored matrix that has no summary: migration 0004's
@@ -101,39 +113,70 @@ enum StoredSummaries {
     /// computed from the values: the same totals ingest would have kept.
     static func fillMissingTotals(_ connection: Connection) throws {
         let statement = try connection.prepare(SummaryRows.upsertTotals)
-        var layouts: [Int64: (layers: [Int], kinds: [ComponentKind])] = [:]
+        var layouts: [Int64: RunLayout] = [:]
         for matrix in try matrices(connection, missingOnly: false) {
             guard try connection.scalar("SELECT count(*) FROM summary_totals WHERE attribution_id = ?", [.integer(matrix.attributionID)])?.int64 == 0 else { continue }
-            if layouts[matrix.runID] == nil { layouts[matrix.runID] = try componentLayout(connection, runID: matrix.runID) }
-            guard let (layers, kinds) = layouts[matrix.runID], layers.count == matrix.components else { continue }
-            let rows = try stored(connection, attributionID: matrix.attributionID)
-            let sums = SummaryStatistic.allCases.compactMap { rows[$0] }
+            if layouts[matrix.runID] == nil { layouts[matrix.runID] = try runLayout(connection, runID: matrix.runID) }
+            guard let layout = layouts[matrix.runID]?.summaryLayout(matrix) else { continue }
+            let rows = try stored(connection, attributionID: matrix.attributionID, encoding: layout.encoding)
             // A matrix missing a statistic, or with sums of the wrong length, is left for `check` to name.
-            guard sums.count == SummaryStatistic.allCases.count, sums.allSatisfy({ $0.count == matrix.components }) else { continue }
-            let layout = SummaryLayout(layers: layers, kinds: kinds, coefficients: matrix.coefficients)
+            let sums = SummaryStatistic.allCases.compactMap { rows[$0]?.components(fitting: layout) }
+            guard sums.count == SummaryStatistic.allCases.count else { continue }
             let totals = SummaryStatistic.allCases.map { SummaryTotals(sums[$0.index], statistic: $0, layout: layout) }
             try SummaryRows.writeTotals(totals, layerCount: layout.layers.count, attributionID: matrix.attributionID, with: statement)
         }
     }
 
-    /// The stored component sums of a matrix, by statistic.
-    static func stored(_ connection: Connection, attributionID: Int64) throws -> [SummaryStatistic: [Double]] {
-        var out: [SummaryStatistic: [Double]] = [:]
-        try connection.forEachRow("SELECT statistic, components FROM attribution_summary WHERE attribution_id = ?",
-                                  [.integer(attributionID)]) { row in
-            guard let statistic = SummaryStatistic(rawValue: row.string(at: 0)) else { return }
-            out[statistic] = row.withBytes(at: 1) { PackedDoubles.decode($0) }
+    /// Stores every 16-bit run's summaries written as float64 (before schema 7) as float32, with
+    /// totals added up again from the rounded sums: migration 0007's Swift half. No value is read:
+    /// rounding the stored Double gives the very float32 an ingest now stores, since both round the
+    /// same Double. Rows already float32, and rows of another length (`check` names them), are left.
+    static func narrowHalfPrecisionSums(_ connection: Connection) throws {
+        let statements = try SummaryRows.Statements(connection)
+        var layouts: [Int64: RunLayout] = [:]
+        for matrix in try matrices(connection, missingOnly: false) {
+            if layouts[matrix.runID] == nil { layouts[matrix.runID] = try runLayout(connection, runID: matrix.runID) }
+            guard let layout = layouts[matrix.runID]?.summaryLayout(matrix), layout.encoding != .float64 else { continue }
+            let rows = try stored(connection, attributionID: matrix.attributionID, encoding: .float64)
+            let old = layout.encoded(as: .float64)
+            let components = SummaryStatistic.allCases.compactMap { rows[$0]?.components(fitting: old) }
+            let layers = SummaryStatistic.allCases.compactMap { rows[$0]?.layers(fitting: old) }
+            guard components.count == SummaryStatistic.allCases.count, layers.count == components.count else { continue }
+            let summary = MatrixSummary(components: components, layers: layers, layout: layout)
+            try SummaryRows.write(summary, layout: layout, attributionID: matrix.attributionID, with: statements)
         }
-        return out
     }
 
-    /// The stored per-(layer, coefficient) sums of a matrix, by statistic, layer-major.
-    static func storedLayers(_ connection: Connection, attributionID: Int64) throws -> [SummaryStatistic: [Double]] {
-        var out: [SummaryStatistic: [Double]] = [:]
-        try connection.forEachRow("SELECT statistic, layers FROM attribution_summary WHERE attribution_id = ?",
+    /// One statistic's stored sums of a matrix, decoded by the run's encoding, with the blobs' lengths.
+    struct StoredRow {
+        /// nil when the blob is not a whole number of sums of the encoding's width.
+        var components: [Double]?
+        var layers: [Double]?
+        var componentBytes: Int
+        var layerBytes: Int
+        var encoding: SummaryEncoding
+
+        /// The component sums when the blob holds exactly one sum per component of `layout`.
+        func components(fitting layout: SummaryLayout) -> [Double]? {
+            componentBytes == layout.layerIndex.count * encoding.width ? components : nil
+        }
+
+        /// The per-(layer, coefficient) sums when the blob holds exactly one per layer and coefficient of `layout`.
+        func layers(fitting layout: SummaryLayout) -> [Double]? {
+            layerBytes == layout.layers.count * layout.coefficients * encoding.width ? layers : nil
+        }
+    }
+
+    /// The stored component and per-(layer, coefficient) sums of a matrix, by statistic, read as `encoding`.
+    static func stored(_ connection: Connection, attributionID: Int64, encoding: SummaryEncoding) throws -> [SummaryStatistic: StoredRow] {
+        var out: [SummaryStatistic: StoredRow] = [:]
+        try connection.forEachRow("SELECT statistic, components, layers FROM attribution_summary WHERE attribution_id = ?",
                                   [.integer(attributionID)]) { row in
             guard let statistic = SummaryStatistic(rawValue: row.string(at: 0)) else { return }
-            out[statistic] = row.withBytes(at: 1) { PackedDoubles.decode($0) }
+            let (components, componentBytes) = row.withBytes(at: 1) { (encoding.decode($0), $0.count) }
+            let (layers, layerBytes) = row.withBytes(at: 2) { (encoding.decode($0), $0.count) }
+            out[statistic] = StoredRow(components: components, layers: layers, componentBytes: componentBytes,
+                                       layerBytes: layerBytes, encoding: encoding)
         }
         return out
     }

@@ -1,20 +1,23 @@
 /// Reads one statistic's per-component sums of stored matrices (`attribution_summary.components`),
 /// one matrix at a time, into caller-owned memory: a query over the whole coefficient grid reads 8
-/// bytes per component instead of 4 per value.
+/// bytes per component (4 for a 16-bit run's) instead of 2 or 4 per value.
 final class SummaryReader {
     private let find: Statement
     private let statistic: SummaryStatistic
+    /// The run's: a blob of another length is not read (``SummaryEncoding``).
+    private let encoding: SummaryEncoding
     private var blob: BlobHandle?
     private let connection: Connection
 
-    init(connection: Connection, statistic: SummaryStatistic) throws {
+    init(connection: Connection, statistic: SummaryStatistic, encoding: SummaryEncoding) throws {
         self.connection = connection
         self.statistic = statistic
+        self.encoding = encoding
         find = try connection.prepare("SELECT summary_id FROM attribution_summary WHERE attribution_id = ? AND statistic = ?")
     }
 
     /// The component sums of the matrix into `out` (one Double a component); false when the matrix
-    /// has no summary of the right length (a grid too short to keep them, or a damaged store: the
+    /// has no summary of the right length for its run's encoding (a grid too short to keep them, or a damaged store: the
     /// caller then reads the values).
     func componentSums(attributionID: Int64, into out: UnsafeMutableBufferPointer<Double>) throws -> Bool {
         try find.bind([.integer(attributionID), .text(statistic.rawValue)])
@@ -30,11 +33,8 @@ final class SummaryReader {
             handle = try BlobHandle(connection: connection, table: "attribution_summary", column: "components", rowid: summaryID)
             blob = handle
         }
-        guard handle.count == out.count * 8 else { return false }
-        try handle.read(into: UnsafeMutableRawBufferPointer(out), at: 0)
-        #if _endian(big)
-        for i in 0..<out.count { out[i] = Double(bitPattern: UInt64(littleEndian: out[i].bitPattern)) }
-        #endif
+        guard handle.count == out.count * encoding.width else { return false }
+        try encoding.read(handle, from: 0, into: out)
         return true
     }
 }
@@ -65,9 +65,9 @@ extension Store {
         try TotalsReader(connection: connection, statistic: statistic)
     }
 
-    /// A reader of one statistic's summaries on this store's connection.
-    func summaryReader(_ statistic: SummaryStatistic) throws -> SummaryReader {
-        try SummaryReader(connection: connection, statistic: statistic)
+    /// A reader of one statistic's summaries of a run of `precision` on this store's connection.
+    func summaryReader(_ statistic: SummaryStatistic, precision: Precision) throws -> SummaryReader {
+        try SummaryReader(connection: connection, statistic: statistic, encoding: SummaryEncoding(precision))
     }
 
     /// Another read connection to the same file, for a second thread: nil for an in-memory store,

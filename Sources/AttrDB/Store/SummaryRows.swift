@@ -32,8 +32,8 @@ enum SummaryRows {
     /// Writes the three statistics' rows of `summary`: component sums, per-layer sums and totals.
     static func write(_ summary: MatrixSummary, layout: SummaryLayout, attributionID: Int64, with statements: Statements) throws {
         for statistic in SummaryStatistic.allCases {
-            let layers = PackedDoubles.bytes(summary.layers[statistic.index])
-            let components = PackedDoubles.bytes(summary.components[statistic.index])
+            let layers = layout.encoding.bytes(summary.layers[statistic.index])
+            let components = layout.encoding.bytes(summary.components[statistic.index])
             let statement = statements.summary
             try layers.withUnsafeBytes { layerBytes in
                 try components.withUnsafeBytes { componentBytes in

@@ -38,7 +38,7 @@ final class PrefetchTests: XCTestCase {
         let freed = DispatchSemaphore(value: 0)
         var source: GatedSource? = GatedSource(axes: axes, freed: freed)
         let gate = source!.gate, filling = source!.filling
-        var prefetch: Prefetch? = Prefetch(source: source!, count: 3, valuesPerCheckpoint: 1, layout: SummaryLayout(layers: [0], kinds: [.attnHead], coefficients: 1))
+        var prefetch: Prefetch? = Prefetch(source: source!, count: 3, valuesPerCheckpoint: 1, layout: SummaryLayout(layers: [0], kinds: [.attnHead], coefficients: 1, encoding: .float64))
         source = nil
         XCTAssertEqual(try prefetch!.take(0).values.first, 0)
         filling.wait()      // checkpoint 1 is being read on the prefetch queue

@@ -18,7 +18,7 @@ final class SummaryTests: XCTestCase {
         let layers = [-1, 0, 0, 3, 1, 3, 4]
         let kinds: [ComponentKind] = [.embed, .attnHead, .mlp, .neuron, .attnHead, .neuron, .bias]
         let n = 37  // not a multiple of 4: the tail of the unrolled loop too
-        let layout = SummaryLayout(layers: layers, kinds: kinds, coefficients: n)
+        let layout = SummaryLayout(layers: layers, kinds: kinds, coefficients: n, encoding: .float64)
         XCTAssertEqual(layout.layers, [-1, 0, 1, 3, 4])
         let matrix = values(layers.count * n, seed: 3)
         let summary = matrix.withUnsafeBufferPointer { MatrixSummary($0, layout: layout) }
@@ -91,7 +91,7 @@ final class SummaryTests: XCTestCase {
         }
         XCTAssertEqual(try summaryCount(store), 6)
         XCTAssertEqual(try StoreCheck.run(store).problems, 0)
-        let before = try StoredSummaries.stored(store.connection, attributionID: 1)
+        let before = try StoredSummaries.stored(store.connection, attributionID: 1, encoding: .float64)[.abs]?.components
         do {
             let r = try Recorder(store: store, target: IngestTarget(run: "r", metric: "m"), components: comps, coefficients: grid,
                                  options: IngestOptions(replace: true))
@@ -99,7 +99,7 @@ final class SummaryTests: XCTestCase {
             try r.commit()
         }
         XCTAssertEqual(try summaryCount(store), 6, "--replace replaces the summaries, it does not add more")
-        XCTAssertNotEqual(try StoredSummaries.stored(store.connection, attributionID: 1)[.abs], before[.abs])
+        XCTAssertNotEqual(try StoredSummaries.stored(store.connection, attributionID: 1, encoding: .float64)[.abs]?.components, before)
         XCTAssertEqual(try StoreCheck.run(store).problems, 0, "the replaced matrix's summaries are its new values'")
         // One coefficient: the matrix is smaller than its summaries would be, so none are kept.
         do {
@@ -248,7 +248,7 @@ final class SummaryTests: XCTestCase {
     /// coefficient position.
     func testCheckNamesATamperedLayerSum() throws {
         let example = try ExampleStore()
-        let layers = Array(Set(try StoredSummaries.componentLayout(example.store.connection, runID: 1).layers)).sorted()
+        let layers = Array(Set(try StoredSummaries.runLayout(example.store.connection, runID: 1).layers)).sorted()
         let n = Int(try example.store.connection.scalar("SELECT n_coefficients FROM attribution WHERE attribution_id = 1")?.int64 ?? 0)
         // The second layer's sum at coefficient position 3: bytes 8 · (n + 3) onwards.
         try example.store.connection.execute("""

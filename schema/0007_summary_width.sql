@@ -1,0 +1,15 @@
+-- attrdb schema, migration 7: a 16-bit run's summary sums are stored as float32.
+-- schema/README.md documents the byte layout (attribution_summary).
+--
+-- `attribution_summary.components` and `.layers` of a run with precision f16 or bf16 hold little-endian
+-- float32 (4 bytes a sum); a float32 run's stay float64. Every sum is still accumulated in float64, then
+-- rounded to nearest float32: a relative error of at most 2^-24, four orders of magnitude below the
+-- rounding its values already carry (f16 2^-11, bf16 2^-8), for about half the summaries' bytes. The
+-- width follows `run.precision`; a blob of any other length is a `check` error, never read as the other.
+-- `summary_totals` stays float64; a 16-bit run's totals are added up from the float32-rounded sums, so an
+-- answer from the totals equals one from the component sums exactly.
+--
+-- Plain SQL cannot round a float64 blob to float32: the Swift half of this migration (run in the same
+-- transaction, StoredSummaries.narrowHalfPrecisionSums) rewrites the summaries a 16-bit run kept as float64
+-- and its totals, from the stored sums, reading no value. Nothing changes in the tables' definitions.
+SELECT 1;
