@@ -64,11 +64,13 @@ def best(n, fn):
     return min(results, key=lambda r: r[0])
 
 
-def make_dataset(folder, checkpoints, coefficients, components, seed=0):
+def make_dataset(folder, checkpoints, coefficients, components, seed=0, per_layer=100):
+    """Random float32 attributions; the components (but embed, pos_embed, bias) are neurons in layers of
+    `per_layer` (100: the issue's layout; scale_precision.py also measures a real model's density)."""
     os.makedirs(folder, exist_ok=True)
     rng = np.random.default_rng(seed)
     labels = []
-    layers = max(1, (components - 3) // 100)
+    layers = max(1, (components - 3) // per_layer)
     for i in range(components - 3):
         labels.append({"label": f"L{i % layers}N{i // layers}", "layer": i % layers, "kind": "neuron", "index": i // layers})
     labels += [{"label": "embed", "layer": -1, "kind": "embed", "index": None},

@@ -3,21 +3,73 @@
 queries that read values (`capacity --coef` over a range, `profile`) on f32 vs f16 side by side.
 
     python3 Benchmarks/scale_precision.py --attrdb .build/release/attrdb [--size 1e8] [--work DIR]
+        [--dataset /work/scale/data1e9 --sizes-only]
 
 Alone it generates a dataset of --size values (bench.make_dataset: checkpoints x 128 coefficients x 800
 components). The scale benchmark's driver calls `bench(args, work, dataset_folder, store_path)` with its
 10^9-value dataset and the float32 store it ingested from it (made here when missing); the f16 and bf16
-stores are written into `work` and deleted when measured.
+stores are written into `work` and deleted when measured. Sizes are printed for the dataset's layout (the
+issue's: 100 components a layer) and for a Pythia-160M-like one (3 085 components a layer), since the
+per-(layer, coefficient) sums make the bytes per value depend on that density.
 """
-import argparse, json, os, statistics, sys, tempfile
+import argparse, json, os, sqlite3, statistics, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench import row, run  # noqa: E402
 
+# A real model's component density, beside the issue's synthetic layout (100 components a layer, so
+# 81 layers for 8 000): Pythia-160M, whose layers hold 12 heads + 1 MLP + 3 072 neurons = 3 085
+# components. The per-(layer, coefficient) sums cost 12 bytes per layer and coefficient against 2 bytes
+# per component and coefficient of values, so it is the density, not the model's size, that sets the
+# bytes per value; Pythia-160M is the sparsest layer of the Pythia suite (1.4B: 8 192 neurons a layer,
+# 12B: 20 480), so its figure is the least favourable of them.
+PYTHIA_LAYER = 12 + 1 + 3072
+PYTHIA_LAYERS = 3
 
-def _median(cmd, n):
-    run(cmd)  # warm: the page cache holds the store, as for every warm figure
-    return statistics.median(run(cmd)[0] for _ in range(n))
+
+def _summary_bytes(path):
+    """(component sums, per-layer sums, totals) bytes of a store: the rows' blobs, not their pages."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        components, layers = con.execute("SELECT coalesce(sum(length(components)), 0), coalesce(sum(length(layers)), 0) "
+                                         "FROM attribution_summary").fetchone()
+        totals = con.execute("SELECT coalesce(sum(length(sums)), 0) + coalesce(sum(length(largest)), 0) + 16 * count(*) "
+                             "FROM summary_totals").fetchone()[0]
+    finally:
+        con.close()
+    return components, layers, totals
+
+
+def _sizes(attrdb, dataset_folder, work, n, label, stores=None, drop=False):
+    """Ingests the dataset at each precision (f32 unless given in `stores`) and prints bytes per value,
+    the summaries' share and the f16/f32 and bf16/f32 size ratios. Returns {precision: (path, run)}
+    of the stores kept: none when `drop`, which deletes each one as soon as it is measured (at most one
+    on disk at a time)."""
+    stores = dict(stores or {})
+    sizes = {}
+    for precision in ("f32", "f16", "bf16"):
+        if precision not in stores:
+            path = os.path.join(work, f"precision-{label.split(':')[0]}-{precision}.sqlite")
+            if os.path.exists(path):
+                os.remove(path)
+            seconds, _ = run([attrdb, "--db", path, "ingest", dataset_folder, "--run", precision, "--precision", precision])
+            row(f"[{label}] ingest --precision {precision}, M values/s", n / seconds / 1e6, "M/s")
+            stores[precision] = (path, precision)
+        path = stores[precision][0]
+        sizes[precision] = os.path.getsize(path)
+        components, layers, totals = _summary_bytes(path)
+        detail = (f"(summaries {(components + layers + totals) / n:.3f}: components {components / n:.3f}, "
+                  f"layers {layers / n:.3f}, totals {totals / n:.4f})")
+        row(f"[{label}] bytes per value, {precision}", sizes[precision] / n, "B/value", detail,
+            target=None if precision == "f32" else sizes[precision] / n <= 2.1)
+        if drop:
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(path + suffix):
+                    os.remove(path + suffix)
+            del stores[precision]
+    for precision in ("f16", "bf16"):
+        row(f"[{label}] size {precision} / f32", sizes[precision] / sizes["f32"], "x")
+    return stores
 
 
 def _only_run(attrdb, store):
@@ -39,18 +91,10 @@ def bench(args, work, dataset_folder, store_path):
         row("ingest --precision f32, M values/s", n / seconds / 1e6, "M/s")
     stores["f32"] = (store_path, _only_run(attrdb, store_path))
     try:
-        for precision in ("f16", "bf16"):
-            path = os.path.join(work, f"precision-{precision}.sqlite")
-            if os.path.exists(path):
-                os.remove(path)
-            seconds, _ = run([attrdb, "--db", path, "ingest", dataset_folder, "--run", precision, "--precision", precision])
-            row(f"ingest --precision {precision}, M values/s", n / seconds / 1e6, "M/s")
-            stores[precision] = (path, precision)
-        f32_bytes = os.path.getsize(store_path) / n
-        row("bytes per value, f32", f32_bytes, "B/value")
-        for precision in ("f16", "bf16"):
-            size = os.path.getsize(stores[precision][0]) / n
-            row(f"bytes per value, {precision}", size, "B/value", f"({size / f32_bytes:.2f}x f32)", target=size <= 2.1)
+        layers = len({c["layer"] for c in axes["components"] if isinstance(c, dict)}) or 1
+        stores = _sizes(attrdb, dataset_folder, work, n, f"issue: {len(axes['components'])} components, "
+                        f"{len(axes['components']) // layers}/layer", stores)
+        _pythia_sizes(args, attrdb, work, n, len(axes["coefficients"]))
 
         # The queries that read every value in range: decoding 16 bits costs a vectorised pass, reading
         # half the bytes saves one. Whole process, warm, median of `repeats`.
@@ -76,6 +120,22 @@ def bench(args, work, dataset_folder, store_path):
                 os.remove(stores[precision][0])
 
 
+def _pythia_sizes(args, attrdb, work, n, coefficients):
+    """Bytes per value of a Pythia-160M-like layout (PYTHIA_LAYERS layers of PYTHIA_LAYER components) of
+    at most 10^8 values: the sizes scale with the checkpoints, so a subset says the same."""
+    from bench import make_dataset
+    components = PYTHIA_LAYERS * PYTHIA_LAYER + 3
+    checkpoints = max(2, round(min(n, getattr(args, "pythia_values", 1e8)) / (coefficients * components)))
+    folder = os.path.join(work, "pythia-dataset")
+    make_dataset(folder, checkpoints, coefficients, components, per_layer=PYTHIA_LAYER)
+    m = checkpoints * coefficients * components
+    try:
+        _sizes(attrdb, folder, work, m, f"pythia-160m-like: {components} components, {PYTHIA_LAYER}/layer, {checkpoints} ckpts", drop=True)
+    finally:
+        import shutil
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--attrdb", default=".build/release/attrdb")
@@ -83,15 +143,29 @@ def main():
     parser.add_argument("--work", default=None)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="keep the f16 and bf16 stores")
+    parser.add_argument("--dataset", default=None, help="an existing dataset folder (read only), e.g. /work/scale/data1e9")
+    parser.add_argument("--sizes-only", action="store_true",
+                        help="only the sizes, each store deleted once measured (one on disk at a time)")
+    parser.add_argument("--pythia-values", type=float, default=1e8, help="values of the Pythia-like layout (at most the dataset's)")
     args = parser.parse_args()
     from bench import make_dataset
     import shutil
     work = args.work or tempfile.mkdtemp(prefix="attrdb-precision-")
     os.makedirs(work, exist_ok=True)
     try:
-        folder = os.path.join(work, "dataset")
+        folder = args.dataset or os.path.join(work, "dataset")
         if not os.path.exists(os.path.join(folder, "axes.json")):
             make_dataset(folder, max(1, round(args.size / (128 * 800))), 128, 800)
+        if args.sizes_only:
+            with open(os.path.join(folder, "axes.json")) as f:
+                axes = json.load(f)
+            n = len(axes["checkpoint_steps"]) * len(axes["coefficients"]) * len(axes["components"])
+            layers = len({c["layer"] for c in axes["components"] if isinstance(c, dict)}) or 1
+            print(f"\n== Precision: store sizes over {n / 1e6:,.1f} M values", flush=True)
+            _sizes(os.path.abspath(args.attrdb), folder, work, n, f"issue: {len(axes['components'])} components, "
+                   f"{len(axes['components']) // layers}/layer", drop=True)
+            _pythia_sizes(args, os.path.abspath(args.attrdb), work, n, len(axes["coefficients"]))
+            return
         store = os.path.join(work, "f32.sqlite")
         if os.path.exists(store):
             os.remove(store)
