@@ -56,8 +56,8 @@ public enum QueryRequest: Sendable {
         case .turnover(let cutoff, let summary):
             return try selection.resolve(in: store).map { resolved in
                 try Turnover.requireTwoCheckpoints(resolved)
-                let masses = try ComponentMasses(resolved)
-                return (resolved.scan.run, summary ? ResultTable(Turnover.summary(masses, cutoff: cutoff)) : ResultTable(Turnover.events(masses, cutoff: cutoff)))
+                return (resolved.scan.run, summary ? ResultTable(try Turnover.summary(resolved, cutoff: cutoff))
+                                                   : ResultTable(Turnover.events(try ComponentMasses(resolved), cutoff: cutoff)))
             }
         case .concentration(let top):
             return try selection.resolve(in: store).map { ($0.scan.run, ResultTable(try ConcentrationTable($0, top: top))) }

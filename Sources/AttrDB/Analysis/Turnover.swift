@@ -36,6 +36,12 @@ public enum Turnover {
         return TurnoverEvents(rows: rows)
     }
 
+    /// `turnover --summary` of a selection: the masses of its first and last checkpoints only, the
+    /// two the summary compares, so a run of 1 000 checkpoints reads 2 of them.
+    public static func summary(_ selection: ResolvedSelection, cutoff: Double) throws -> TurnoverSummary {
+        summary(try ComponentMasses(selection.endpoints()), cutoff: cutoff)
+    }
+
     /// From the first selected checkpoint to the last: how many components were above the cut-off,
     /// how many of those are below it at the end (priced out), and how many entered. No row when
     /// nothing is selected.

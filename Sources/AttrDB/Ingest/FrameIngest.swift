@@ -95,8 +95,12 @@ public enum FrameIngest {
         // From here each frame's commit is atomic but waits for no disk; the end (an end frame, end
         // of input or an error) makes them all durable. See JournalPolicy.applyStreaming.
         try store.beginStream()
+        // The log is copied back into the database file on another core while frames arrive, so
+        // that the end has little left to copy and sync.
+        let checkpointer = store.streamCheckpointer()
         var streaming = true
         defer {
+            checkpointer?.stop()
             recorder.rollback()  // what an error left half-done; nothing once committed
             if streaming { store.endStream() }
         }
@@ -109,6 +113,7 @@ public enum FrameIngest {
         // Log bytes written since the last checkpoint: the log is copied back once per limit.
         var logged = 0
         var group = FrameGroup()
+        var batch = CommitBatch()
         while let frame = try prefetch.next() {
             let commits: Bool
             do {
@@ -127,6 +132,7 @@ public enum FrameIngest {
                 case .group:
                     break  // its count is all it says: FrameGroup holds the commit until the group's last frame
                 case .end(let complete):
+                    checkpointer?.stop()
                     store.endStream()
                     streaming = false
                     let summary = try recorder.commit(status: complete ? .complete : .incomplete)
@@ -137,10 +143,23 @@ public enum FrameIngest {
                     return summary
                 }
                 logged += frame.payloadLength
+                // The next checkpoint already waiting joins this one's commit; both are acknowledged after it.
+                if commits, try batch.keepsOpen(after: frame, for: prefetch.ready(), recorder: recorder) { continue }
                 if commits {
-                    let checkpoint = logged >= JournalPolicy.journalSizeLimit
-                    if checkpoint { logged = 0 }
-                    try recorder.commitFrame(status: .incomplete, checkpoint: checkpoint)
+                    if logged >= JournalPolicy.journalSizeLimit {
+                        // Once per limit the writer checkpoints itself (and so can reset the log,
+                        // which only a checkpoint that copies everything does): the log stays bounded
+                        // even when the checkpointer thread never catches up.
+                        logged = 0
+                        if let checkpointer {
+                            try checkpointer.pause { try recorder.commitFrame(status: .incomplete, checkpoint: true) }
+                        } else {
+                            try recorder.commitFrame(status: .incomplete, checkpoint: true)
+                        }
+                    } else {
+                        try recorder.commitFrame(status: .incomplete, checkpoint: false)
+                        checkpointer?.committed()
+                    }
                 }
             } catch let error as IngestError where error.location == nil {
                 // The recorder's errors (a conflict, non-finite values) say what; the frame says where.

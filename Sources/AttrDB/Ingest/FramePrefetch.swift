@@ -72,6 +72,10 @@ final class FramePrefetch {
         return frame
     }
 
+    /// The frame ``next()`` would return now, when the reader has it ready; never waits. A look
+    /// only: its values stay the reader's until ``next()`` takes it.
+    func ready() -> PreparedFrame? { shared.peek() }
+
     /// Stops the reader and waits until it has stopped. Idempotent.
     func stop() { shared.cancel() }
 
@@ -193,6 +197,13 @@ final class FramePrefetch {
             }
             if let failure { throw failure }
             return nil
+        }
+
+        /// The first queued frame, if any, left queued.
+        func peek() -> PreparedFrame? {
+            condition.lock()
+            defer { condition.unlock() }
+            return queued.first?.frame
         }
 
         func giveBack(_ slot: Int) {

@@ -156,6 +156,16 @@ public final class Recorder {
         }
     }
 
+    /// Whether a checkpoint of `step` with `nonFinite` non-finite values (nil: not counted) may join
+    /// the open transaction beside what is recorded since the last commit, with nothing about it
+    /// refusable at the commit: a float32 run (16-bit rounding can overflow), a step with no
+    /// checkpoint row yet (so no conflict and no second row), and no non-finite values in the
+    /// transaction unless they are allowed. A stream commits such frames together (CommitBatch.swift).
+    func canJoin(checkpoint step: Int, nonFinite: Int?) throws -> Bool {
+        guard precision == .f32, let nonFinite, options.allowNonFinite || (nonFinite == 0 && self.nonFinite.count == 0) else { return false }
+        return try guarded { try matrices.isUnseen(step: step) }
+    }
+
     /// Adds one checkpoint's values from an array (see ``append(step:values:)-(_,UnsafeBufferPointer<Float>)``).
     public func append(step: Int, values: [Float]) throws {
         try values.withUnsafeBufferPointer { try append(step: step, values: $0) }

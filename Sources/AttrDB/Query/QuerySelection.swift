@@ -54,5 +54,20 @@ public struct ResolvedSelection {
         components = try selection.components.positions(in: scan.components, run: scan.run)
     }
 
+    private init(_ other: ResolvedSelection, checkpoints: [Int]) {
+        scan = other.scan
+        selection = other.selection
+        self.checkpoints = checkpoints
+        coefficients = other.coefficients
+        components = other.components
+    }
+
+    /// The same selection narrowed to its first and last checkpoints (the one checkpoint when it
+    /// selects one, none when none): what a first-to-last comparison reads.
+    public func endpoints() -> ResolvedSelection {
+        guard let first = checkpoints.first, let last = checkpoints.last else { return self }
+        return ResolvedSelection(self, checkpoints: first == last ? [first] : [first, last])
+    }
+
     public var steps: [Int] { checkpoints.map { scan.checkpoints[$0].step } }
 }

@@ -7,14 +7,12 @@
 /// try selection.readMatrix(checkpoint: 0, into: &matrix)
 /// ```
 public struct ScanSelection {
+    /// A stored matrix: what the index on (scan, metric, checkpoint) holds. Its checksum and
+    /// length are read when the matrix itself is (``MatrixReader``); a query answered from the
+    /// summaries does not read the matrix, and `attrdb check` is what finds a damaged one.
     public struct StoredCheckpoint: Equatable, Sendable {
         public var step: Int
         public var attributionID: Int64
-        /// `attribution.checksum`: the xxHash64 of the matrix's bytes as ingest wrote them.
-        public var checksum: Int64
-        /// `length(attribution.matrix)`, read with the row (its length is in the record's header, so
-        /// no value is read): a query answered from the summaries still refuses a damaged matrix.
-        public var matrixBytes: Int = 0
     }
 
     public let store: Store
@@ -85,15 +83,6 @@ public struct ScanSelection {
     public func componentIndex(_ label: String) throws -> Int {
         if let index = components.firstIndex(where: { $0.label == label }) { return index }
         throw StoreError.unknown(what: "component", name: label, suggestions: Suggestions.closest(to: label, in: components.map(\.label)))
-    }
-
-    /// Throws the message every reader gives (``MatrixReader``) when checkpoint `checkpoint`'s stored
-    /// matrix is not its full length: a query that answers from the summaries checks this instead.
-    func checkIntact(checkpoint: Int) throws {
-        let stored = checkpoints[checkpoint], expected = valuesPerCheckpoint * precision.bytesPerValue
-        guard stored.matrixBytes == expected else {
-            throw StoreError.truncatedMatrix(step: stored.step, found: stored.matrixBytes, expected: expected)
-        }
     }
 
     /// A reader of this selection's matrices, to be reused across checkpoints.
@@ -172,9 +161,11 @@ public final class MatrixReader {
         let blob = try open(checkpoint)
         guard let found = try read(blob, valueOffset: 0, into: buffer, hashing: verifying) else { return }
         let stored = selection.checkpoints[checkpoint]
-        if found != stored.checksum {
+        // The checksum lies beside the matrix in its row, whose page the read has just fetched.
+        let checksum = try selection.store.matrixChecksum(attributionID: stored.attributionID)
+        if found != checksum {
             throw StoreError.corruptMatrix(path: selection.store.path, run: selection.run, scan: selection.scan, metric: selection.metric,
-                                           step: stored.step, stored: stored.checksum, found: found)
+                                           step: stored.step, stored: checksum ?? 0, found: found)
         }
     }
 

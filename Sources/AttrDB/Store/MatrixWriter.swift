@@ -60,6 +60,14 @@ final class MatrixWriter {
         return found
     }
 
+    /// Whether the run has no checkpoint row at `step`, stored or added by this writer.
+    func isUnseen(step: Int) throws -> Bool {
+        if checkpointIDs[step] != nil { return false }
+        try findCheckpoint.bind([.integer(runID), .integer(Int64(step))])
+        defer { try? findCheckpoint.reset() }
+        return try !findCheckpoint.step()
+    }
+
     /// The matrix stored for the checkpoint, compared with `bytes`; nil when there is none.
     func stored(checkpointID: Int64, comparingTo bytes: UnsafeRawBufferPointer) throws -> Stored? {
         try findAttribution.bind([.integer(scanID), .integer(metricID), .integer(checkpointID)])

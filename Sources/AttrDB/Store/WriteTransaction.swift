@@ -35,6 +35,12 @@ extension Store {
         try JournalPolicy.applyStreaming(to: connection)
     }
 
+    /// A thread that copies a stream's commits back into the database file while it goes on
+    /// (nil for an in-memory store). Stopped before ``endStream()``.
+    func streamCheckpointer() -> StreamCheckpointer? {
+        StreamCheckpointer(path: path, vfs: vfs)
+    }
+
     /// Makes every commit durable again, and what the stream committed durable now: the log is
     /// synced by the checkpoint. Between transactions only.
     func endStream() {

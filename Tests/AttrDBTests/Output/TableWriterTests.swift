@@ -30,6 +30,16 @@ final class TableWriterTests: XCTestCase {
         XCTAssertEqual(try render(.csv, headers: false).split(separator: "\n").first, "\"a,b\",0.1,3")
     }
 
+    /// CSV writes integers digit by digit: each must read as `String(value)` does, the extremes too.
+    func testCSVIntegersAreTheirDecimalText() throws {
+        let values = [0, 7, -7, 10, -10, 4000, 123_456_789, Int.max, Int.min, Int.max - 1, Int.min + 1]
+            + (0..<200).map { _ in Int.random(in: Int.min...Int.max) }
+        let sink = OutputSink.memory()
+        try TableWriter.write(ResultTable(columns: ["n", "m"], rows: values.map { [.int($0), .int(-($0 / 3))] }), format: .csv, sink: sink)
+        let expected = "n,m\n" + values.map { "\($0),\(-($0 / 3))\n" }.joined()
+        XCTAssertEqual(String(decoding: sink.collected ?? [], as: UTF8.self), expected)
+    }
+
     func testTSVEscapesTabsAndNewlines() throws {
         XCTAssertEqual(try render(.tsv), "name\tvalue\tn\na,b\t0.1\t3\nquote \" and\\nnewline\t-2.5e-07\t\ntab\\there|pipe & 50%_x\tnan\t-1\n")
     }
