@@ -9,7 +9,7 @@ Alone it generates a dataset of --size values (bench.make_dataset: checkpoints x
 components). The scale benchmark's driver calls `bench(args, work, dataset_folder, store_path)` with its
 10^9-value dataset and the float32 store it ingested from it (made here when missing); the f16 and bf16
 stores are written into `work` and deleted when measured. Sizes are printed for the dataset's layout (the
-issue's: 100 components a layer) and for a Pythia-160M-like one (3 085 components a layer), since the
+issue's: 100 components a layer) and for a Pythia-160M one (12 layers of 3 085 components), since the
 per-(layer, coefficient) sums make the bytes per value depend on that density.
 """
 import argparse, json, os, sqlite3, statistics, sys, tempfile
@@ -17,14 +17,16 @@ import argparse, json, os, sqlite3, statistics, sys, tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench import row, run  # noqa: E402
 
-# A real model's component density, beside the issue's synthetic layout (100 components a layer, so
-# 81 layers for 8 000): Pythia-160M, whose layers hold 12 heads + 1 MLP + 3 072 neurons = 3 085
-# components. The per-(layer, coefficient) sums cost 12 bytes per layer and coefficient against 2 bytes
-# per component and coefficient of values, so it is the density, not the model's size, that sets the
-# bytes per value; Pythia-160M is the sparsest layer of the Pythia suite (1.4B: 8 192 neurons a layer,
-# 12B: 20 480), so its figure is the least favourable of them.
+# A real model's layout, beside the issue's synthetic one (100 components a layer, so 81 layers for
+# 8 000): Pythia-160M whole, 12 layers of 12 heads + 1 MLP + 3 072 neurons = 3 085 components. The
+# per-(layer, coefficient) sums cost 12 bytes per layer and coefficient against 2 bytes per component
+# and coefficient of values, so the density sets their share; Pythia-160M has the sparsest layers of
+# the Pythia suite (1.4B: 8 192 neurons a layer, 12B: 20 480), so its figure is the least favourable of
+# them. Whole, not a few of its layers: a row of component sums of 32-64 KB (8 000-16 000 components
+# of a 16-bit run) fits no second row in its 64 KiB leaf page, which a subset of 3 layers (9 258
+# components, 37 KB rows) showed as 0.07 B/value more.
 PYTHIA_LAYER = 12 + 1 + 3072
-PYTHIA_LAYERS = 3
+PYTHIA_LAYERS = 12
 
 
 def _summary_bytes(path):
@@ -130,7 +132,7 @@ def _pythia_sizes(args, attrdb, work, n, coefficients):
     make_dataset(folder, checkpoints, coefficients, components, per_layer=PYTHIA_LAYER)
     m = checkpoints * coefficients * components
     try:
-        _sizes(attrdb, folder, work, m, f"pythia-160m-like: {components} components, {PYTHIA_LAYER}/layer, {checkpoints} ckpts", drop=True)
+        _sizes(attrdb, folder, work, m, f"pythia-160m: {components} components, {PYTHIA_LAYER}/layer, {checkpoints} ckpts", drop=True)
     finally:
         import shutil
         shutil.rmtree(folder, ignore_errors=True)
@@ -146,6 +148,7 @@ def main():
     parser.add_argument("--dataset", default=None, help="an existing dataset folder (read only), e.g. /work/scale/data1e9")
     parser.add_argument("--sizes-only", action="store_true",
                         help="only the sizes, each store deleted once measured (one on disk at a time)")
+    parser.add_argument("--pythia-only", action="store_true", help="with --sizes-only: only the Pythia-like layout")
     parser.add_argument("--pythia-values", type=float, default=1e8, help="values of the Pythia-like layout (at most the dataset's)")
     args = parser.parse_args()
     from bench import make_dataset
@@ -162,8 +165,9 @@ def main():
             n = len(axes["checkpoint_steps"]) * len(axes["coefficients"]) * len(axes["components"])
             layers = len({c["layer"] for c in axes["components"] if isinstance(c, dict)}) or 1
             print(f"\n== Precision: store sizes over {n / 1e6:,.1f} M values", flush=True)
-            _sizes(os.path.abspath(args.attrdb), folder, work, n, f"issue: {len(axes['components'])} components, "
-                   f"{len(axes['components']) // layers}/layer", drop=True)
+            if not args.pythia_only:
+                _sizes(os.path.abspath(args.attrdb), folder, work, n, f"issue: {len(axes['components'])} components, "
+                       f"{len(axes['components']) // layers}/layer", drop=True)
             _pythia_sizes(args, os.path.abspath(args.attrdb), work, n, len(axes["coefficients"]))
             return
         store = os.path.join(work, "f32.sqlite")
