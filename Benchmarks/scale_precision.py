@@ -15,9 +15,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench import row, run  # noqa: E402
 
 
-def _median(cmd, n):
-    run(cmd)  # warm: the page cache holds the store, as for every warm figure
-    return statistics.median(run(cmd)[0] for _ in range(n))
+def _median(cmd, n, env=None):
+    run(cmd, env=env)  # warm: the page cache holds the store, as for every warm figure
+    return statistics.median(run(cmd, env=env)[0] for _ in range(n))
 
 
 def _only_run(attrdb, store):
@@ -66,7 +66,9 @@ def bench(args, work, dataset_folder, store_path):
             times = {}
             for precision in ("f32", "f16", "bf16"):
                 path, run_name = stores[precision]
-                times[precision] = _median([attrdb, "--db", path, *query, "--run", run_name, "--format", "csv"], repeats)
+                # The values, not the per-(layer, coefficient) sums that now answer capacity by layer over a range.
+                times[precision] = _median([attrdb, "--db", path, *query, "--run", run_name, "--format", "csv"], repeats,
+                                           env=dict(os.environ, ATTRDB_MASSES_FROM="values"))
             for precision in ("f16", "bf16"):
                 row(f"{name}, {precision}, s", times[precision], "s",
                     f"(f32 {times['f32']:.3f} s, {times[precision] / times['f32']:.2f}x)", target=times[precision] <= 1.1 * times["f32"])
