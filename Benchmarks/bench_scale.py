@@ -75,14 +75,19 @@ def bench_queries(args, values):
     times = {}
     # The floor on a loaded machine: a whole process that reads next to nothing.
     row("attrdb runs (start-up and a small read: the floor)", timed(args, ["runs"]), "s")
-    for name, command, main_s in [("capacity", ["capacity", "--run", "scale"], MAIN_CAPACITY_S),
-                                  ("capacity --by kind --squared", ["capacity", "--run", "scale", "--by", "kind", "--squared"], None),
-                                  ("concentration", ["concentration", "--run", "scale"], MAIN_CONCENTRATION_S),
-                                  ("turnover --cutoff 0.0002 --summary", ["turnover", "--run", "scale", "--cutoff", "0.0002", "--summary"], None)]:
+    # `target`: the issue's ≤ 50 ms for capacity, concentration, turnover and compare over the whole grid.
+    # compare takes two runs; the run against itself reads what two runs of this size would.
+    for name, command, main_s, target in [
+            ("capacity", ["capacity", "--run", "scale"], MAIN_CAPACITY_S, True),
+            ("capacity --by kind --squared", ["capacity", "--run", "scale", "--by", "kind", "--squared"], None, False),
+            ("concentration", ["concentration", "--run", "scale"], MAIN_CONCENTRATION_S, True),
+            ("turnover --cutoff 0.0002 --summary", ["turnover", "--run", "scale", "--cutoff", "0.0002", "--summary"], None, True),
+            ("turnover --cutoff 0.0002 (every crossing)", ["turnover", "--run", "scale", "--cutoff", "0.0002"], None, False),
+            ("compare (the run with itself)", ["compare", "--run", "scale", "--run", "scale"], None, True)]:
         fast = timed(args, command)
         slow = timed(args, command, env=full, repeat=args.full_repeat)
         baseline = f"full scan {slow:.3f} s ({slow / fast:.0f}x)" + (f", main {main_s} s" if main_s else "")
-        row(f"{name}, from summaries", fast, "s", baseline, target=fast <= 0.05 if main_s else None)
+        row(f"{name}, from summaries", fast, "s", baseline, target=fast <= 0.05 if target else None)
         times[name] = (fast, slow)
     return times
 

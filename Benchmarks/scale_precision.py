@@ -74,6 +74,11 @@ def _sizes(attrdb, dataset_folder, work, n, label, stores=None, drop=False):
     return stores
 
 
+def _median(cmd, n, env=None):
+    run(cmd, env=env)  # warm: the page cache holds the store, as for every warm figure
+    return statistics.median(run(cmd, env=env)[0] for _ in range(n))
+
+
 def _only_run(attrdb, store):
     runs = json.loads(run([attrdb, "--db", store, "runs", "--format", "json"])[1])
     return runs[0]["name"]
@@ -112,7 +117,9 @@ def bench(args, work, dataset_folder, store_path):
             times = {}
             for precision in ("f32", "f16", "bf16"):
                 path, run_name = stores[precision]
-                times[precision] = _median([attrdb, "--db", path, *query, "--run", run_name, "--format", "csv"], repeats)
+                # The values, not the per-(layer, coefficient) sums that now answer capacity by layer over a range.
+                times[precision] = _median([attrdb, "--db", path, *query, "--run", run_name, "--format", "csv"], repeats,
+                                           env=dict(os.environ, ATTRDB_MASSES_FROM="values"))
             for precision in ("f16", "bf16"):
                 row(f"{name}, {precision}, s", times[precision], "s",
                     f"(f32 {times['f32']:.3f} s, {times[precision] / times['f32']:.2f}x)", target=times[precision] <= 1.1 * times["f32"])

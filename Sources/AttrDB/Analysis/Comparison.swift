@@ -37,38 +37,50 @@ public enum Comparison {
         capacity(stepsA: a.steps, layerShares(a), a.components, stepsB: b.steps, layerShares(b), b.components, alignment: alignment)
     }
 
-    private static func capacity(stepsA: [Int], _ sharesA: [[Int: Double]], _ componentsA: [Component],
-                                 stepsB: [Int], _ sharesB: [[Int: Double]], _ componentsB: [Component], alignment: Alignment) -> CapacityComparison {
+    /// One run's layer shares: `shares[checkpoint][i]` is the share of `layers[i]` (ascending).
+    struct LayerShares {
+        var layers: [Int]
+        var shares: [[Double]]
+    }
+
+    private static func capacity(stepsA: [Int], _ sharesA: LayerShares, _ componentsA: [Component],
+                                 stepsB: [Int], _ sharesB: LayerShares, _ componentsB: [Component], alignment: Alignment) -> CapacityComparison {
         let layers = Set(componentsA.map(\.layer)).union(componentsB.map(\.layer)).sorted()
+        // Each layer's position in either run's shares, found once instead of per row.
+        let inA = layers.map { sharesA.layers.firstIndex(of: $0) }, inB = layers.map { sharesB.layers.firstIndex(of: $0) }
         var rows: [CapacityComparisonRow] = []
-        for (i, j) in pairs(stepsA, stepsB, alignment: alignment) {
-            for layer in layers {
-                rows.append(CapacityComparisonRow(stepA: stepsA[i], stepB: stepsB[j], layer: layer, shareA: sharesA[i][layer] ?? 0, shareB: sharesB[j][layer] ?? 0))
+        let pairs = pairs(stepsA, stepsB, alignment: alignment)
+        rows.reserveCapacity(pairs.count * layers.count)
+        for (i, j) in pairs {
+            let a = sharesA.shares[i], b = sharesB.shares[j]
+            for (l, layer) in layers.enumerated() {
+                rows.append(CapacityComparisonRow(stepA: stepsA[i], stepB: stepsB[j], layer: layer, shareA: inA[l].map { a[$0] } ?? 0, shareB: inB[l].map { b[$0] } ?? 0))
             }
         }
         return CapacityComparison(rows: rows)
     }
 
     /// Each checkpoint's layer shares from its totals; nil when they lack the run's layers.
-    static func layerShares(_ totals: CheckpointTotals) -> [[Int: Double]]? {
+    static func layerShares(_ totals: CheckpointTotals) -> LayerShares? {
         let layers = Array(Set(totals.components.map(\.layer))).sorted()
         guard totals.totals.allSatisfy({ $0.layers.count == layers.count }) else { return nil }
-        return totals.totals.map { checkpoint in
-            var shares: [Int: Double] = [:]
-            for (i, layer) in layers.enumerated() { shares[layer] = checkpoint.total != 0 ? checkpoint.layers[i] / checkpoint.total : 0 }
-            return shares
-        }
+        return LayerShares(layers: layers, shares: totals.totals.map { checkpoint in
+            layers.indices.map { checkpoint.total != 0 ? checkpoint.layers[$0] / checkpoint.total : 0 }
+        })
     }
 
     /// Each checkpoint's layer shares as `capacity` computes them: the layer's mass (its components'
     /// masses added in order) / the total, so both commands, and both paths, print the same Doubles.
-    static func layerShares(_ masses: ComponentMasses) -> [[Int: Double]] {
-        masses.masses.map { row in
+    static func layerShares(_ masses: ComponentMasses) -> LayerShares {
+        let layers = Array(Set(masses.components.map(\.layer))).sorted()
+        let position = Dictionary(uniqueKeysWithValues: layers.enumerated().map { ($1, $0) })
+        let slots = masses.components.map { position[$0.layer] ?? 0 }
+        return LayerShares(layers: layers, shares: masses.masses.map { row in
             let total = row.reduce(0, +)
-            var layerMasses: [Int: Double] = [:]
-            for (p, component) in masses.components.enumerated() { layerMasses[component.layer, default: 0] += row[p] }
-            return layerMasses.mapValues { total != 0 ? $0 / total : 0 }
-        }
+            var layerMasses = [Double](repeating: 0, count: layers.count)
+            for (p, slot) in slots.enumerated() { layerMasses[slot] += row[p] }
+            return layerMasses.map { total != 0 ? $0 / total : 0 }
+        })
     }
 
     /// Two top-K results side by side, rank by rank, read by their rows' properties.

@@ -75,46 +75,68 @@ public struct ComponentMasses: Sendable {
             }
             if reader == nil {
                 reader = try scan.matrixReader()
-                values = UnsafeMutableBufferPointer<Float>.allocate(capacity: scan.valuesPerCheckpoint)
+                values = UnsafeMutableBufferPointer<Float>.allocate(capacity: scan.precision == .f32 ? scan.valuesPerCheckpoint : 0)
             }
             guard let reader, let buffer = values else { continue }
-            try reader.read(checkpoint: checkpoint, into: buffer)
             var row = [Double](repeating: 0, count: kept.count)
-            for (k, p) in kept.enumerated() {
-                let slice = UnsafeBufferPointer(rebasing: buffer[(p * n + range.lowerBound)..<(p * n + range.upperBound)])
-                row[k] = ComponentMasses.reduce(slice, mode)
+            switch scan.precision {
+            case .f32:
+                try reader.read(checkpoint: checkpoint, into: buffer)
+                reduce(UnsafeBufferPointer(buffer), as: Float32Word.self, kept: kept, grid: n, range: range, mode: mode, into: &row)
+            case .f16:
+                reduce(try reader.readHalves(checkpoint: checkpoint), as: Float16Word.self, kept: kept, grid: n, range: range, mode: mode, into: &row)
+            case .bf16:
+                reduce(try reader.readHalves(checkpoint: checkpoint), as: BFloat16Word.self, kept: kept, grid: n, range: range, mode: mode, into: &row)
             }
             masses.append(row)
         }
         return masses
     }
 
+    /// Each kept component's mass over `range` of a matrix of `grid` coefficients a component,
+    /// stored as `S` (one pass: a 16-bit word is decoded as it is added).
+    private static func reduce<S: StoredWord>(_ matrix: UnsafeBufferPointer<S.Word>, as _: S.Type, kept: [Int], grid n: Int, range: Range<Int>,
+                                              mode: MassMode, into row: inout [Double]) {
+        for (k, p) in kept.enumerated() {
+            row[k] = reduce(UnsafeBufferPointer(rebasing: matrix[(p * n + range.lowerBound)..<(p * n + range.upperBound)]), as: S.self, mode)
+        }
+    }
+
     /// The reduction of one profile slice, in Double. Four partial sums let the loop vectorise.
     @inline(__always)
     static func reduce(_ values: UnsafeBufferPointer<Float>, _ mode: MassMode) -> Double {
+        reduce(values, as: Float32Word.self, mode)
+    }
+
+    /// The reduction of one profile slice stored as `S`, each value decoded to float32 and added in
+    /// Double: the same sums in the same order whatever the storage, so a 16-bit run's masses are
+    /// the ones its float32 decoding gives.
+    @inline(__always)
+    static func reduce<S: StoredWord>(_ values: UnsafeBufferPointer<S.Word>, as _: S.Type, _ mode: MassMode) -> Double {
         var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
         let count = values.count, whole = count & ~3
         var i = 0
         switch mode {
         case .absolute:
             while i < whole {
-                s0 += Double(abs(values[i])); s1 += Double(abs(values[i + 1])); s2 += Double(abs(values[i + 2])); s3 += Double(abs(values[i + 3]))
+                s0 += Double(abs(S.float(values[i]))); s1 += Double(abs(S.float(values[i + 1])))
+                s2 += Double(abs(S.float(values[i + 2]))); s3 += Double(abs(S.float(values[i + 3])))
                 i += 4
             }
-            while i < count { s0 += Double(abs(values[i])); i += 1 }
+            while i < count { s0 += Double(abs(S.float(values[i]))); i += 1 }
         case .signed:
             while i < whole {
-                s0 += Double(values[i]); s1 += Double(values[i + 1]); s2 += Double(values[i + 2]); s3 += Double(values[i + 3])
+                s0 += Double(S.float(values[i])); s1 += Double(S.float(values[i + 1])); s2 += Double(S.float(values[i + 2])); s3 += Double(S.float(values[i + 3]))
                 i += 4
             }
-            while i < count { s0 += Double(values[i]); i += 1 }
+            while i < count { s0 += Double(S.float(values[i])); i += 1 }
         case .squared:
             while i < whole {
-                let a = Double(values[i]), b = Double(values[i + 1]), c = Double(values[i + 2]), d = Double(values[i + 3])
+                let a = Double(S.float(values[i])), b = Double(S.float(values[i + 1])), c = Double(S.float(values[i + 2])), d = Double(S.float(values[i + 3]))
                 s0 += a * a; s1 += b * b; s2 += c * c; s3 += d * d
                 i += 4
             }
-            while i < count { let a = Double(values[i]); s0 += a * a; i += 1 }
+            while i < count { let a = Double(S.float(values[i])); s0 += a * a; i += 1 }
         }
         return (s0 + s1) + (s2 + s3)
     }

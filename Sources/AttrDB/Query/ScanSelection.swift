@@ -169,6 +169,17 @@ public final class MatrixReader {
         }
     }
 
+    /// Checkpoint `checkpoint`'s stored 16-bit words, undecoded (a 16-bit run only), in this
+    /// reader's own buffer: valid until its next read. A reduction that decodes as it adds
+    /// (``ComponentMasses``) reads half the bytes a float32 copy would make it read.
+    func readHalves(checkpoint: Int) throws -> UnsafeBufferPointer<UInt16> {
+        precondition(selection.precision != .f32, "a float32 run is read with read(checkpoint:into:)")
+        let blob = try open(checkpoint)
+        let stored = halfBuffer(selection.valuesPerCheckpoint)
+        try blob.read(into: UnsafeMutableRawBufferPointer(stored), at: 0)
+        return UnsafeBufferPointer(stored)
+    }
+
     /// One component's values over the coefficient grid (`count` coefficients from `first`).
     public func readProfile(checkpoint: Int, component: Int, first: Int = 0, count: Int? = nil, into buffer: UnsafeMutableBufferPointer<Float>) throws {
         let n = count ?? selection.coefficients.count

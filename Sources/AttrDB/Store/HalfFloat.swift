@@ -61,6 +61,29 @@ enum BFloat16Bits: HalfFloat {
     }
 }
 
+/// A stored value as a matrix holds it, read as the float32 it means: the reductions over a profile
+/// are generic over it, so a 16-bit run's profile is decoded as it is added, in one pass over half
+/// the bytes, instead of decoded into a float32 buffer first and read again.
+protocol StoredWord {
+    associatedtype Word
+    static func float(_ word: Word) -> Float
+}
+
+/// float32, stored as is.
+enum Float32Word: StoredWord {
+    @inline(__always) static func float(_ word: Float) -> Float { word }
+}
+
+/// binary16, little-endian.
+enum Float16Word: StoredWord {
+    @inline(__always) static func float(_ word: UInt16) -> Float { Float16Bits.decode(UInt16(littleEndian: word)) }
+}
+
+/// bfloat16, little-endian.
+enum BFloat16Word: StoredWord {
+    @inline(__always) static func float(_ word: UInt16) -> Float { BFloat16Bits.decode(UInt16(littleEndian: word)) }
+}
+
 /// What rounding a matrix to 16 bits did to its values, for `show` and for refusing overflow.
 public struct RoundingError: Equatable, Sendable {
     /// The largest |stored − v| / |v| over finite nonzero values `v` stored as finite nonzero values.
