@@ -74,7 +74,9 @@ def measured(fn):
 
 
 def spread(ratios):
-    return f"median {100 * statistics.median(ratios):+6.2f}%  (min {100 * min(ratios):+6.2f}%, max {100 * max(ratios):+6.2f}%)"
+    q1, _, q3 = statistics.quantiles(ratios, n=4) if len(ratios) >= 2 else (ratios[0],) * 3
+    return (f"median {100 * statistics.median(ratios):+6.2f}%  (middle half {100 * q1:+6.2f} … {100 * q3:+6.2f}%, "
+            f"min {100 * min(ratios):+6.2f}%, max {100 * max(ratios):+6.2f}%)")
 
 
 def verdict(ratio):
@@ -93,7 +95,8 @@ def end_to_end(name, models, prompt, counter, kw, args, db):
                                              progress=False, **kw)
 
     bare()  # warm-up: first-call costs in torch and TransformerLens belong to neither side
-    walls, cpus, rows = [], [], []
+    walls, cpus, rows, cpu_rows = [], [], [], []
+    load_before = os.getloadavg()[0]
     for _ in range(args.repeat):
         b_wall, b_cpu = measured(bare)
         store = fresh_store(db, args.attrdb)  # an empty store, made before the clock starts (`attrdb init`)
@@ -101,12 +104,18 @@ def end_to_end(name, models, prompt, counter, kw, args, db):
         walls.append(l_wall / b_wall - 1)
         cpus.append(l_cpu / b_cpu - 1)
         rows.append((b_wall, l_wall))
+        cpu_rows.append((b_cpu, l_cpu))
     n = len(models)
     b_med, l_med = statistics.median(r[0] for r in rows), statistics.median(r[1] for r in rows)
     print(f"  end to end, {n} checkpoints x {args.repeat} alternating pairs: computation alone {b_med:7.3f} s "
           f"({1e3 * b_med / n:7.2f} ms/checkpoint), scan_checkpoints {l_med:7.3f} s (medians)", flush=True)
     print(f"    wall time added: {spread(walls)}", flush=True)
     print(f"    CPU time added (threads + binary): {spread(cpus)}", flush=True)
+    # Other processes' load only ever adds time: the fastest run of each side is the least disturbed.
+    best_wall = min(r[1] for r in rows) / min(r[0] for r in rows) - 1
+    best_cpu = min(r[1] for r in cpu_rows) / min(r[0] for r in cpu_rows) - 1
+    print(f"    best of {len(rows)} against best of {len(rows)}: wall {100 * best_wall:+6.2f}%, CPU {100 * best_cpu:+6.2f}%  "
+          f"(load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after)", flush=True)
     return walls, cpus
 
 
@@ -130,13 +139,17 @@ def parts(models, prompt, counter, kw, args, db):
 
     # The binary's CPU for a run that logs nothing (start, header, end): not a per-checkpoint cost.
     # The least of three, as the other helpers' load only ever adds to it.
-    empties = []
-    for _ in range(3):
+    # Its wall time too: the recorder's start (the binary's, and the header's commit) and its close.
+    empties, opens, closes = [], [], []
+    for _ in range(5):
         store = fresh_store(db, args.attrdb)
         children = child_cpu()
-        recorder(store).close()
+        opened = []
+        opens.append(measured(lambda: opened.append(recorder(store)))[0])
+        closes.append(measured(opened[0].close)[0])
         empties.append(child_cpu() - children)
     empty = min(empties)
+    full_closes = []
     for mode in ("grouped", "separate"):
         store = fresh_store(db, args.attrdb)
         children = child_cpu()
@@ -155,11 +168,13 @@ def parts(models, prompt, counter, kw, args, db):
                     rec.log_wov_norms(step, econ["wov_norms"])
                     rec.log(step, r.values)
                 separate.append(measured(five)[0])
-        rec.close()
+        # The end of a stream of len(models) checkpoints: what is left to copy back and sync.
+        full_closes.append(measured(rec.close)[0])
         binary[mode] = (child_cpu() - children - empty) / len(models)
     med = lambda xs: 1e3 * statistics.median(xs)  # noqa: E731
     return dict(forward=med(forward), scan=med(scan_wall), hash=med(hashes), grouped=med(grouped),
                 separate=med(separate), binary_grouped=1e3 * binary["grouped"], binary_separate=1e3 * binary["separate"],
+                open=med(opens), close_empty=med(closes), close_full=med(full_closes), empty_cpu=1e3 * empty,
                 components=results[0][0].values.shape[1])
 
 
@@ -179,6 +194,9 @@ def bench_model(name, settings, length, args, work):
           f"(on a thread, beside the scan)", flush=True)
     print(f"  log_checkpoint {p['grouped']:6.3f} + binary CPU {p['binary_grouped']:6.3f}    "
           f"five separate calls {p['separate']:6.3f} + binary CPU {p['binary_separate']:6.3f}", flush=True)
+    print(f"  fixed per run (wall, medians): recorder open {p['open']:6.1f} (the binary's start and the header's commit), "
+          f"close {p['close_empty']:6.1f} empty, {p['close_full']:6.1f} after {len(models)} checkpoints (the end of "
+          f"stream); the binary's CPU for an empty run {p['empty_cpu']:6.1f}", flush=True)
     walls, cpus = end_to_end(name, models, prompt, counter, kw, args, db)
     wall, cpu = statistics.median(walls), statistics.median(cpus)
     print(f"  {verdict(wall)} {name}: attrdb adds {100 * wall:+.2f}% wall time to the scan (median of {len(walls)} "

@@ -39,8 +39,10 @@ struct PreparedFrame {
 /// pipe of its own: the writer must be able to report its error while the other end of the stream
 /// waits for that report rather than writing more.
 final class FramePrefetch {
-    /// Transposed checkpoints: the one being written, and one being prepared.
-    static let checkpointSlots = 2
+    /// Transposed checkpoints: the one being written, and two ready or being prepared — two, so
+    /// that a checkpoint is more often waiting when the one before it reaches its commit, and joins
+    /// it (CommitBatch.swift).
+    static let checkpointSlots = 3
     /// Decoded frames that may wait for the writer.
     static let queueLimit = 4
 

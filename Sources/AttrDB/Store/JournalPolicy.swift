@@ -11,7 +11,8 @@
 ///   copies what no reader still needs without waiting for anybody; when it copied everything the
 ///   log is truncated to zero bytes, again without waiting. A reader holding an old snapshot leaves
 ///   the log in place (one ingest's worth of pages); the next write's checkpoint — or SQLite's own,
-///   when the last connection closes — copies it back.
+///   when the last connection closes — copies it back. A frame stream, whose commits come one per
+///   frame, is checkpointed as it goes by a connection of its own (``StreamCheckpointer``).
 enum JournalPolicy {
     /// Caps the log file SQLite keeps for reuse after a checkpoint resets it.
     static let journalSizeLimit = 64 << 20
