@@ -36,29 +36,6 @@ extension Store {
         return summary
     }
 
-    /// Runs `body` (merges) with a rollback journal instead of the write-ahead log, then puts the
-    /// store back in WAL mode. For a store this process has just made, which nobody else can have
-    /// open yet: its merge appends pages, which a rollback journal does not copy, so they are
-    /// written once instead of to the log and again at the checkpoint (the `sqlite3` shell's
-    /// `INSERT … SELECT` of 51 M values: 0.78 s against 1.30 s). When another connection has the
-    /// store open, the switch is not made and `body` runs in WAL mode; when the switch back cannot
-    /// be made, the next command that opens the store to write makes it (``JournalPolicy/apply(to:)``).
-    ///
-    /// Meanwhile the kernel is asked every 50 ms to start writing the store's dirty pages
-    /// (``PeriodicWriteback``), so the commit's fsync does not begin writing the whole store only
-    /// once the copy is done. Its descriptor is closed before the switch back to WAL, between
-    /// transactions, when a connection in rollback mode holds no lock that closing could drop.
-    public func withRollbackJournal<T>(_ body: () throws -> T) throws -> T {
-        // Leaving WAL deletes the log by name, which is another store's once this file was removed.
-        try checkNotRemoved()
-        let switched = (try? connection.scalar("PRAGMA journal_mode = DELETE"))??.string == "delete"
-        defer { if switched { try? JournalPolicy.apply(to: connection) } }
-        guard switched else { return try body() }
-        let writeback = PeriodicWriteback(path: path)
-        defer { writeback.stop() }
-        return try body()
-    }
-
     /// Refuses a missing source, or one that is this store's own file.
     private func checkMergeSource(_ source: String) throws {
         var isDirectory: ObjCBool = false
