@@ -377,8 +377,19 @@ private struct MergeSession {
                 DELETE FROM main.\(table.name) AS d WHERE EXISTS (SELECT 1 FROM \(joined) WHERE \(sameKey) AND (\(differs)))
                 """)
         }
-        try copyRows(table.name, from: joined, where: "NOT EXISTS (SELECT 1 FROM main.\(table.name) d WHERE \(sameKey))",
-                     excluding: Set([parent.column] + (table.rowID.map { [$0] } ?? [])), setting: [parent.column: "m.dest"])
+        let excluded = Set([parent.column] + (table.rowID.map { [$0] } ?? []))
+        var missing = "NOT EXISTS (SELECT 1 FROM main.\(table.name) d WHERE \(sameKey))"
+        if parent == .attribution {
+            // A matrix copied just now is new to the store, or replaced one whose rows went with it (ON DELETE
+            // CASCADE): its rows are copied without looking for them. Looking reads the table being written,
+            // and SQLite then stages every selected row in a temporary file before inserting any: the summaries,
+            // 0.43 bytes a value, were written and read back once more that way.
+            try copyRows(table.name, from: joined, where: "m.state <> \(State.identical.rawValue)", excluding: excluded,
+                         setting: [parent.column: "m.dest"])
+            written += connection.changes
+            missing = "m.state = \(State.identical.rawValue) AND " + missing
+        }
+        try copyRows(table.name, from: joined, where: missing, excluding: excluded, setting: [parent.column: "m.dest"])
         written += connection.changes
         return written
     }
