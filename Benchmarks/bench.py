@@ -39,17 +39,23 @@ def run_rss(cmd):
     """Runs a command under /usr/bin/time; returns (wall seconds, peak RSS MB of the command itself).
 
     wait4's ru_maxrss would count the Python parent's pages a forked child holds before exec."""
+    seconds, megabytes, _ = run_rss_written(cmd)
+    return seconds, megabytes
+
+
+def run_rss_written(cmd):
+    """``run_rss`` and the bytes the command wrote to files (ru_oublock: 512-byte blocks it dirtied)."""
     report = tempfile.NamedTemporaryFile(delete=False)
     report.close()
     start = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report.name] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M %O", "-o", report.name] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr.decode()}")
     with open(report.name) as f:
-        kilobytes = int(f.read().split()[-1])
+        kilobytes, blocks = (int(field) for field in f.read().split()[-2:])
     os.remove(report.name)
-    return seconds, kilobytes / 1024.0
+    return seconds, kilobytes / 1024.0, blocks * 512
 
 
 def remove_store(path):

@@ -15,7 +15,7 @@ instead of the summaries (ComponentMasses). Everything lives in one work folder,
 import argparse, importlib, os, shutil, sqlite3, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import best, make_dataset, row, run, run_rss  # noqa: E402
+from bench import best, make_dataset, row, run, run_rss, run_rss_written  # noqa: E402
 
 # Today's figures on the landed main (issue 13), for the ratios.
 MAIN_CAPACITY_S = 1.3
@@ -50,10 +50,12 @@ def bench_baseline(args, folder, values, work):
 def bench_ingest(args, folder, values):
     print(f"\n== Ingest: {args.checkpoints} checkpoints x {args.coefficients} coefficients x {args.components} components "
           f"({values / 1e9:.3f} G float32 values, checksums and summaries on)")
-    seconds, rss = run_rss([args.attrdb, "--db", args.store, "ingest", folder, "--run", "scale"])
+    seconds, rss, written = run_rss_written([args.attrdb, "--db", args.store, "ingest", folder, "--run", "scale"])
     size = os.path.getsize(args.store)
     row("attrdb ingest (.npy folder), whole process", values / seconds / 1e6, "M values/s", f"{seconds:.1f} s, {rss:.0f} MB peak RSS",
         target=values / seconds >= 50e6)
+    # A new store is written once (rollback journal); through the write-ahead log it would be twice.
+    row("  bytes the ingest wrote / store size", written / os.path.getsize(args.store), "x", f"{written / 1e9:.2f} GB")
     row("store bytes per value", size / values, "B/value", f"{size / 1e9:.2f} GB", target=size / values <= 4.5)
     con = sqlite3.connect(f"file:{args.store}?mode=ro", uri=True)
     components, layers, rows = con.execute(

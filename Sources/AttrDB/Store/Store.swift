@@ -26,6 +26,10 @@ public final class Store {
     /// How long a command waits for another process's lock before it gives up (`--busy-timeout`).
     public let busyTimeout: Double
 
+    /// How a write transaction takes its lock: `IMMEDIATE` (the write lock, readers go on), or
+    /// `EXCLUSIVE` while ``withRollbackJournal(_:)`` writes a new store without the log.
+    var writeLock: Connection.TransactionKind = .immediate
+
     /// The busy timeout when none is given: long enough for any ingest the benchmarks run.
     public static let defaultBusyTimeout: Double = 60
 
@@ -169,7 +173,7 @@ public final class Store {
     public func write<T>(_ body: () throws -> T) throws -> T {
         let result: T
         do {
-            result = try connection.transaction(.immediate) {
+            result = try connection.transaction(writeLock) {
                 try checkNotRemoved()
                 return try body()
             }

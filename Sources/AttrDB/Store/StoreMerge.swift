@@ -36,29 +36,6 @@ extension Store {
         return summary
     }
 
-    /// Runs `body` (merges) with a rollback journal instead of the write-ahead log, then puts the
-    /// store back in WAL mode. For a store this process has just made, which nobody else can have
-    /// open yet: its merge appends pages, which a rollback journal does not copy, so they are
-    /// written once instead of to the log and again at the checkpoint (the `sqlite3` shell's
-    /// `INSERT … SELECT` of 51 M values: 0.78 s against 1.30 s). When another connection has the
-    /// store open, the switch is not made and `body` runs in WAL mode; when the switch back cannot
-    /// be made, the next command that opens the store to write makes it (``JournalPolicy/apply(to:)``).
-    ///
-    /// Meanwhile the kernel is asked every 50 ms to start writing the store's dirty pages
-    /// (``PeriodicWriteback``), so the commit's fsync does not begin writing the whole store only
-    /// once the copy is done. Its descriptor is closed before the switch back to WAL, between
-    /// transactions, when a connection in rollback mode holds no lock that closing could drop.
-    public func withRollbackJournal<T>(_ body: () throws -> T) throws -> T {
-        // Leaving WAL deletes the log by name, which is another store's once this file was removed.
-        try checkNotRemoved()
-        let switched = (try? connection.scalar("PRAGMA journal_mode = DELETE"))??.string == "delete"
-        defer { if switched { try? JournalPolicy.apply(to: connection) } }
-        guard switched else { return try body() }
-        let writeback = PeriodicWriteback(path: path)
-        defer { writeback.stop() }
-        return try body()
-    }
-
     /// Refuses a missing source, or one that is this store's own file.
     private func checkMergeSource(_ source: String) throws {
         var isDirectory: ObjCBool = false
@@ -400,8 +377,19 @@ private struct MergeSession {
                 DELETE FROM main.\(table.name) AS d WHERE EXISTS (SELECT 1 FROM \(joined) WHERE \(sameKey) AND (\(differs)))
                 """)
         }
-        try copyRows(table.name, from: joined, where: "NOT EXISTS (SELECT 1 FROM main.\(table.name) d WHERE \(sameKey))",
-                     excluding: Set([parent.column] + (table.rowID.map { [$0] } ?? [])), setting: [parent.column: "m.dest"])
+        let excluded = Set([parent.column] + (table.rowID.map { [$0] } ?? []))
+        var missing = "NOT EXISTS (SELECT 1 FROM main.\(table.name) d WHERE \(sameKey))"
+        if parent == .attribution {
+            // A matrix copied just now is new to the store, or replaced one whose rows went with it (ON DELETE
+            // CASCADE): its rows are copied without looking for them. Looking reads the table being written,
+            // and SQLite then stages every selected row in a temporary file before inserting any: the summaries,
+            // 0.43 bytes a value, were written and read back once more that way.
+            try copyRows(table.name, from: joined, where: "m.state <> \(State.identical.rawValue)", excluding: excluded,
+                         setting: [parent.column: "m.dest"])
+            written += connection.changes
+            missing = "m.state = \(State.identical.rawValue) AND " + missing
+        }
+        try copyRows(table.name, from: joined, where: missing, excluding: excluded, setting: [parent.column: "m.dest"])
         written += connection.changes
         return written
     }

@@ -4,13 +4,13 @@ import Foundation
 /// transaction mechanism: begun, committed and abandoned with the store's error translation,
 /// checkpoints and recovery.
 extension Store {
-    /// Begins a write transaction (`BEGIN IMMEDIATE`: waits for another writer up to the busy timeout).
+    /// Begins a write transaction (`BEGIN IMMEDIATE`, or ``writeLock``: waits for another writer up to the busy timeout).
     /// Throws ``StoreError/removed(path:)``, having written nothing, when the file was removed
     /// since it was opened (StoreRemoval.swift).
     func beginWrite() throws -> Transaction {
         let transaction: Transaction
         do {
-            transaction = try connection.beginTransaction(.immediate)
+            transaction = try connection.beginTransaction(writeLock)
         } catch let error as SQLiteError {
             throw translate(error)
         }

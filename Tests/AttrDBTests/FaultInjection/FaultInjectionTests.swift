@@ -47,6 +47,18 @@ final class FaultInjectionTests: XCTestCase {
         try FaultSweep(name: "ingest into an empty store", template: setup.template, observed: ["store.sqlite"], operation: faultyIngest(input)).run()
     }
 
+    /// A store an ingest has just made is written with a rollback journal (``Store/withRollbackJournal(_:)``),
+    /// the journal and the switches out of WAL mode and back included.
+    func testIngestIntoAnEmptyStoreWithARollbackJournal() throws {
+        let setup = try Setup()
+        _ = try Store(path: setup.store, access: .create)
+        let input = try setup.dataset("input", steps: [10, 20, 30])
+        try FaultSweep(name: "ingest into an empty store, rollback journal", template: setup.template, observed: ["store.sqlite"]) { trial in
+            let store = try Store(path: (trial as NSString).appendingPathComponent("store.sqlite"), access: .write, vfs: FaultVFS.name)
+            _ = try store.withRollbackJournal { try Ingest.run(IngestRequest(path: input, run: "r"), into: store) }
+        }.run()
+    }
+
     func testAppendingACheckpointToARun() throws {
         let setup = try Setup()
         try ingest(try setup.dataset("first", steps: [10, 20]), into: setup.store)
