@@ -17,7 +17,7 @@ struct CommitBatch {
     /// The most frames one commit takes.
     static let maxFrames = 4
     /// The most payload bytes one commit takes: the transaction's pages stay in SQLite's page cache
-    /// (JournalPolicy.applyStreaming sizes it).
+    /// (JournalPolicy.writerCacheKiB sizes it).
     static let maxBytes = 8 << 20
 
     /// Frames and bytes in the open transaction that reached their commit point.

@@ -46,15 +46,10 @@ enum JournalPolicy {
     /// capped a Python writer at 4.7 M values/s for 400 kB frames; this is what lets it reach
     /// tens of millions (docs/stream-format.md has the figures).
     static func applyStreaming(to connection: Connection) throws {
+        // A commit of several frames (CommitBatch, at most 8 MiB) keeps all its pages in the
+        // writer's cache (``writerCacheKiB``, set when the store was opened to write).
         try connection.execute("PRAGMA synchronous = NORMAL")
-        // A commit of several frames (CommitBatch) keeps all its pages in the cache: a page spilled
-        // to the log before the commit is written to it again when the next frame changes it.
-        try connection.execute("PRAGMA cache_size = -\(streamCacheKiB)")
     }
-
-    /// A stream connection's page cache, KiB: a batch of frames (``CommitBatch/maxBytes``) and the
-    /// pages its rows and indexes touch.
-    static let streamCacheKiB = 16 << 10
 
     /// Copies the log back into the database as far as readers allow, without waiting for them,
     /// and empties the log when it is all copied. A checkpoint that cannot finish is no failure: the
