@@ -20,7 +20,7 @@ top and profile latency; start-up of `attrdb --help`.
 attrdb serve over that store: GET /api/capacity latency beside the command line's, 50 concurrent requests.
 Targets (DESIGN.md) are printed next to each figure with PASS/FAIL; the script exits 0 either way.
 """
-import argparse, json, os, resource, shutil, sqlite3, struct, subprocess, sys, tempfile, time
+import argparse, json, os, resource, shutil, sqlite3, struct, subprocess, sys, tempfile, threading, time
 
 import numpy as np
 
@@ -68,6 +68,32 @@ def remove_store(path):
 def best(n, fn):
     results = [fn() for _ in range(n)]
     return min(results, key=lambda r: r[0])
+
+
+class PeakFileSize:
+    """The largest size a file (a write-ahead log) reaches while the `with` block runs, sampled on a
+    thread every `interval` seconds; 0 when it never exists."""
+
+    def __init__(self, path, interval=0.002):
+        self.path, self.interval, self.peak = path, interval, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample)
+
+    def _sample(self):
+        while not self._stop.is_set():
+            try:
+                self.peak = max(self.peak, os.path.getsize(self.path))
+            except OSError:
+                pass
+            time.sleep(self.interval)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
 
 
 def make_dataset(folder, checkpoints, coefficients, components, seed=0, per_layer=100):

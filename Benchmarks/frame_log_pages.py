@@ -5,12 +5,15 @@ limits `rec.log`; this counts them (docs/stream-format.md, "Commits of several c
 
     python Benchmarks/frame_log_pages.py --attrdb .build/release/attrdb [--runs 5]
 """
-import argparse, collections, os, shutil, sqlite3, struct, subprocess, sys, tempfile, threading, time
+import argparse, collections, os, shutil, sqlite3, struct, subprocess, sys, tempfile, time
 
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
 from attrdb import _frames  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench import PeakFileSize  # noqa: E402
 
 SHAPE = (100, 128, 800)
 
@@ -68,27 +71,14 @@ def written(binary, work, frames):
     """(seconds, bytes written by write calls, the log's largest size) of one whole stream."""
     db = os.path.join(work, "bytes.sqlite")
     fresh(db)
-    peak, stop = [0], threading.Event()
-
-    def watch():
-        while not stop.is_set():
-            try:
-                peak[0] = max(peak[0], os.path.getsize(db + "-wal"))
-            except OSError:
-                pass
-            time.sleep(0.002)
-    watcher = threading.Thread(target=watch)
-    watcher.start()
-    start = time.perf_counter()
     # A shell's /proc/$$/io counts the children it waited for.
-    with open(frames, "rb") as f:
+    with PeakFileSize(db + "-wal") as log, open(frames, "rb") as f:
+        start = time.perf_counter()
         out = subprocess.run(["sh", "-c", '"$0" --db "$1" ingest - --format frames >/dev/null; cat /proc/$$/io', binary, db],
                              stdin=f, capture_output=True, text=True, check=True).stdout
-    seconds = time.perf_counter() - start
-    stop.set()
-    watcher.join()
+        seconds = time.perf_counter() - start
     io = dict(line.split(": ") for line in out.strip().splitlines())
-    return seconds, int(io["wchar"]), peak[0]
+    return seconds, int(io["wchar"]), log.peak
 
 
 def main():

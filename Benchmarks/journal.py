@@ -9,10 +9,10 @@ both alike; the largest write-ahead log seen while ingesting (sampled every 20 m
 left beside the store afterwards. --reader also holds a Python read transaction open during
 each ingest, as a notebook would: the ingest must succeed and the log stays until the reader ends.
 """
-import argparse, os, shutil, sqlite3, subprocess, sys, tempfile, threading, time
+import argparse, os, shutil, sqlite3, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import make_dataset  # noqa: E402
+from bench import PeakFileSize, make_dataset  # noqa: E402
 
 COEFFICIENTS, COMPONENTS = 128, 800
 
@@ -28,24 +28,10 @@ def ingest_once(binary, store, folder, reader):
         held = sqlite3.connect(store, isolation_level=None)
         held.execute("BEGIN")
         held.execute("SELECT count(*) FROM run").fetchone()
-    peak = [0]
-    done = threading.Event()
-
-    def sample():
-        while not done.is_set():
-            try:
-                peak[0] = max(peak[0], os.path.getsize(store + "-wal"))
-            except OSError:
-                pass
-            time.sleep(0.02)
-
-    sampler = threading.Thread(target=sample)
-    sampler.start()
-    start = time.perf_counter()
-    proc = subprocess.run([binary, "--db", store, "ingest", folder, "--run", "bench"], capture_output=True)
-    seconds = time.perf_counter() - start
-    done.set()
-    sampler.join()
+    with PeakFileSize(store + "-wal", interval=0.02) as log:
+        start = time.perf_counter()
+        proc = subprocess.run([binary, "--db", store, "ingest", folder, "--run", "bench"], capture_output=True)
+        seconds = time.perf_counter() - start
     if proc.returncode != 0:
         sys.exit(f"{binary} failed: {proc.stderr.decode()}")
     left = {s: os.path.getsize(store + s) for s in ("-wal", "-journal") if os.path.exists(store + s)}
@@ -55,7 +41,7 @@ def ingest_once(binary, store, folder, reader):
         assert held.execute("SELECT count(*) FROM run").fetchone()[0] == 0
         held.execute("COMMIT")
         held.close()
-    return seconds, peak[0], left
+    return seconds, log.peak, left
 
 
 def main():
