@@ -39,8 +39,7 @@ public struct IngestRequest: Sendable {
 public enum Ingest {
     /// Ingests `request.path` into the store at `storePath`, creating it when missing. The input is
     /// opened and checked first, and a store this call created is removed again when the ingest
-    /// fails: bad input leaves no file behind. A store this call creates is written with a rollback
-    /// journal (``Store/withRollbackJournal(_:)``) and left in WAL mode.
+    /// fails: bad input leaves no file behind.
     public static func run(_ request: IngestRequest, storePath: String, busyTimeout: Double = Store.defaultBusyTimeout,
                            progress: ((Int, Int) -> Void)? = nil) throws -> IngestSummary {
         let started = Date()
@@ -48,10 +47,11 @@ public enum Ingest {
         let existed = storePath == ":memory:" || FileManager.default.fileExists(atPath: storePath)
         do {
             return try Store.writing(path: storePath, busyTimeout: busyTimeout) { store in
-                let ingest = { try write(source, request, into: store, started: started, progress: progress) }
-                // A store made just now has no reader to keep out: its pages are written once, not to
-                // the log and again at the checkpoint (RollbackJournal.swift).
-                return existed ? try ingest() : try store.withRollbackJournal(ingest)
+                // Through the log even into a store made just now: another ingest may have made the
+                // same file a moment earlier and be writing it, and a rollback journal's exclusive
+                // lock made such a writer fail at once instead of waiting its turn (concurrent_ingest.py,
+                // 1 round in 4 of a CI run). RollbackJournal.swift is merge's alone until that is solved.
+                try write(source, request, into: store, started: started, progress: progress)
             }
         } catch {
             // The store is closed by now.
