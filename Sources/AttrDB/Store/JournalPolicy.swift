@@ -1,3 +1,5 @@
+import Foundation
+
 /// How a store journals its writes and when the write-ahead log is copied back: the store's
 /// concurrency model. schema/README.md has the measurements behind it.
 ///
@@ -19,8 +21,20 @@ enum JournalPolicy {
 
     /// Puts a connection that writes into WAL mode (persistent in the file: a store made by an
     /// older attrdb is converted the first time it is opened to write) with durable commits.
-    static func apply(to connection: Connection) throws {
-        try connection.execute("PRAGMA journal_mode = WAL")
+    ///
+    /// `PRAGMA journal_mode` takes the file's lock without calling the busy handler, so while
+    /// another process holds it (making the same new store in its first transaction) the switch
+    /// fails at once; it is tried again every 10 ms for up to `waiting` seconds.
+    static func apply(to connection: Connection, waiting: Double = 0) throws {
+        let deadline = Date().addingTimeInterval(waiting)
+        while true {
+            do {
+                try connection.execute("PRAGMA journal_mode = WAL")
+                break
+            } catch let error as SQLiteError where error.isBusy && Date() < deadline {
+                usleep(10_000)
+            }
+        }
         try connection.execute("PRAGMA synchronous = FULL")
         // Checkpoints are ours (below): SQLite's automatic one would run inside a commit and wait.
         try connection.execute("PRAGMA wal_autocheckpoint = 0")

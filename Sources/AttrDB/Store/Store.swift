@@ -64,7 +64,7 @@ public final class Store {
                 }
             case .write, .create:
                 if version == 0 { try connection.execute("PRAGMA page_size = \(Store.pageSize)") }
-                try JournalPolicy.apply(to: connection)
+                try JournalPolicy.apply(to: connection, waiting: busyTimeout)
                 if version < Migration.latestVersion {
                     try Migrator.migrate(connection, path: path)
                     // A new or upgraded store is complete in its own file before anything else runs.
