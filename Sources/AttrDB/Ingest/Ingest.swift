@@ -48,9 +48,10 @@ public enum Ingest {
         do {
             return try Store.writing(path: storePath, busyTimeout: busyTimeout) { store in
                 // Through the log even into a store made just now: another ingest may have made the
-                // same file a moment earlier and be writing it, and a rollback journal's exclusive
-                // lock made such a writer fail at once instead of waiting its turn (concurrent_ingest.py,
-                // 1 round in 4 of a CI run). RollbackJournal.swift is merge's alone until that is solved.
+                // same file a moment earlier and be writing it, and with a rollback journal's exclusive
+                // lock one of two such writers failed at once instead of waiting its turn
+                // (concurrent_ingest.py). RollbackJournal.swift is merge's alone until racing
+                // creators are safe there (JournalPolicy.apply's retry covers the log's path).
                 try write(source, request, into: store, started: started, progress: progress)
             }
         } catch {

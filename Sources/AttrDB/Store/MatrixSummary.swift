@@ -156,19 +156,13 @@ extension SummaryStatistic {
 /// float64 values as the little-endian bytes of a `summary_totals` blob (always float64), and back.
 enum PackedDoubles {
     static func bytes(_ values: [Double]) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: values.count * 8)
-        out.withUnsafeMutableBytes { raw in
-            for (i, v) in values.enumerated() { raw.storeBytes(of: v.bitPattern.littleEndian, toByteOffset: i * 8, as: UInt64.self) }
-        }
-        return out
+        SummaryEncoding.float64.bytes(values)
     }
 
     /// Decodes `raw` into `out` (which has `raw.count / 8` elements).
     static func decode(_ raw: UnsafeRawBufferPointer, into out: UnsafeMutableBufferPointer<Double>) {
         precondition(raw.count == out.count * 8)
-        for i in 0..<out.count {
-            out[i] = Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)))
-        }
+        for i in 0..<out.count { out[i] = SummaryEncoding.float64.element(raw, i) }
     }
 
     /// Whether two arrays hold the same doubles bit for bit (a NaN equals itself).

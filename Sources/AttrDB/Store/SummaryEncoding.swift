@@ -55,8 +55,9 @@ enum SummaryEncoding: Sendable, Equatable {
         }
     }
 
+    /// Sum number `i` of the little-endian bytes `raw`.
     @inline(__always)
-    private func element(_ raw: UnsafeRawBufferPointer, _ i: Int) -> Double {
+    func element(_ raw: UnsafeRawBufferPointer, _ i: Int) -> Double {
         switch self {
         case .float64: return Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)))
         case .float32: return Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))))
