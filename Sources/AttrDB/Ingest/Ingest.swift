@@ -39,7 +39,8 @@ public struct IngestRequest: Sendable {
 public enum Ingest {
     /// Ingests `request.path` into the store at `storePath`, creating it when missing. The input is
     /// opened and checked first, and a store this call created is removed again when the ingest
-    /// fails: bad input leaves no file behind.
+    /// fails: bad input leaves no file behind. A store this call creates is written with a rollback
+    /// journal (``Store/withRollbackJournal(_:)``) and left in WAL mode.
     public static func run(_ request: IngestRequest, storePath: String, busyTimeout: Double = Store.defaultBusyTimeout,
                            progress: ((Int, Int) -> Void)? = nil) throws -> IngestSummary {
         let started = Date()
@@ -47,12 +48,12 @@ public enum Ingest {
         let existed = storePath == ":memory:" || FileManager.default.fileExists(atPath: storePath)
         do {
             return try Store.writing(path: storePath, busyTimeout: busyTimeout) { store in
-                // Through the log even into a store made just now: another ingest may have made the
-                // same file a moment earlier and be writing it, and with a rollback journal's exclusive
-                // lock one of two such writers failed at once instead of waiting its turn
-                // (concurrent_ingest.py). RollbackJournal.swift is merge's alone until racing
-                // creators are safe there (JournalPolicy.apply's retry covers the log's path).
-                try write(source, request, into: store, started: started, progress: progress)
+                let ingest = { try write(source, request, into: store, started: started, progress: progress) }
+                // A store made just now has no reader to keep out: its pages are written once, not to
+                // the log and again at the checkpoint (RollbackJournal.swift). Another ingest that
+                // found no store either waits for this one's exclusive lock like any writer: the
+                // switch back to the log is retried on busy (JournalPolicy.apply).
+                return existed ? try ingest() : try store.withRollbackJournal(ingest)
             }
         } catch {
             // The store is closed by now.

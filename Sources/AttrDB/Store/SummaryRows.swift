@@ -18,20 +18,33 @@ enum SummaryRows {
             entropy = excluded.entropy, gini = excluded.gini, largest = excluded.largest
         """
 
-    /// The two statements a writer of summaries prepares once.
+    /// Removes the `attribution_summary` rows of a matrix's statistics its run does not keep: a
+    /// 16-bit matrix replaced (or narrowed by migration 7) where an older attrdb kept all three.
+    static let deleteStatistic = "DELETE FROM attribution_summary WHERE attribution_id = ? AND statistic = ?"
+
+    /// The statements a writer of summaries prepares once.
     struct Statements {
         let summary: Statement
         let totals: Statement
+        let deleteStatistic: Statement
 
         init(_ connection: Connection) throws {
             summary = try connection.prepare(SummaryRows.upsert)
             totals = try connection.prepare(SummaryRows.upsertTotals)
+            deleteStatistic = try connection.prepare(SummaryRows.deleteStatistic)
         }
     }
 
-    /// Writes the three statistics' rows of `summary`: component sums, per-layer sums and totals.
+    /// Writes the rows of `summary`: the component and per-layer sums of the statistics its run keeps
+    /// (``SummaryEncoding/statistics``), and the totals of all three.
     static func write(_ summary: MatrixSummary, layout: SummaryLayout, attributionID: Int64, with statements: Statements) throws {
-        for statistic in SummaryStatistic.allCases {
+        for statistic in SummaryStatistic.allCases where !layout.encoding.statistics.contains(statistic) {
+            let statement = statements.deleteStatistic
+            try statement.bind([.integer(attributionID), .text(statistic.rawValue)])
+            defer { try? statement.reset(); statement.clearBindings() }
+            _ = try statement.step()
+        }
+        for statistic in layout.encoding.statistics {
             let layers = layout.encoding.bytes(summary.layers[statistic.index])
             let components = layout.encoding.bytes(summary.components[statistic.index])
             let statement = statements.summary

@@ -2,8 +2,9 @@ import Foundation
 import XCTest
 @testable import AttrDB
 
-/// Issue 13 §2: an f16 or bf16 run keeps its component and per-(layer, coefficient) sums as float32
-/// (schema/0007_summary_width.sql), its totals added up from them; a float32 run keeps float64.
+/// Issue 13 §2: an f16 or bf16 run keeps its `abs` component and per-(layer, coefficient) sums as
+/// float32 (schema/0007_summary_width.sql), and the totals of all three statistics; a float32 run
+/// keeps all three statistics' sums as float64.
 /// Queries answered from them agree with the values to 1e-6; `check` verifies them exactly; merge
 /// copies them; a store whose 16-bit runs kept float64 sums is narrowed when upgraded.
 final class HalfPrecisionSummaryTests: XCTestCase {
@@ -47,6 +48,13 @@ final class HalfPrecisionSummaryTests: XCTestCase {
         return out
     }
 
+    /// The first column of every row of `sql`, as text.
+    private func strings(_ store: Store, _ sql: String) throws -> [String] {
+        var out: [String] = []
+        try store.connection.forEachRow(sql) { out.append($0.string(at: 0)) }
+        return out
+    }
+
     /// Every summary and totals row, as text, in a fixed order.
     private func rows(_ store: Store) throws -> [String] {
         var out: [String] = []
@@ -65,6 +73,10 @@ final class HalfPrecisionSummaryTests: XCTestCase {
             let width = precision == .f32 ? 8 : 4
             XCTAssertEqual(try lengths(store), [[components.count * width, layers * grid.count * width]], "\(precision)")
             XCTAssertEqual(try StoreCheck.run(store).problems, 0, "\(precision)")
+            let statistics = try strings(store, "SELECT DISTINCT statistic FROM attribution_summary ORDER BY 1")
+            XCTAssertEqual(statistics, precision == .f32 ? ["abs", "signed", "squared"] : ["abs"], "\(precision)")
+            let totals = try strings(store, "SELECT DISTINCT statistic FROM summary_totals ORDER BY 1")
+            XCTAssertEqual(totals, ["abs", "signed", "squared"], "\(precision): every run keeps all totals")
             // The stored sum is the Double sum of the values as read back, rounded once to float32.
             let scan = try ScanSelection(store: store, run: "r")
             var matrix = [Float](repeating: 0, count: scan.valuesPerCheckpoint)
@@ -72,8 +84,8 @@ final class HalfPrecisionSummaryTests: XCTestCase {
             let id = scan.checkpoints[1].attributionID
             let stored = try StoredSummaries.stored(store.connection, attributionID: id, encoding: SummaryEncoding(precision))
             for p in [0, 7, 99] {
-                let exact = matrix[(p * grid.count)..<((p + 1) * grid.count)].reduce(0.0) { $0 + Double($1) * Double($1) }
-                let sum = try XCTUnwrap(stored[.squared]?.components?[p])
+                let exact = matrix[(p * grid.count)..<((p + 1) * grid.count)].reduce(0.0) { $0 + Double(abs($1)) }
+                let sum = try XCTUnwrap(stored[.abs]?.components?[p])
                 if precision == .f32 {
                     XCTAssertLessThanOrEqual(abs(sum - exact), 1e-14 * exact, "\(precision) component \(p)")
                 } else {
@@ -141,15 +153,16 @@ final class HalfPrecisionSummaryTests: XCTestCase {
         let folder = try TemporaryFolder()
         let store = try record(folder.path("s.sqlite"), precision: .f16, steps: [0, 10])
         let db = store.connection
-        // Component 3's 'abs' sum (bytes 12..<16) and the 'signed' sum of the first layer at coefficient 2 (bytes 8..<12), each + 1 ulp.
-        for (statistic, column, offset) in [("abs", "components", 12), ("signed", "layers", 8)] {
-            guard case .blob(let blob) = try db.scalar("SELECT \(column) FROM attribution_summary WHERE attribution_id = 2 AND statistic = '\(statistic)'") else {
+        // Component 3's 'abs' sum (bytes 12..<16) and the 'abs' sum of the first layer at coefficient 2 (bytes 8..<12), each + 1 ulp.
+        // (In two matrices: check names the first difference of each statistic of a matrix.)
+        for (id, statistic, column, offset) in [(2, "abs", "components", 12), (1, "abs", "layers", 8)] {
+            guard case .blob(let blob) = try db.scalar("SELECT \(column) FROM attribution_summary WHERE attribution_id = \(id) AND statistic = '\(statistic)'") else {
                 return XCTFail("no \(column) blob")
             }
             var bits = blob[offset..<(offset + 4)].enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * $1.offset) }
             bits += 1
             let tampered = Array(blob[..<offset]) + (0..<4).map { UInt8((bits >> (8 * $0)) & 0xFF) } + Array(blob[(offset + 4)...])
-            try db.run("UPDATE attribution_summary SET \(column) = ? WHERE attribution_id = 2 AND statistic = '\(statistic)'", [.blob(tampered)])
+            try db.run("UPDATE attribution_summary SET \(column) = ? WHERE attribution_id = \(id) AND statistic = '\(statistic)'", [.blob(tampered)])
         }
         let (table, problems) = try StoreCheck.run(store)
         let details = table.rows.filter { $0[0] == .text("summaries") && $0[1] == .text("problem") }.compactMap { row -> String? in
@@ -158,7 +171,7 @@ final class HalfPrecisionSummaryTests: XCTestCase {
         }
         XCTAssertEqual(problems, 2, "\(details)")
         XCTAssertTrue(details.contains { $0.contains("(attribution 2): the 'abs' sum of the component at position 3 is ") }, "\(details)")
-        XCTAssertTrue(details.contains { $0.contains("(attribution 2): the 'signed' sum of layer -1 at coefficient position 2 is ") }, "\(details)")
+        XCTAssertTrue(details.contains { $0.contains("(attribution 1): the 'abs' sum of layer -1 at coefficient position 2 is ") }, "\(details)")
     }
 
     /// A 16-bit run's summaries of float64's length in a store of schema 7 are damaged: `check` says
@@ -234,6 +247,52 @@ final class HalfPrecisionSummaryTests: XCTestCase {
         XCTAssertEqual(upgraded.filter { expected.contains($0) }, expected, "the f16 run's rows are a fresh ingest's")
         XCTAssertEqual(upgraded.count, expected.count + 2 * 3, "the float32 run's rows are kept")
         XCTAssertEqual(try lengths(store), [[components.count * 4, 5 * grid.count * 4], [components.count * 8, 5 * grid.count * 8]])
+        XCTAssertEqual(try StoreCheck.run(store).problems, 0)
+    }
+
+    /// A 16-bit run's `--signed` and `--squared` masses, which it keeps no component or layer sums
+    /// for, are read from its values: the same masses bit for bit as with summaries turned off, over
+    /// the whole grid and a `--coef` range, by component, and by layer over the range (over the whole
+    /// grid the totals, kept for every statistic, answer).
+    func testSixteenBitSignedAndSquaredMassesComeFromTheValues() throws {
+        let folder = try TemporaryFolder()
+        let store = try record(folder.path("s.sqlite"), precision: .f16, steps: [0, 10, 20])
+        for selection in [QuerySelection(), QuerySelection(coefficients: .range(-1, 1))] {
+            let resolved = try ResolvedSelection(scan: ScanSelection(store: store, run: "r"), selection: selection)
+            for mode in [MassMode.signed, .squared] {
+                let fast = try ComponentMasses(resolved, mode: mode, summaries: true)
+                let slow = try ComponentMasses(resolved, mode: mode, summaries: false)
+                XCTAssertEqual(fast.masses.joined().map(\.bitPattern), slow.masses.joined().map(\.bitPattern), "\(mode) \(selection)")
+                guard selection.coefficients != .all else { continue }
+                let a = try Capacity(resolved, mode: mode, by: .layer), b = Capacity(slow, by: .layer)
+                XCTAssertEqual(a.rows.map(\.mass.bitPattern), b.rows.map(\.mass.bitPattern), "\(mode) \(selection) by layer")
+            }
+        }
+    }
+
+    /// A 16-bit matrix replaced in a store whose older attrdb kept all three statistics' sums loses
+    /// the `signed` and `squared` rows with its values: no stale sum is left to disagree with them.
+    func testReplacingA16BitMatrixRemovesTheSumsItsRunNoLongerKeeps() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("s.sqlite")
+        let store = try record(path, precision: .f16, steps: [0, 10])
+        // What an attrdb of schema 7 before this change wrote: all three statistics as float32.
+        try StoredSummaries.recompute(store.connection, try StoredSummaries.matrices(store.connection, missingOnly: false)) { matrix, layout, summary in
+            guard let layout, let summary else { return }
+            for statistic in SummaryStatistic.allCases where statistic != .abs {
+                try store.connection.run(SummaryRows.upsert, [.integer(matrix.attributionID), .text(statistic.rawValue),
+                    .integer(Int64(layout.layerIndex.count)), .integer(Int64(layout.layers.count)), .integer(Int64(layout.coefficients)),
+                    .blob(layout.encoding.bytes(summary.layers[statistic.index])), .blob(layout.encoding.bytes(summary.components[statistic.index]))])
+            }
+        }
+        XCTAssertEqual(try strings(store, "SELECT count(*) FROM attribution_summary"), ["6"])
+        XCTAssertEqual(try StoreCheck.run(store).problems, 0, "the older rows are checked and agree")
+        let recorder = try Recorder(store: store, target: IngestTarget(run: "r", metric: "m"), components: components, coefficients: grid,
+                                    options: IngestOptions(replace: true, precision: .f16))
+        try recorder.append(step: 10, values: values(components.count * grid.count, seed: 99))
+        try recorder.commit()
+        XCTAssertEqual(try strings(store, "SELECT a.statistic FROM attribution_summary a JOIN attribution USING (attribution_id) " +
+                                          "JOIN checkpoint c USING (checkpoint_id) WHERE c.step = 10"), ["abs"])
         XCTAssertEqual(try StoreCheck.run(store).problems, 0)
     }
 }
