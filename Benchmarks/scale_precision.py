@@ -19,8 +19,8 @@ from bench import row, run  # noqa: E402
 
 # A real model's layout, beside the synthetic one (100 components a layer, so 81 layers for
 # 8 000): Pythia-160M whole, 12 layers of 12 heads + 1 MLP + 3 072 neurons = 3 085 components. The
-# per-(layer, coefficient) sums cost 12 bytes per layer and coefficient against 2 bytes per component
-# and coefficient of values, so the density sets their share; Pythia-160M has the sparsest layers of
+# per-(layer, coefficient) sums of a 16-bit run (its `abs` ones, float32) cost 4 bytes per layer and
+# coefficient against 2 bytes per component and coefficient of values, so the density sets their share; Pythia-160M has the sparsest layers of
 # the Pythia suite (1.4B: 8 192 neurons a layer, 12B: 20 480), so its figure is the least favourable of
 # them. Whole, not a few of its layers: a row of component sums of 32-64 KB (8 000-16 000 components
 # of a 16-bit run) fits no second row in its 64 KiB leaf page, which a subset of 3 layers (9 258
