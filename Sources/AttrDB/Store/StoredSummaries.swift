@@ -131,6 +131,8 @@ enum StoredSummaries {
     /// totals added up again from the rounded sums: migration 0007's Swift half. No value is read:
     /// rounding the stored Double gives the very float32 an ingest now stores, since both round the
     /// same Double. Rows already float32, and rows of another length (`check` names them), are left.
+    /// Only the `abs` rows are written back: `SummaryRows.write` drops the statistics a 16-bit run no
+    /// longer keeps (``SummaryEncoding/statistics``).
     static func narrowHalfPrecisionSums(_ connection: Connection) throws {
         let statements = try SummaryRows.Statements(connection)
         var layouts: [Int64: RunLayout] = [:]
