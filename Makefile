@@ -66,6 +66,7 @@ test: test-deps
 	$(VENV_PYTHON) Tests/reliability/crash.py --attrdb .build/debug/attrdb --kills 20 --big 100
 	$(VENV_PYTHON) Tests/reliability/concurrency.py --attrdb .build/debug/attrdb --runs-per-writer 2
 	$(VENV_PYTHON) Tests/reliability/concurrent_ingest.py --attrdb .build/debug/attrdb --processes 4 --failing 2 --rounds 4
+	$(VENV_PYTHON) Tests/reliability/concurrent_ingest.py --attrdb .build/debug/attrdb --merge --processes 4 --failing 2 --rounds 4
 	$(MAKE) --no-print-directory python-test
 
 # The Python package's tests (python/tests) against the debug binary make test just built.
@@ -98,6 +99,7 @@ reliability: build test-deps
 	$(VENV_PYTHON) Tests/reliability/crash.py --attrdb $(BIN) --kills 60 --big 200
 	$(VENV_PYTHON) Tests/reliability/concurrency.py --attrdb $(BIN) --runs-per-writer 3
 	$(VENV_PYTHON) Tests/reliability/concurrent_ingest.py --attrdb $(BIN) --processes 16 --failing 4 --rounds 10
+	$(VENV_PYTHON) Tests/reliability/concurrent_ingest.py --attrdb $(BIN) --merge --processes 16 --failing 4 --rounds 10
 	$(VENV_PYTHON) Tests/reliability/memory.py --attrdb $(BIN)
 	$(VENV_PYTHON) Tests/reliability/hostile_npz.py --attrdb $(BIN)
 	$(SWIFT) build --build-tests

@@ -13,6 +13,12 @@ and `attrdb check` passes.
 `--failing K` adds K processes whose ingest fails after the store exists (a NaN in their last
 checkpoint): a failed first ingest removes the store it made, and must never remove one another
 process has opened meanwhile. They must exit 1 and leave the others' checkpoints stored.
+
+`--merge`: the Slurm pattern's other half. Each process's part is first ingested into a store of its
+own; then the N processes `attrdb merge` their stores into one store at the same time (from no store
+file, or one `attrdb init` made), racing as the ingests do: a merge into a store it made writes with a
+rollback journal, as an ingest does. The K failing processes merge a source that does not exist (exit 2),
+and must not remove the store the others are merging into.
 """
 import argparse, json, os, shutil, sqlite3, subprocess, sys, tempfile, threading, time
 
@@ -48,9 +54,12 @@ def one_round(args, work, index):
     results = [None] * total
 
     def ingest(p):
+        if args.merge:
+            command = ["merge", os.path.join(work, f"part{p}.sqlite" if p < args.processes else f"missing{p}.sqlite")]
+        else:
+            command = ["ingest", os.path.join(work, f"part{p}"), "--run", "shared"]
         gate.wait()  # start together: the store's creation and the run's registration race
-        results[p] = subprocess.run([args.attrdb, "--db", db, "ingest", os.path.join(work, f"part{p}"), "--run", "shared"],
-                                    capture_output=True, text=True)
+        results[p] = subprocess.run([args.attrdb, "--db", db] + command, capture_output=True, text=True)
 
     threads = [threading.Thread(target=ingest, args=(p,)) for p in range(total)]
     start = time.perf_counter()
@@ -61,8 +70,9 @@ def one_round(args, work, index):
     seconds = time.perf_counter() - start
     problems = [f"process {p}: exit {r.returncode}: {r.stderr.strip()}" for p, r in enumerate(results[:args.processes])
                 if r.returncode != 0]
-    problems += [f"failing process {p}: exit {r.returncode} (expected 1 for its NaN): {r.stderr.strip()}"
-                 for p, r in enumerate(results) if p >= args.processes and (r.returncode != 1 or "NaN" not in r.stderr)]
+    status, reason = (2, "no attrdb store") if args.merge else (1, "NaN")
+    problems += [f"failing process {p}: exit {r.returncode} (expected {status}: {reason}): {r.stderr.strip()}"
+                 for p, r in enumerate(results) if p >= args.processes and (r.returncode != status or reason not in r.stderr)]
     if not os.path.exists(db):
         return seconds, problems + ["the store file is gone"]
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
@@ -97,6 +107,7 @@ def main():
     parser.add_argument("--components", type=int, default=400)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--failing", type=int, default=0, help="more processes whose ingest fails (a NaN)")
+    parser.add_argument("--merge", action="store_true", help="the processes merge stores of their own instead of ingesting")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="attrdb-concurrent-ingest-")
     try:
@@ -107,13 +118,17 @@ def main():
         for p in range(args.processes, args.processes + args.failing):
             steps = [p * args.checkpoints + i for i in range(args.checkpoints)]
             make_part(os.path.join(work, f"part{p}"), steps, args.coefficients, args.components, seed=p, nan=True)
+        if args.merge:
+            for p in range(args.processes):
+                subprocess.run([args.attrdb, "--db", os.path.join(work, f"part{p}.sqlite"), "ingest", os.path.join(work, f"part{p}"),
+                                "--run", "shared"], check=True, capture_output=True)
         failed = False
         values = len(args.expected) * args.coefficients * args.components
         for index in range(args.rounds):
             seconds, problems = one_round(args, work, index)
             start = "a store 'attrdb init' made" if index % 2 == 1 else "no store file"
             failing = f" (+{args.failing} failing)" if args.failing else ""
-            print(f"concurrent ingest, round {index + 1} (from {start}): {args.processes}{failing} processes x {args.checkpoints} "
+            print(f"concurrent {'merge' if args.merge else 'ingest'}, round {index + 1} (from {start}): {args.processes}{failing} processes x {args.checkpoints} "
                   f"checkpoints of one run ({values / 1e6:.2f} M values) in {seconds:.2f} s; problems: {len(problems)}")
             for line in problems[:10]:
                 print("  " + line)
