@@ -260,4 +260,30 @@ final class MergeCommandTests: XCTestCase {
         XCTAssertEqual(try dump(dest), before)
         XCTAssertEqual(try fileHash(dest), beforeFile)
     }
+
+    /// A source matrix shorter than its shape is refused before it is copied, naming it and both
+    /// lengths; the store keeps its bytes.
+    func testAMatrixOfTheWrongLengthIsRefused() throws {
+        let folder = try TemporaryFolder()
+        try part(folder, "first", 0, 10)
+        try part(folder, "second", 10, 20)
+        try ingest(folder, "first", into: "dest.sqlite", run: "other")
+        try ingest(folder, "second", into: "short.sqlite")
+        let short = folder.path("short.sqlite")
+        let step = try CLI.python("""
+            import sqlite3, sys
+            con = sqlite3.connect(sys.argv[1])
+            aid, step, n = con.execute("SELECT a.attribution_id, c.step, length(a.matrix) FROM attribution a JOIN checkpoint c USING (checkpoint_id) ORDER BY a.attribution_id LIMIT 1 OFFSET 2").fetchone()
+            con.execute("UPDATE attribution SET matrix = substr(matrix, 1, ?) WHERE attribution_id = ?", (n - 4, aid))
+            con.commit()
+            print(step, n)
+            """, [short]).split(separator: " ").map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) }
+        let dest = folder.path("dest.sqlite")
+        let before = try fileHash(dest)
+        let merged = try CLI.run(["merge", short, "--db", dest])
+        XCTAssertEqual(merged.status, 2, merged.stderr)
+        XCTAssertTrue(merged.stderr.contains("the matrix of run 'modadd', scan 'default', metric 'logit_diff', checkpoint step \(step[0]) does not match"), merged.stderr)
+        XCTAssertTrue(merged.stderr.contains("it holds \((Int(step[1]) ?? 0) - 4) bytes where its shape takes \(step[1])"), merged.stderr)
+        XCTAssertEqual(try fileHash(dest), before)
+    }
 }

@@ -9,13 +9,15 @@ final class BlobHandle {
     public let table: String
     public let column: String
 
-    /// Opens the blob in `table.column` at `rowid`, read-only unless `writable`.
-    public init(connection: Connection, table: String, column: String, rowid: Int64, writable: Bool = false) throws {
+    /// Opens the blob in `table.column` at `rowid` of the database `database` (`main`, or an attached
+    /// one's name), read-only unless `writable`.
+    public init(connection: Connection, database: String = "main", table: String, column: String, rowid: Int64,
+                writable: Bool = false) throws {
         self.connection = connection
         self.table = table
         self.column = column
         var raw: OpaquePointer?
-        let code = sqlite3_blob_open(connection.handle, "main", table, column, rowid, writable ? 1 : 0, &raw)
+        let code = sqlite3_blob_open(connection.handle, database, table, column, rowid, writable ? 1 : 0, &raw)
         guard code == SQLITE_OK, let raw else {
             if let raw { sqlite3_blob_close(raw) }
             throw connection.lastError(code: code, sql: "blob \(table).\(column) rowid \(rowid)")

@@ -301,25 +301,7 @@ private struct MergeSession {
             throw conflict("\(differing): the values differ from the store's; use --replace to take the source's")
         }
         try connection.run("DELETE FROM main.attribution WHERE attribution_id IN (SELECT dest FROM temp.merge_attribution WHERE state = \(State.differs.rawValue))")
-        // Each matrix is checked as it is copied (one read of the source, not a pass to hash and another
-        // to copy): a damaged one fails the statement, and the source's transaction rolls back, so
-        // damaged bytes never stay in the store. A value is 4 bytes, or 2 in a run kept in f16 or bf16.
-        let width = "(CASE (SELECT r.precision FROM \(src).scan sc JOIN \(src).run r USING (run_id) WHERE sc.scan_id = s.scan_id) WHEN 'f32' THEN 4 ELSE 2 END)"
-        do {
-            // CROSS JOIN keeps the map as the outer loop, read in its key's order, so ORDER BY needs no
-            // sorter: sorting rows that carry their matrices would write every matrix to a temporary file first.
-            try copyRows("attribution", from: "temp.merge_attribution m CROSS JOIN \(src).attribution s ON s.attribution_id = m.src",
-                         where: "m.state <> \(State.identical.rawValue)",
-                         excluding: ["attribution_id", "scan_id", "metric_id", "checkpoint_id"],
-                         setting: ["scan_id": "m.scan", "metric_id": "m.metric", "checkpoint_id": "m.checkpoint",
-                                   "matrix": "xxh64_checked(s.matrix, s.checksum, \(width) * s.n_components * s.n_coefficients)"],
-                         order: "m.src")
-        } catch let error as SQLiteError where error.message.hasPrefix(SQLFunctions.checksumMismatch) {
-            let damaged = try firstMatrix(where: "m.state <> \(State.identical.rawValue) AND (length(s.matrix) <> \(width) * s.n_components * s.n_coefficients OR xxh64(s.matrix) <> s.checksum)",
-                                          extra: "xxh64(s.matrix)")
-            let (name, hash) = damaged ?? ("a matrix", "?")
-            throw StoreError.corrupt(path: source, detail: "the matrix of \(name) does not match the checksum stored with it (its bytes hash to \(hash)); nothing was merged from this source")
-        }
+        try copyMatrices()
         try connection.run("""
             UPDATE temp.merge_attribution AS m SET dest = d.attribution_id FROM main.attribution AS d
             WHERE m.state <> \(State.identical.rawValue) AND d.scan_id = m.scan AND d.metric_id = m.metric AND d.checkpoint_id = m.checkpoint
@@ -335,6 +317,58 @@ private struct MergeSession {
             case .differs: summary.replaced += count; summary.valuesCopied += values
             case nil: break
             }
+        }
+    }
+
+    /// Copies the matrices to add or replace, in the source's order, each checked as it is copied:
+    /// read once from the source into one buffer, hashed against the checksum stored with it, then
+    /// written straight into the pages of a `zeroblob` reserved by its row (as ingest writes them).
+    /// Copied by the row's SQL instead, a 4 MB matrix was copied three more times in memory: into
+    /// the checking function's result, into the new record, into its pages. A damaged one fails the
+    /// merge before the source's transaction commits, so damaged bytes never stay in the store.
+    private func copyMatrices() throws {
+        // A value is 4 bytes, or 2 in a run kept in f16 or bf16.
+        let width = "(CASE (SELECT r.precision FROM \(src).scan sc JOIN \(src).run r USING (run_id) WHERE sc.scan_id = s.scan_id) WHEN 'f32' THEN 4 ELSE 2 END)"
+        let pairs = "temp.merge_attribution m CROSS JOIN \(src).attribution s ON s.attribution_id = m.src"
+        var matrices: [(id: Int64, checksum: Int64, length: Int, expected: Int)] = []
+        // length() of a blob column reads its record's header, not the blob.
+        try connection.forEachRow("""
+            SELECT m.src, s.checksum, length(s.matrix), \(width) * s.n_components * s.n_coefficients FROM \(pairs)
+            WHERE m.state <> \(State.identical.rawValue) ORDER BY m.src
+            """) { matrices.append(($0.int64(at: 0), $0.int64(at: 1), $0.int(at: 2), $0.int(at: 3))) }
+        let insert = try connection.prepare(copyRowsSQL("attribution", from: pairs, where: "m.src = ?",
+                                                        excluding: ["attribution_id", "scan_id", "metric_id", "checkpoint_id"],
+                                                        setting: ["scan_id": "m.scan", "metric_id": "m.metric", "checkpoint_id": "m.checkpoint",
+                                                                  "matrix": "zeroblob(length(s.matrix))"]))
+        var buffer = [UInt8]()
+        var reader: BlobHandle?, writer: BlobHandle?
+        // No blob handle may stay open across the commit.
+        defer { reader = nil; writer = nil }
+        for matrix in matrices {
+            if buffer.count < matrix.length { buffer = [UInt8](repeating: 0, count: matrix.length) }
+            let hash: Int64? = try buffer.withUnsafeMutableBytes { raw in
+                guard matrix.length == matrix.expected else { return nil }
+                let bytes = UnsafeMutableRawBufferPointer(rebasing: raw[0..<matrix.length])
+                if let reader { try reader.reopen(rowid: matrix.id) } else {
+                    reader = try BlobHandle(connection: connection, database: Store.mergeSource, table: "attribution", column: "matrix", rowid: matrix.id)
+                }
+                try reader?.read(into: bytes, at: 0)
+                return XXHash64.storedValue(UnsafeRawBufferPointer(bytes))
+            }
+            guard let hash, hash == matrix.checksum else {
+                let name = try firstMatrix(where: "m.src = \(matrix.id)", extra: "0")?.0 ?? "a matrix"
+                let found = hash.map { "its bytes hash to \(String(UInt64(bitPattern: $0), radix: 16))" }
+                    ?? "it holds \(matrix.length) bytes where its shape takes \(matrix.expected)"
+                throw StoreError.corrupt(path: source, detail: "the matrix of \(name) does not match the checksum stored with it (\(found)); nothing was merged from this source")
+            }
+            try insert.bind([.integer(matrix.id)])
+            try insert.step()
+            try insert.reset()
+            let rowid = connection.lastInsertRowID
+            if let writer { try writer.reopen(rowid: rowid) } else {
+                writer = try BlobHandle(connection: connection, table: "attribution", column: "matrix", rowid: rowid, writable: true)
+            }
+            try buffer.withUnsafeBytes { try writer?.write(UnsafeRawBufferPointer(rebasing: $0[0..<matrix.length]), at: 0) }
         }
     }
 
@@ -412,13 +446,18 @@ private struct MergeSession {
     /// `from`, whose source table is `s`).
     private func copyRows(_ table: String, from: String? = nil, where condition: String, _ arguments: [SQLValue] = [],
                           excluding: Set<String>, setting: [String: String] = [:], order: String? = nil) throws {
+        try connection.run(try copyRowsSQL(table, from: from, where: condition, excluding: excluding, setting: setting, order: order), arguments)
+    }
+
+    /// The `INSERT … SELECT` of ``copyRows(_:from:where:_:excluding:setting:order:)``.
+    private func copyRowsSQL(_ table: String, from: String? = nil, where condition: String, excluding: Set<String>,
+                             setting: [String: String] = [:], order: String? = nil) throws -> String {
         let copied = try commonColumns(table).filter { !excluding.contains($0) && setting[$0] == nil }
         let set = setting.sorted { $0.key < $1.key }
         let columns = set.map { quoted($0.key) } + copied.map(quoted)
         let values = set.map(\.value) + copied.map { "s.\(quoted($0))" }
-        let sql = "INSERT INTO main.\(table) (\(columns.joined(separator: ", "))) SELECT \(values.joined(separator: ", ")) FROM \(from ?? "\(src).\(table) s") WHERE \(condition)"
+        return "INSERT INTO main.\(table) (\(columns.joined(separator: ", "))) SELECT \(values.joined(separator: ", ")) FROM \(from ?? "\(src).\(table) s") WHERE \(condition)"
             + (order.map { " ORDER BY \($0)" } ?? "")
-        try connection.run(sql, arguments)
     }
 
     /// ``copyRows(_:from:where:_:excluding:setting:order:)`` with bound values for `setting`.
