@@ -2,9 +2,8 @@ import Foundation
 import XCTest
 @testable import AttrDB
 
-/// A store written with a rollback journal (``Store/withRollbackJournal(_:)``, what `merge` into a
-/// new store uses) has each page written once and is left in WAL mode; `ingest` writes through the
-/// log, into a new store too, so another ingest that made the same file waits its turn.
+/// An ingest into a store it makes writes with a rollback journal, each page once; into an
+/// existing store it writes through the log, so a reader's snapshot never blocks it.
 final class RollbackJournalTests: XCTestCase {
     /// What the files beside the store look like while the ingest runs, seen after each checkpoint.
     private struct Seen: Equatable {
@@ -17,28 +16,20 @@ final class RollbackJournalTests: XCTestCase {
         Array(try Data(contentsOf: URL(fileURLWithPath: path))[18..<20])
     }
 
-    /// Ingests `input` into `store` (made when missing), recording what is seen after each
-    /// checkpoint; with `rollbackJournal`, into a store made here, inside ``Store/withRollbackJournal(_:)``.
-    private func ingest(_ input: String, into store: String, run: String, rollbackJournal: Bool = false) throws -> [Seen] {
+    /// Ingests `input` into `store` (made when missing), recording what is seen after each checkpoint.
+    private func ingest(_ input: String, into store: String, run: String) throws -> [Seen] {
         var seen: [Seen] = []
-        let progress: (Int, Int) -> Void = { _, _ in
+        _ = try Ingest.run(IngestRequest(path: input, run: run), storePath: store) { _, _ in
             seen.append(Seen(header: (try? self.header(store)) ?? [], log: FileManager.default.fileExists(atPath: store + "-wal")))
-        }
-        let request = IngestRequest(path: input, run: run)
-        if rollbackJournal {
-            let made = try Store(path: store, access: .create)
-            _ = try made.withRollbackJournal { try Ingest.run(request, into: made, progress: progress) }
-        } else {
-            _ = try Ingest.run(request, storePath: store, progress: progress)
         }
         return seen
     }
 
-    func testAWriteWithARollbackJournalWritesNoLogAndLeavesTheStoreInWALMode() throws {
+    func testAnIngestIntoANewStoreWritesNoLogAndLeavesItInWALMode() throws {
         let folder = try TemporaryFolder()
         let input = folder.path("input"), store = folder.path("s.sqlite")
         try SmallDataset(steps: [10, 20, 30], coefficients: (0..<16).map(Double.init), layers: 2).write(to: input)
-        let seen = try ingest(input, into: store, run: "r", rollbackJournal: true)
+        let seen = try ingest(input, into: store, run: "r")
         XCTAssertEqual(seen, Array(repeating: Seen(header: [1, 1], log: false), count: 3))
         XCTAssertEqual(try header(store), [2, 2], "left in WAL mode")
         for suffix in ["-wal", "-journal"] {
@@ -49,15 +40,7 @@ final class RollbackJournalTests: XCTestCase {
         XCTAssertEqual(try reopened.runs().map(\.checkpoints), [3])
     }
 
-    func testAnIngestWritesThroughTheLogIntoANewStoreAndAnExistingOne() throws {
-        let folder = try TemporaryFolder()
-        let input = folder.path("input"), new = folder.path("new.sqlite")
-        try SmallDataset(steps: [10, 20], coefficients: (0..<16).map(Double.init), layers: 2).write(to: input)
-        XCTAssertEqual(try ingest(input, into: new, run: "r"), Array(repeating: Seen(header: [2, 2], log: true), count: 2))
-        try existingStore()
-    }
-
-    private func existingStore() throws {
+    func testAnIngestIntoAnExistingStoreWritesThroughTheLog() throws {
         let folder = try TemporaryFolder()
         let input = folder.path("input"), store = folder.path("s.sqlite")
         try SmallDataset(steps: [10, 20], coefficients: (0..<16).map(Double.init), layers: 2).write(to: input)
@@ -75,8 +58,7 @@ final class RollbackJournalTests: XCTestCase {
         let input = folder.path("input"), store = folder.path("s.sqlite")
         try SmallDataset(steps: [10, 20], coefficients: (0..<16).map(Double.init), layers: 1).write(to: input)
         var readerErrors: [String] = []
-        let made = try Store(path: store, access: .create)
-        _ = try made.withRollbackJournal { try Ingest.run(IngestRequest(path: input, run: "r"), into: made) { _, _ in
+        _ = try Ingest.run(IngestRequest(path: input, run: "r"), storePath: store) { _, _ in
             do {
                 let reader = try Connection(path: store, access: .readOnly, busyTimeoutMilliseconds: 0)
                 _ = try reader.scalar("SELECT count(*) FROM run")
@@ -86,7 +68,7 @@ final class RollbackJournalTests: XCTestCase {
             } catch {
                 readerErrors.append("\(error)")
             }
-        } }
+        }
         XCTAssertEqual(readerErrors, ["busy", "busy"])
         XCTAssertEqual(try Store(path: store, access: .read).runs().map(\.checkpoints), [2], "the reader is let in after the commit")
     }
