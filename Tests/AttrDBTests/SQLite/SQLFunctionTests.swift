@@ -27,7 +27,7 @@ final class SQLFunctionTests: XCTestCase {
         XCTAssertThrowsError(try db.scalar("SELECT f32_len(x'010203')"))
     }
 
-    /// `xxh64_checked` (merge's copy) passes a blob of the right length and checksum through unchanged,
+    /// `xxh64_checked` passes a blob of the right length and checksum through unchanged,
     /// and fails the statement, with the error merge recognises, on any other length, checksum or type.
     func testChecksumCheckedBlobPassesThroughOrFails() throws {
         let db = try Connection(path: ":memory:", access: .readWrite(create: true))
