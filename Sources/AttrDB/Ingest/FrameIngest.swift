@@ -112,6 +112,8 @@ public enum FrameIngest {
         defer { prefetch.stop() }
         // Payload bytes committed since the writer's last checkpoint of its own.
         var logged = 0
+        // Payload bytes since the last commit: what the checkpointer is told the commit held.
+        var uncommitted = 0
         var group = FrameGroup()
         var batch = CommitBatch()
         while let frame = try prefetch.next() {
@@ -143,9 +145,11 @@ public enum FrameIngest {
                     return summary
                 }
                 logged += frame.payloadLength
+                uncommitted += frame.payloadLength
                 // The next checkpoint already waiting joins this one's commit; both are acknowledged after it.
                 if commits, try batch.keepsOpen(after: frame, for: prefetch.ready(), recorder: recorder) { continue }
                 if commits {
+                    defer { uncommitted = 0 }
                     if logged >= StreamCheckpointer.writerCheckpointBytes {
                         // Now and then the writer checkpoints itself (and so resets the log, which
                         // only a checkpoint that copies everything does): the log stays bounded even
@@ -160,7 +164,7 @@ public enum FrameIngest {
                         }
                     } else {
                         try recorder.commitFrame(status: .incomplete, checkpoint: false)
-                        checkpointer?.committed()
+                        checkpointer?.committed(payloadBytes: uncommitted)
                     }
                 }
             } catch let error as IngestError where error.location == nil {
