@@ -21,10 +21,11 @@ final class StreamCheckpointer: @unchecked Sendable {
     /// The thread alone rarely gets there, for the writer's next commit is under way while it
     /// copies: the log of 100 frames of 400 kB grew to 68 MB, all of it pages the kernel had to
     /// allocate (~2.2 s of system time per GB on the VM we measure on, ~15 times an overwrite)
-    /// and free again when the stream's end empties it. At 16 MiB the log stays near 35 MB
-    /// (~2.4 bytes of log per byte of payload), for a DB sync of ~12 ms in the writer per 16 MiB.
-    /// Measured, 11 rounds of that stream, load 3.7-4.1: 0.387 s median against 0.420 s
-    /// with the log grown whole, against 0.506 s when the same checkpoints truncate the log.
+    /// and free again when the stream's end empties it. At 16 MiB that log stays under 30 MB,
+    /// for a database sync of ~12 ms in the writer per 16 MiB. Measured on that stream (11 rounds,
+    /// load 3.7-4.1): 0.387 s median against 0.420 s with the log grown whole, and 0.506 s when the
+    /// same checkpoints truncate the log; later rounds at other loads showed no difference beyond
+    /// the noise between keeping the log and growing it whole, only that truncating is slower.
     static let writerCheckpointBytes = 16 << 20
 
     /// Commits that together hold less payload than this are checkpointed at most once per
