@@ -2,6 +2,7 @@
 against a computation written here with plain hooks, the decomposition's identity, neuron labels, the
 logged run (check, capacity, statistics, norms), resuming, duplicate weights and the errors."""
 import copy
+import hashlib
 import json
 import re
 
@@ -193,6 +194,44 @@ def test_weights_hash_follows_the_weights_not_the_object(checkpoints, scan):
     with torch.no_grad():
         b.blocks[0].attn.W_Q[0, 0, 0] += 1e-7
     assert scan.weights_hash(a) != scan.weights_hash(b)
+
+
+def _former_weights_hash(model):
+    """weights_hash as first defined (its digests are stored): every tensor through torch's bytes."""
+    digest = hashlib.sha256()
+    state = model.state_dict()
+    for key in sorted(state):
+        tensor = state[key].detach().cpu().contiguous()
+        digest.update(f"{key}\0{tensor.dtype}\0{tuple(tensor.shape)}\0".encode())
+        digest.update(tensor.reshape(-1).view(torch.uint8).numpy().data)
+    return digest.hexdigest()
+
+
+def test_weights_hash_is_the_stored_definition_for_every_dtype_and_layout(checkpoints, scan):
+    model = load(checkpoints[4])
+    assert scan.weights_hash(model) == _former_weights_hash(model)
+
+    class Odd(torch.nn.Module):
+        """Buffers numpy reads (several dtypes, a 0-d one, a non-contiguous one) and one it cannot (bfloat16)."""
+        def __init__(self):
+            super().__init__()
+            base = torch.arange(24, dtype=torch.float32).reshape(4, 6)
+            self.register_buffer("transposed", base.t())
+            self.register_buffer("strided", base[:, ::2])
+            self.register_buffer("scalar", torch.tensor(3.5, dtype=torch.float64))
+            self.register_buffer("f16", base.to(torch.float16))
+            self.register_buffer("i64", torch.arange(5, dtype=torch.int64))
+            self.register_buffer("flags", torch.tensor([True, False]))
+            self.register_buffer("brain", base.to(torch.bfloat16))
+            self.weight = torch.nn.Parameter(torch.randn(3, 2))
+
+    odd = Odd()
+    assert not odd.transposed.is_contiguous() and not odd.strided.is_contiguous()
+    assert scan.weights_hash(odd) == _former_weights_hash(odd)
+    before = scan.weights_hash(odd)
+    with torch.no_grad():
+        odd.strided[1, 1] += 1   # the non-contiguous buffer's own bytes, not its base's, are hashed
+    assert scan.weights_hash(odd) != before and scan.weights_hash(odd) == _former_weights_hash(odd)
 
 
 def _scan_kw(**overrides):

@@ -110,8 +110,10 @@ public enum FrameIngest {
         let prefetch = try FramePrefetch(reader: reader, coefficients: header.coefficients.count, components: header.components.count,
                                          digesting: recorder.precision == .f32, layout: recorder.summaryLayout)
         defer { prefetch.stop() }
-        // Log bytes written since the last checkpoint: the log is copied back once per limit.
+        // Payload bytes committed since the writer's last checkpoint of its own.
         var logged = 0
+        // Payload bytes since the last commit: what the checkpointer is told the commit held.
+        var uncommitted = 0
         var group = FrameGroup()
         var batch = CommitBatch()
         while let frame = try prefetch.next() {
@@ -143,22 +145,26 @@ public enum FrameIngest {
                     return summary
                 }
                 logged += frame.payloadLength
+                uncommitted += frame.payloadLength
                 // The next checkpoint already waiting joins this one's commit; both are acknowledged after it.
                 if commits, try batch.keepsOpen(after: frame, for: prefetch.ready(), recorder: recorder) { continue }
                 if commits {
-                    if logged >= JournalPolicy.journalSizeLimit {
-                        // Once per limit the writer checkpoints itself (and so can reset the log,
-                        // which only a checkpoint that copies everything does): the log stays bounded
-                        // even when the checkpointer thread never catches up.
+                    defer { uncommitted = 0 }
+                    if logged >= StreamCheckpointer.writerCheckpointBytes {
+                        // Now and then the writer checkpoints itself (and so resets the log, which
+                        // only a checkpoint that copies everything does): the log stays bounded even
+                        // when the checkpointer thread never catches up, and is written again from its
+                        // start in pages the kernel already holds (StreamCheckpointer.writerCheckpointBytes).
                         logged = 0
+                        try recorder.commitFrame(status: .incomplete, checkpoint: false)
                         if let checkpointer {
-                            try checkpointer.pause { try recorder.commitFrame(status: .incomplete, checkpoint: true) }
+                            checkpointer.pause { store.checkpointStream() }
                         } else {
-                            try recorder.commitFrame(status: .incomplete, checkpoint: true)
+                            store.checkpointStream()
                         }
                     } else {
                         try recorder.commitFrame(status: .incomplete, checkpoint: false)
-                        checkpointer?.committed()
+                        checkpointer?.committed(payloadBytes: uncommitted)
                     }
                 }
             } catch let error as IngestError where error.location == nil {

@@ -55,8 +55,8 @@ enum JournalPolicy {
     /// commit appends its pages to the log without waiting for the disk. Each frame stays atomic
     /// (the log's checksums and commit marks make a torn frame invisible) and survives the crash
     /// of either process (its pages are in the kernel's cache); only a power loss or kernel crash
-    /// can lose the frames since the last sync. The stream syncs at every checkpoint (once per
-    /// ``journalSizeLimit`` of log) and at its end (``Store/endStream()``). An fsync per frame
+    /// can lose the frames since the last sync. The stream syncs at every checkpoint (its own
+    /// thread's, and the writer's once per ``StreamCheckpointer/writerCheckpointBytes``) and at its end (``Store/endStream()``). An fsync per frame
     /// capped a Python writer at 4.7 M values/s for 400 kB frames; this is what lets it reach
     /// tens of millions (docs/stream-format.md has the figures).
     static func applyStreaming(to connection: Connection) throws {
@@ -72,5 +72,14 @@ enum JournalPolicy {
         // Truncating needs no committed frames: after a rollback the log holds only abandoned ones.
         guard let passive = try? connection.checkpoint(.passive), passive.checkpointed == passive.logFrames else { return }
         _ = try? connection.checkpoint(.truncate, waitingMilliseconds: 0)
+    }
+
+    /// Copies the log back like ``checkpoint(_:)`` but keeps the log file: once everything is
+    /// copied, the next write starts the log again from its beginning, overwriting pages the
+    /// kernel already holds (SQLite then trims the file to ``journalSizeLimit``). A frame stream
+    /// checkpoints this way in its middle: on this VM a page the kernel must newly allocate costs
+    /// ~15 times one it overwrites, and a log truncated to zero is all new pages again.
+    static func checkpointInPlace(_ connection: Connection) {
+        _ = try? connection.checkpoint(.passive)
     }
 }

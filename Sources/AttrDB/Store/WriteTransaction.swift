@@ -19,7 +19,7 @@ extension Store {
     }
 
     /// Commits `transaction`, then checkpoints the log unless `checkpoint` is false (a stream's
-    /// frames checkpoint once per ``JournalPolicy/journalSizeLimit`` of log instead).
+    /// frames are checkpointed by ``StreamCheckpointer`` and ``checkpointStream()`` instead).
     func commit(_ transaction: Transaction, checkpoint: Bool = true) throws {
         do {
             try transaction.commit()
@@ -39,6 +39,12 @@ extension Store {
     /// (nil for an in-memory store). Stopped before ``endStream()``.
     func streamCheckpointer() -> StreamCheckpointer? {
         StreamCheckpointer(path: path, vfs: vfs)
+    }
+
+    /// Copies a stream's log back between its transactions, keeping the log file to be written
+    /// again from its start (``JournalPolicy/checkpointInPlace(_:)``); ``endStream()`` empties it.
+    func checkpointStream() {
+        JournalPolicy.checkpointInPlace(connection)
     }
 
     /// Makes every commit durable again, and what the stream committed durable now: the log is

@@ -78,4 +78,22 @@ final class StreamCheckpointerTests: XCTestCase {
         XCTAssertEqual(try store.run(named: "r").status, .incomplete)
         XCTAssertEqual(try StoreCheck.run(store).problems, 0)
     }
+
+    func testSmallCommitsAreCheckpointedAtMostOncePerInterval() throws {
+        let folder = try TemporaryFolder()
+        let db = folder.path("s.sqlite")
+        _ = try Store(path: db, access: .create)
+        let checkpointer = try XCTUnwrap(StreamCheckpointer(path: db, vfs: nil))
+        defer { checkpointer.stop() }
+        let started = Date()
+        for _ in 0..<40 {
+            checkpointer.committed(payloadBytes: 7_000)
+            usleep(5_000)
+        }
+        let elapsed = Date().timeIntervalSince(started)
+        // One at once, then at most one per interval (unthrottled, each wake-up was one: ~40).
+        let bound = 1 + Int(elapsed / StreamCheckpointer.smallCommitInterval) + 1
+        XCTAssertLessThanOrEqual(checkpointer.checkpointsBegun, bound, "in \(elapsed) s")
+        XCTAssertGreaterThanOrEqual(checkpointer.checkpointsBegun, 1)
+    }
 }
