@@ -1,3 +1,4 @@
+import CNumberFormat
 import Foundation
 
 /// A number's text written straight into an output's bytes, with no String per number: the same
@@ -51,7 +52,7 @@ enum NumberBytes {
     /// `digits` significant digits for a finite `value`, as ``Cell/significant(_:_:)`` writes them:
     /// fixed-point with trailing zeros removed for magnitudes in [1e-4, 1e15), else `%.(digits-1)e`.
     /// The digits come from the C library's printf, as `String(format:)`'s did, without building a
-    /// format String and an NSString per number.
+    /// format String and an NSString per number (``attrdb_format_double``).
     static func appendSignificant(_ value: Double, digits: Int, to bytes: inout [UInt8]) {
         if value == 0 { return bytes.append(UInt8(ascii: "0")) }
         let magnitude = abs(value)
@@ -64,33 +65,20 @@ enum NumberBytes {
         if bytes.last == UInt8(ascii: ".") { bytes.removeLast() }
     }
 
-    /// `%.<precision>f` or `%.<precision>e` of `value`, by `vsnprintf` into a stack buffer (a larger
-    /// heap one when the text is longer, which only a huge precision asks for).
+    /// `%.<precision>f` or `%.<precision>e` of `value`, by the C library's `snprintf` into a stack
+    /// buffer (a larger heap one when the text is longer, which only a huge precision asks for).
     private static func appendPrintf(_ value: Double, precision: Int, conversion: UInt8, to bytes: inout [UInt8]) {
-        // "%.<precision><conversion>": at most 24 bytes for any Int precision.
-        var format: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &format) { spec in
-            spec[0] = UInt8(ascii: "%")
-            spec[1] = UInt8(ascii: ".")
-            var digits: [UInt8] = []
-            NumberBytes.appendDecimal(precision, to: &digits)
-            for (i, digit) in digits.enumerated() { spec[2 + i] = digit }
-            spec[2 + digits.count] = conversion
-            // The rest stays zero: the C string's end.
-            let formatPointer = spec.baseAddress!.assumingMemoryBound(to: CChar.self)
-            var buffer: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
-            let needed = withUnsafeMutableBytes(of: &buffer) { out in
-                let count = withVaList([value]) { vsnprintf(out.baseAddress!.assumingMemoryBound(to: CChar.self), out.count, formatPointer, $0) }
-                if count >= 0 && Int(count) < out.count { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: out[..<Int(count)])) }
-                return Int(count)
-            }
-            guard needed >= MemoryLayout.size(ofValue: buffer) else { return }
-            var large = [CChar](repeating: 0, count: needed + 1)
-            let count = large.withUnsafeMutableBufferPointer { out in
-                withVaList([value]) { vsnprintf(out.baseAddress!, out.count, formatPointer, $0) }
-            }
-            bytes.append(contentsOf: large[..<Int(count)].map { UInt8(bitPattern: $0) })
+        let precision = Int32(clamping: precision), conversion = CChar(bitPattern: conversion)
+        var buffer: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+        let needed = withUnsafeMutableBytes(of: &buffer) { out in
+            let count = Int(attrdb_format_double(out.baseAddress!.assumingMemoryBound(to: CChar.self), out.count, precision, conversion, value))
+            if count >= 0 && count < out.count { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: out[..<count])) }
+            return count
         }
+        guard needed >= MemoryLayout.size(ofValue: buffer) else { return }
+        var large = [CChar](repeating: 0, count: needed + 1)
+        let count = large.withUnsafeMutableBufferPointer { attrdb_format_double($0.baseAddress!, $0.count, precision, conversion, value) }
+        bytes.append(contentsOf: large[..<Int(count)].map { UInt8(bitPattern: $0) })
     }
 }
 
