@@ -102,7 +102,7 @@ QUERIES = [
     ("compare (the run with itself)", ["compare", "--run", "scale", "--run", "scale"], None, True),
 ]
 
-# The output formats of one 82 000-row table (capacity by layer), and the commands that write little.
+# The output formats of one 81 000-row table (capacity by layer), and the commands that write little.
 OUTPUTS = [
     ("capacity --checkpoint last (one checkpoint's rows)", ["capacity", "--run", "scale", "--checkpoint", "last"], "csv"),
     ("capacity --format json", ["capacity", "--run", "scale"], "json"),

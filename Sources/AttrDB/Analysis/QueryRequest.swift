@@ -79,7 +79,7 @@ public enum QueryRequest: Sendable {
     /// Writes what ``tables(_:in:note:)`` answers to `output`, as the command line prints it: each
     /// run's table stacked under a `run` column when there are several (`compare`: its one table as
     /// it is). `capacity` and `compare`'s capacity are written from their typed rows, one row's
-    /// cells at a time, not held as a table of cells first (82 000 rows at 10⁹ values); the same
+    /// cells at a time, not held as a table of cells first (81 000 rows at 10⁹ values); the same
     /// bytes either way.
     public func write(_ selection: QuerySelection, in store: Store, to output: TableOutput, note: (String) -> Void = { _ in }) throws {
         switch self {
