@@ -39,9 +39,13 @@ let package = Package(
             pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]
         ),
+        // printf's fixed-point and exponent digits for the formats people read, through one
+        // non-variadic C function (no library to link: a header in the C library's own terms).
+        .systemLibrary(name: "CNumberFormat"),
         .target(
             name: "AttrDB",
             dependencies: [
+                "CNumberFormat",
                 "CSQLite",
                 "CSystemZlib",
                 "CZstd",

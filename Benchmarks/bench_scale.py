@@ -10,6 +10,9 @@ The full scan is timed with ATTRDB_MASSES_FROM=values, which makes the same comm
 instead of the summaries (ComponentMasses). Everything lives in one work folder, deleted at the end.
 
     python3 Benchmarks/bench_scale.py --attrdb .build/release/attrdb --work-root /work/scale/NAME
+    python3 Benchmarks/bench_scale.py --attrdb .build/release/attrdb --static-attrdb STATIC --store STORE
+                                          # queries and output formats only, on a store made before,
+                                          # by both links (STATIC: built as `make wheel` does)
     make bench-scale                      # the same, with the defaults
 """
 import argparse, importlib, os, shutil, sqlite3, sys, tempfile, time
@@ -22,10 +25,11 @@ MAIN_CAPACITY_S = 1.3
 MAIN_CONCENTRATION_S = 2.5
 
 
-def timed(args, command, env=None, repeat=5):
-    """Best whole-process wall time of `attrdb --db STORE command…` over `repeat` runs (warm cache)."""
+def timed(args, command, env=None, repeat=5, attrdb=None, output_format="csv"):
+    """Best whole-process wall time of `attrdb --db STORE command…` over `repeat` runs (warm cache),
+    by `attrdb` (default --attrdb), the table written in `output_format` to the null device."""
     environment = dict(os.environ, **(env or {}))
-    cmd = [args.attrdb, "--db", args.store] + command + ["--format", "csv", "-o", os.devnull]
+    cmd = [attrdb or args.attrdb, "--db", args.store] + command + ["--format", output_format, "-o", os.devnull]
     run(cmd, env=environment)  # warm the page cache
     return best(repeat, lambda: (run(cmd, env=environment)[0],))[0]
 
@@ -79,19 +83,55 @@ def bench_queries(args, values):
     row("attrdb runs (start-up and a small read: the floor)", timed(args, ["runs"]), "s")
     # `target`: the issue's ≤ 50 ms for capacity, concentration, turnover and compare over the whole grid.
     # compare takes two runs; the run against itself reads what two runs of this size would.
-    for name, command, main_s, target in [
-            ("capacity", ["capacity", "--run", "scale"], MAIN_CAPACITY_S, True),
-            ("capacity --by kind --squared", ["capacity", "--run", "scale", "--by", "kind", "--squared"], None, False),
-            ("concentration", ["concentration", "--run", "scale"], MAIN_CONCENTRATION_S, True),
-            ("turnover --cutoff 0.0002 --summary", ["turnover", "--run", "scale", "--cutoff", "0.0002", "--summary"], None, True),
-            ("turnover --cutoff 0.0002 (every crossing)", ["turnover", "--run", "scale", "--cutoff", "0.0002"], None, False),
-            ("compare (the run with itself)", ["compare", "--run", "scale", "--run", "scale"], None, True)]:
+    for name, command, main_s, target in QUERIES:
         fast = timed(args, command)
         slow = timed(args, command, env=full, repeat=args.full_repeat)
         baseline = f"full scan {slow:.3f} s ({slow / fast:.0f}x)" + (f", main {main_s} s" if main_s else "")
         row(f"{name}, from summaries", fast, "s", baseline, target=fast <= 0.05 if target else None)
         times[name] = (fast, slow)
     return times
+
+
+# The whole-grid queries: name, command, main's figure (s) for the ratio, whether ≤ 50 ms is the target.
+QUERIES = [
+    ("capacity", ["capacity", "--run", "scale"], MAIN_CAPACITY_S, True),
+    ("capacity --by kind --squared", ["capacity", "--run", "scale", "--by", "kind", "--squared"], None, False),
+    ("concentration", ["concentration", "--run", "scale"], MAIN_CONCENTRATION_S, True),
+    ("turnover --cutoff 0.0002 --summary", ["turnover", "--run", "scale", "--cutoff", "0.0002", "--summary"], None, True),
+    ("turnover --cutoff 0.0002 (every crossing)", ["turnover", "--run", "scale", "--cutoff", "0.0002"], None, False),
+    ("compare (the run with itself)", ["compare", "--run", "scale", "--run", "scale"], None, True),
+]
+
+# The output formats of one 81 000-row table (capacity by layer), and the commands that write little.
+OUTPUTS = [
+    ("capacity --checkpoint last (one checkpoint's rows)", ["capacity", "--run", "scale", "--checkpoint", "last"], "csv"),
+    ("capacity --format json", ["capacity", "--run", "scale"], "json"),
+    ("capacity --format table (the terminal's default)", ["capacity", "--run", "scale"], "table"),
+    ("capacity --format markdown", ["capacity", "--run", "scale"], "markdown"),
+]
+
+
+def bench_binaries(args):
+    """Each query and output format by the dynamically linked --attrdb and, with --static-attrdb, by
+    the one linked with --static-swift-stdlib (what `make wheel` ships), row beside row."""
+    print("\n== Start-up and output: dynamic" + (" vs static Swift stdlib (make wheel's link)" if args.static_attrdb else "")
+          + ", whole process, best of 7, warm")
+    binaries = [("dynamic", args.attrdb)] + ([("static", args.static_attrdb)] if args.static_attrdb else [])
+
+    def help_time(attrdb):
+        return best(7, lambda: (run([attrdb, "--help"])[0],))[0]
+
+    for label, attrdb in binaries:
+        row(f"attrdb --help [{label}]", help_time(attrdb), "s")
+    for label, attrdb in binaries:
+        row(f"attrdb runs [{label}]", timed(args, ["runs"], repeat=7, attrdb=attrdb), "s")
+    for name, command, _, target in QUERIES:
+        for label, attrdb in binaries:
+            seconds = timed(args, command, repeat=7, attrdb=attrdb)
+            row(f"{name} [{label}]", seconds, "s", target=seconds <= 0.05 if target else None)
+    for name, command, output_format in OUTPUTS:
+        for label, attrdb in binaries:
+            row(f"{name} [{label}]", timed(args, command, repeat=7, attrdb=attrdb, output_format=output_format), "s")
 
 
 def bench_coef_range(args, values):
@@ -146,8 +186,18 @@ def main():
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument("--baseline-attrdb", default=None, help="another attrdb (e.g. main's) to ingest and query the same dataset with, side by side")
     parser.add_argument("--dataset", default=None, help="use this dataset folder (made by an earlier --keep run) instead of generating one; it is left in place")
+    parser.add_argument("--static-attrdb", default=None,
+                        help="an attrdb linked with --static-swift-stdlib (make wheel's build): start-up, queries and output formats timed with it too, row beside row")
+    parser.add_argument("--store", default=None,
+                        help="time the queries and output formats on this store (its run `scale`, e.g. a --keep run's), read only, instead of ingesting")
     args = parser.parse_args()
     args.attrdb = os.path.abspath(args.attrdb)
+    if args.static_attrdb:
+        args.static_attrdb = os.path.abspath(args.static_attrdb)
+    if args.store:
+        args.store = os.path.abspath(args.store)
+        bench_binaries(args)
+        return
     work = tempfile.mkdtemp(prefix="attrdb-scale-", dir=args.work_root)
     try:
         folder = args.dataset or os.path.join(work, "scan")
@@ -167,6 +217,7 @@ def main():
             bench_baseline(args, folder, values, work)
         total, read = bench_ingest(args, folder, values)
         times = bench_queries(args, values)
+        bench_binaries(args)
         bench_coef_range(args, values)
         estimate(total, read, values, times)
         for name in ("scale_precision", "scale_merge", "scale_csv"):

@@ -46,6 +46,27 @@ public enum Cell: Hashable, Sendable {
         }
     }
 
+    /// ``exactText``'s bytes appended to `bytes`, with no String made for a number.
+    func appendExact(to bytes: inout [UInt8]) {
+        switch self {
+        case .int(let v): NumberBytes.appendDecimal(v, to: &bytes)
+        case .double(let v): NumberBytes.appendExact(v, to: &bytes)
+        case .float(let v): NumberBytes.appendExact(v, to: &bytes)
+        case .text(var v): v.withUTF8 { bytes.append(contentsOf: $0) }
+        case .null: break
+        }
+    }
+
+    /// ``roundedText(digits:)``'s bytes appended to `bytes`, with no String made for a number.
+    func appendRounded(digits: Int?, to bytes: inout [UInt8]) {
+        guard let digits else { return appendExact(to: &bytes) }
+        switch self {
+        case .double(let v) where v.isFinite: NumberBytes.appendSignificant(v, digits: digits, to: &bytes)
+        case .float(let v) where v.isFinite: NumberBytes.appendSignificant(Double(v), digits: digits, to: &bytes)
+        default: appendExact(to: &bytes)
+        }
+    }
+
     static func numberText<F: BinaryFloatingPoint & LosslessStringConvertible>(_ value: F) -> String {
         if value.isNaN { return "nan" }
         if value.isInfinite { return value < 0 ? "-inf" : "inf" }

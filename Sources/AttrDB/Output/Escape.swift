@@ -63,6 +63,19 @@ public enum Escape {
         return out + "\""
     }
 
+    /// ``json(_:)``'s bytes appended to `bytes`: text with nothing to escape (no quote, backslash or
+    /// control character, no U+2028 or U+2029, whose UTF-8 starts with 0xE2) is copied as it is.
+    static func appendJSON(_ text: String, to bytes: inout [UInt8]) {
+        var text = text
+        let plain = text.withUTF8 { utf8 in
+            !utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0xE2 }
+        }
+        guard plain else { return bytes.append(contentsOf: json(text).utf8) }
+        bytes.append(UInt8(ascii: "\""))
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     /// XML text and attribute values (SVG, HTML); control characters other than tab and newline,
     /// which XML 1.0 forbids, become spaces.
     static func xml(_ text: String) -> String {

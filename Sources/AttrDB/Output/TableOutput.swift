@@ -70,6 +70,30 @@ public struct TableOutput: Sendable {
         try write(.stacked(byRun: tables, runColumn: runColumn(runs: tables.count)))
     }
 
+    /// Writes one typed result: in the text formats row by row from its typed rows, each row's
+    /// cells made only while it is written; as ``write(_:)-(ResultTable)`` writes its table.
+    public func write<Result: TabularResult>(_ result: Result) throws {
+        try write(byRun: [("", result)], runColumn: false)
+    }
+
+    /// Writes each run's typed result, stacked under a leading `run` column as
+    /// ``write(byRun:)-([(run:String,table:ResultTable)])`` stacks tables, the same bytes; in the
+    /// text formats no table of cells is held (the binary ones take the tables).
+    public func write<Result: TabularResult>(byRun results: [(run: String, result: Result)]) throws {
+        try write(byRun: results, runColumn: runColumn(runs: results.count))
+    }
+
+    private func write<Result: TabularResult>(byRun results: [(run: String, result: Result)], runColumn: Bool) throws {
+        guard !format.isBinary, let first = results.first else {
+            return try write(.stacked(byRun: results.map { ($0.run, ResultTable($0.result)) }, runColumn: runColumn))
+        }
+        let writer = try rows(columns: (runColumn ? ["run"] : []) + first.result.columns.map(\.name))
+        for (run, result) in results {
+            for row in result.rows { try writer.write(runColumn ? [.text(run)] + row.cells : row.cells) }
+        }
+        try writer.finish()
+    }
+
     /// Whether the tables of `runs` runs go under a leading `run` column: when there are several,
     /// or when the output is partitioned by run (the column names the folders).
     public func runColumn(runs: Int) -> Bool {

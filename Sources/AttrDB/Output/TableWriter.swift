@@ -19,7 +19,6 @@ public final class TableWriter {
     public var whenColumnsLeftOut: ((Int) -> Void)?
     private let sink: OutputSink
     private var rowCount = 0
-    private var pending: [[Cell]] = []
 
     public init(columns: [String], format: OutputFormat, sink: OutputSink, headers: Bool = true,
                 digits: Int? = nil, caption: String? = nil) {
@@ -30,6 +29,8 @@ public final class TableWriter {
         self.headers = headers
         self.digits = digits
         self.caption = caption
+        aligned = AlignedTable.Cells(digits: digits)
+        jsonKeys = format == .json || format == .jsonl ? columns.map { Array((Escape.json($0) + ":").utf8) } : []
     }
 
     private var started = false
@@ -55,18 +56,28 @@ public final class TableWriter {
         precondition(row.count == columns.count, "a row of \(row.count) cells for \(columns.count) columns")
         if !started { try start() }
         defer { rowCount += 1 }
+        if format == .table { return aligned.append(row) }
+        // The line is built as bytes and written at once; it is moved out of the property while it is
+        // built (appending to a class's stored property pays an exclusivity check per call), and
+        // kept between rows so a long table allocates once.
+        var bytes: [UInt8] = []
+        swap(&bytes, &line)
+        bytes.removeAll(keepingCapacity: true)
         switch format {
-        case .table: pending.append(row)
-        case .csv: try sink.write(csvLine(row))
-        case .tsv: try sink.write(row.map { Escape.tsv($0.exactText) }.joined(separator: "\t") + "\n")
-        case .json: try sink.write((rowCount == 0 ? "\n" : ",\n") + jsonObject(row))
-        case .jsonl: try sink.write(jsonObject(row) + "\n")
-        case .markdown:
-            try sink.write("| " + row.map { Escape.markdown($0.roundedText(digits: digits)) }.joined(separator: " | ") + " |\n")
-        case .latex:
-            try sink.write(row.map { Escape.latex($0.roundedText(digits: digits)) }.joined(separator: " & ") + " \\\\\n")
-        case .npy, .parquet: preconditionFailure("checked in init")
+        case .csv: csvLine(row, to: &bytes)
+        case .tsv: tsvLine(row, to: &bytes)
+        case .json:
+            bytes.append(contentsOf: rowCount == 0 ? [UInt8(ascii: "\n")] : [UInt8(ascii: ","), UInt8(ascii: "\n")])
+            jsonObject(row, to: &bytes)
+        case .jsonl:
+            jsonObject(row, to: &bytes)
+            bytes.append(UInt8(ascii: "\n"))
+        case .markdown: markdownLine(row, to: &bytes)
+        case .latex: latexLine(row, to: &bytes)
+        case .table, .npy, .parquet: preconditionFailure("checked in init")
         }
+        swap(&bytes, &line)
+        try sink.write(line)
     }
 
     /// Ends the table and finishes the sink (a file is moved into place).
@@ -74,8 +85,8 @@ public final class TableWriter {
         if !started { try start() }
         switch format {
         case .table:
-            let rendered = AlignedTable.render(columns: headers ? columns : nil, rows: pending, digits: digits, maxWidth: maxWidth)
-            try sink.write(rendered.text)
+            let rendered = aligned.render(columns: headers ? columns : nil, maxWidth: maxWidth)
+            try sink.write(rendered.bytes)
             if rendered.hiddenColumns > 0 { whenColumnsLeftOut?(rendered.hiddenColumns) }
         case .json: try sink.write(rowCount == 0 ? "]\n" : "\n]\n")
         case .latex:
@@ -86,47 +97,53 @@ public final class TableWriter {
         try sink.finish()
     }
 
-    /// The bytes of the CSV line being written, kept between rows so a long table allocates once.
+    /// The bytes of the line being written, kept between rows so a long table allocates once.
     private var line: [UInt8] = []
 
-    /// One CSV line, built as bytes and written at once: only a text cell can hold a comma, quote or
-    /// line break, so only text is escaped (a number's text never needs it). Integers are written
-    /// digit by digit and a number's text is copied from its contiguous UTF-8, so a row makes no
-    /// String but its doubles' (`capacity` at 10⁹ values writes 81 000 rows).
-    private func csvLine(_ row: [Cell]) -> [UInt8] {
-        // Moved out of the property while it is built: appending to a class's stored property
-        // pays an exclusivity check per call.
-        var bytes: [UInt8] = []
-        swap(&bytes, &line)
-        bytes.removeAll(keepingCapacity: true)
+    /// The `table` format's cells, kept as their text until every row has come.
+    private var aligned = AlignedTable.Cells(digits: nil)
+
+    /// One CSV line: only a text cell can hold a comma, quote or line break, so only text is
+    /// escaped (a number's text never needs it), and numbers are written straight into the line.
+    private func csvLine(_ row: [Cell], to bytes: inout [UInt8]) {
         for (index, cell) in row.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            switch cell {
-            case .int(let value): TableWriter.appendDecimal(value, to: &bytes)
-            case .text(let text): TableWriter.appendUTF8(Escape.csv(text), to: &bytes)
-            default: TableWriter.appendUTF8(cell.exactText, to: &bytes)
-            }
+            if case .text(let text) = cell { TableWriter.appendUTF8(Escape.csv(text), to: &bytes) } else { cell.appendExact(to: &bytes) }
         }
         bytes.append(UInt8(ascii: "\n"))
-        swap(&bytes, &line)
-        return line
+    }
+
+    /// One TSV line: as CSV, with only text escaped (no number's text holds a tab, line break or backslash).
+    private func tsvLine(_ row: [Cell], to bytes: inout [UInt8]) {
+        for (index, cell) in row.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: "\t")) }
+            if case .text(let text) = cell { TableWriter.appendUTF8(Escape.tsv(text), to: &bytes) } else { cell.appendExact(to: &bytes) }
+        }
+        bytes.append(UInt8(ascii: "\n"))
+    }
+
+    /// `| a | b |`: numbers at ``digits`` significant digits (their text has nothing Markdown escapes).
+    private func markdownLine(_ row: [Cell], to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: [UInt8(ascii: "|"), UInt8(ascii: " ")])
+        for (index, cell) in row.enumerated() {
+            if index > 0 { bytes.append(contentsOf: [UInt8(ascii: " "), UInt8(ascii: "|"), UInt8(ascii: " ")]) }
+            if case .text(let text) = cell { TableWriter.appendUTF8(Escape.markdown(text), to: &bytes) } else { cell.appendRounded(digits: digits, to: &bytes) }
+        }
+        bytes.append(contentsOf: [UInt8(ascii: " "), UInt8(ascii: "|"), UInt8(ascii: "\n")])
+    }
+
+    /// `a & b \\`: numbers at ``digits`` significant digits (their text has nothing LaTeX escapes).
+    private func latexLine(_ row: [Cell], to bytes: inout [UInt8]) {
+        for (index, cell) in row.enumerated() {
+            if index > 0 { bytes.append(contentsOf: [UInt8(ascii: " "), UInt8(ascii: "&"), UInt8(ascii: " ")]) }
+            if case .text(let text) = cell { TableWriter.appendUTF8(Escape.latex(text), to: &bytes) } else { cell.appendRounded(digits: digits, to: &bytes) }
+        }
+        bytes.append(contentsOf: [UInt8(ascii: " "), UInt8(ascii: "\\"), UInt8(ascii: "\\"), UInt8(ascii: "\n")])
     }
 
     /// `value`'s decimal digits, as `String(value)` writes them.
     static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        // The magnitude as unsigned, so Int.min has one too.
-        var magnitude = value.magnitude
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[23 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                count += 1
-            } while magnitude > 0
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(24 - count)...]))
-        }
+        NumberBytes.appendDecimal(value, to: &bytes)
     }
 
     /// The UTF-8 of `text`, copied at once from its contiguous storage.
@@ -135,24 +152,26 @@ public final class TableWriter {
         text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
-    private func jsonObject(_ row: [Cell]) -> String {
-        var text = "{"
+    /// Each column's name as a JSON key with its colon, escaped once for every row.
+    private let jsonKeys: [[UInt8]]
+
+    private func jsonObject(_ row: [Cell], to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "{"))
         for (index, cell) in row.enumerated() {
-            if index > 0 { text += "," }
-            text += Escape.json(columns[index]) + ":" + jsonValue(cell)
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(contentsOf: jsonKeys[index])
+            switch cell {
+            case .double(let v) where !v.isFinite: bytes.append(contentsOf: TableWriter.null)
+            case .float(let v) where !v.isFinite: bytes.append(contentsOf: TableWriter.null)
+            case .text(let v): Escape.appendJSON(v, to: &bytes)
+            case .null: bytes.append(contentsOf: TableWriter.null)
+            default: cell.appendExact(to: &bytes)
+            }
         }
-        return text + "}"
+        bytes.append(UInt8(ascii: "}"))
     }
 
-    private func jsonValue(_ cell: Cell) -> String {
-        switch cell {
-        case .int(let v): return String(v)
-        case .double(let v): return v.isFinite ? Cell.numberText(v) : "null"
-        case .float(let v): return v.isFinite ? Cell.numberText(v) : "null"
-        case .text(let v): return Escape.json(v)
-        case .null: return "null"
-        }
-    }
+    private static let null: [UInt8] = Array("null".utf8)
 }
 
 extension TableWriter {

@@ -33,6 +33,6 @@ struct CapacityCommand: ParsableCommand {
             return
         }
         let request = QueryRequest.capacity(mode: mode, by: by, wide: wide)
-        try output.print(byRun: try request.tables(query.selection(checkpoints: request.defaultCheckpoints), in: opened))
+        try request.write(query.selection(checkpoints: request.defaultCheckpoints), in: opened, to: output.target())
     }
 }

@@ -30,6 +30,6 @@ struct CompareCommand: ParsableCommand {
         let request = QueryRequest.compare(what: what, alignment: align, k: k)
         let selection = try query.selection(checkpoints: request.defaultCheckpoints, coefficients: request.defaultCoefficients)
         // One table of both runs: printed as is, not under a run column.
-        try output.print(try request.tables(selection, in: opened)[0].table)
+        try request.write(selection, in: opened, to: output.target())
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 
 struct Delete: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "delete",
         abstract: "Delete a run and all it holds.",
         discussion: "Asks for confirmation on a terminal; elsewhere --yes is required.")
 

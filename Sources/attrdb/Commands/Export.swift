@@ -10,6 +10,7 @@ extension Export {
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "export",
         abstract: "Write the raw values, or a run's checkpoints, components or losses, in any format.",
         discussion: """
             TABLE: \(ExportTable.allCases.map(\.rawValue).joined(separator: ", ")). Every query command (capacity, top, profile, clusters, \

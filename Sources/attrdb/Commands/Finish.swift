@@ -3,6 +3,7 @@ import AttrDB
 
 struct Finish: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "finish",
         abstract: "Mark a run complete.",
         discussion: "A run streamed from standard input stays incomplete (more checkpoints may follow) until this, or an ingest with --complete. Finishing a complete run changes nothing.")
 

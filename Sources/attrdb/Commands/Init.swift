@@ -3,6 +3,7 @@ import AttrDB
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "init",
         abstract: "Create a store, or bring an existing one to this attrdb's schema version.")
 
     @OptionGroup var store: StoreOptions

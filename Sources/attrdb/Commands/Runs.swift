@@ -3,6 +3,7 @@ import AttrDB
 
 struct Runs: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "runs",
         abstract: "List the runs in the store.",
         discussion: "attrdb runs --tag seed=0 --tag sweep=lr lists the runs that have every tag given.")
 

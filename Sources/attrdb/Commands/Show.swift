@@ -3,6 +3,7 @@ import AttrDB
 
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "show",
         abstract: "Describe one run: metadata, tags, checkpoints, components, scans, metrics and statistics.")
 
     @OptionGroup var store: StoreOptions

@@ -3,6 +3,7 @@ import AttrDB
 
 struct Tag: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "tag",
         abstract: "Set or remove tags on a run.",
         discussion: "attrdb tag RUN seed=3 sweep=lr  |  attrdb tag RUN --remove sweep")
 

@@ -29,4 +29,38 @@ final class QueryRequestTests: XCTestCase {
             XCTAssertTrue(error is SelectionError, "\(error)")
         }
     }
+
+    /// `write(_:in:to:)` writes capacity and compare from their typed rows, the rest from their
+    /// tables: every format's bytes are those of the tables ``tables(_:in:note:)`` answers, stacked
+    /// as the command line stacks them (a `run` column for several runs; compare's one table as it is).
+    func testWriteGivesTheBytesOfTheTablesInEveryTextFormat() throws {
+        let fixture = try IngestFixture()
+        try fixture.ingest(try fixture.file("a.csv", tinyCSV()), run: "r")
+        try fixture.ingest(try fixture.file("b.csv", tinyCSV()), run: "s")
+        let folder = try TemporaryFolder()
+        let requests: [QueryRequest] = [
+            .capacity(mode: .absolute, by: .layer, wide: false), .capacity(mode: .squared, by: .component, wide: false),
+            .capacity(mode: .absolute, by: .kind, wide: true), .concentration(top: 2),
+            .compare(what: .capacity, alignment: .exact, k: 3), .compare(what: .top, alignment: .nearest, k: 3),
+        ]
+        for request in requests {
+            for runs in [["r"], ["r", "s"]] {
+                if case .compare = request, runs.count != 2 { continue }
+                let selection = QuerySelection(runs: runs, checkpoints: request.defaultCheckpoints, coefficients: request.defaultCoefficients)
+                for format in [OutputFormat.csv, .tsv, .json, .jsonl, .markdown, .latex, .table] {
+                    let expected = folder.path("expected"), written = folder.path("written")
+                    let tables = try request.tables(selection, in: fixture.store)
+                    if case .compare = request {
+                        try TableOutput(format: format, path: expected, isTerminal: false).write(tables[0].table)
+                    } else {
+                        try TableOutput(format: format, path: expected, isTerminal: false).write(byRun: tables)
+                    }
+                    try request.write(selection, in: fixture.store, to: TableOutput(format: format, path: written, isTerminal: false))
+                    let bytes = try Data(contentsOf: URL(fileURLWithPath: written))
+                    XCTAssertFalse(bytes.isEmpty)
+                    XCTAssertEqual(bytes, try Data(contentsOf: URL(fileURLWithPath: expected)), "\(request) \(runs) \(format)")
+                }
+            }
+        }
+    }
 }
