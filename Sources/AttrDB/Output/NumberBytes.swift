@@ -25,17 +25,10 @@ enum NumberBytes {
         }
     }
 
-    /// The shortest digits that read back as `value` (`value.description`), `nan`, `inf` or `-inf`.
-    static func appendExact(_ value: Double, to bytes: inout [UInt8]) {
-        if !value.isFinite { return appendNonFinite(value.isNaN, negative: value < 0, to: &bytes) }
-        var stream = ByteStream(bytes: bytes)
-        bytes = []
-        value.write(to: &stream)
-        bytes = stream.take()
-    }
-
-    /// The shortest digits that read back as the same float32 (`value.description`), or `nan`/`inf`/`-inf`.
-    static func appendExact(_ value: Float, to bytes: inout [UInt8]) {
+    /// The shortest digits that read back as the same `value` of its own type (`value.description`:
+    /// a Float's as float32, a Double's as float64), or `nan`, `inf`, `-inf`.
+    @inline(__always)
+    static func appendExact<F: BinaryFloatingPoint & TextOutputStreamable>(_ value: F, to bytes: inout [UInt8]) {
         if !value.isFinite { return appendNonFinite(value.isNaN, negative: value < 0, to: &bytes) }
         var stream = ByteStream(bytes: bytes)
         bytes = []
