@@ -21,7 +21,7 @@ enum SummaryEncoding: Sendable, Equatable {
     /// The statistics whose component and per-(layer, coefficient) sums a run keeps in
     /// `attribution_summary`; `summary_totals` keeps all three for every run. A 16-bit run keeps only
     /// `abs`, the mass every query uses by default: its values take 2 bytes a value, and all three
-    /// statistics' float32 sums (8 000 components, and 82 layers × 128 coefficients) added 0.22 bytes
+    /// statistics' float32 sums (8 000 components, and 81 layers × 128 coefficients) added 0.22 bytes
     /// where the whole budget is 2.1 (issue 13 §2). A 16-bit run's `--signed` and `--squared` masses
     /// per component, or over a `--coef` range, are read from its values instead.
     var statistics: [SummaryStatistic] { self == .float64 ? SummaryStatistic.allCases : [.abs] }
