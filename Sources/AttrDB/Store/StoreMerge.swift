@@ -297,7 +297,7 @@ private struct MergeSession {
             JOIN temp.merge_checkpoint mc ON mc.src = s.checkpoint_id
             LEFT JOIN main.attribution d ON d.scan_id = ms.dest AND d.metric_id = mm.dest AND d.checkpoint_id = mc.dest
             """)
-        if !replace, let (differing, _) = try firstMatrix(where: "m.state = \(State.differs.rawValue)", extra: "0") {
+        if !replace, let differing = try firstMatrix(where: "m.state = \(State.differs.rawValue)") {
             throw conflict("\(differing): the values differ from the store's; use --replace to take the source's")
         }
         try connection.run("DELETE FROM main.attribution WHERE attribution_id IN (SELECT dest FROM temp.merge_attribution WHERE state = \(State.differs.rawValue))")
@@ -356,7 +356,7 @@ private struct MergeSession {
                 return XXHash64.storedValue(UnsafeRawBufferPointer(bytes))
             }
             guard let hash, hash == matrix.checksum else {
-                let name = try firstMatrix(where: "m.src = \(matrix.id)", extra: "0")?.0 ?? "a matrix"
+                let name = try firstMatrix(where: "m.src = \(matrix.id)") ?? "a matrix"
                 let found = hash.map { "its bytes hash to \(String(UInt64(bitPattern: $0), radix: 16))" }
                     ?? "it holds \(matrix.length) bytes where its shape takes \(matrix.expected)"
                 throw StoreError.corrupt(path: source, detail: "the matrix of \(name) does not match the checksum stored with it (\(found)); nothing was merged from this source")
@@ -373,10 +373,10 @@ private struct MergeSession {
     }
 
     /// The first source matrix matching `condition` (over `m`, the merge's row, and `s`, the source's
-    /// matrix): "run R, scan S, metric M, checkpoint step N", and `extra` evaluated on it.
-    private func firstMatrix(where condition: String, extra: String) throws -> (String, String)? {
+    /// matrix), named "run R, scan S, metric M, checkpoint step N".
+    private func firstMatrix(where condition: String) throws -> String? {
         let statement = try connection.cachedStatement("""
-            SELECT r.name, sc.name, me.name, c.step, \(extra) FROM temp.merge_attribution m
+            SELECT r.name, sc.name, me.name, c.step FROM temp.merge_attribution m
             JOIN \(src).attribution s ON s.attribution_id = m.src JOIN \(src).scan sc ON sc.scan_id = s.scan_id
             JOIN \(src).run r ON r.run_id = sc.run_id JOIN \(src).metric me ON me.metric_id = s.metric_id
             JOIN \(src).checkpoint c ON c.checkpoint_id = s.checkpoint_id
@@ -384,8 +384,7 @@ private struct MergeSession {
             """)
         guard try statement.step() else { return nil }
         let text = { (i: Int32) in statement.value(at: i).string ?? "" }
-        let extraValue = statement.value(at: 4).int64.map { String(UInt64(bitPattern: $0), radix: 16) } ?? ""
-        return ("run '\(text(0))', scan '\(text(1))', metric '\(text(2))', checkpoint step \(statement.value(at: 3).int64 ?? 0)", extraValue)
+        return "run '\(text(0))', scan '\(text(1))', metric '\(text(2))', checkpoint step \(statement.value(at: 3).int64 ?? 0)"
     }
 
     // MARK: - Tags, statistics, norms
