@@ -67,8 +67,7 @@ public enum QueryRequest: Sendable {
                           : ResultTable(try NormGrowth.residual(store: store, run: run, checkpoints: selection.checkpoints, wide: wide)))
             }
         case .compare(let what, let alignment, let k):
-            let resolved = try selection.resolve(in: store)
-            guard resolved.count == 2 else { throw SelectionError("compare takes exactly two runs, found \(resolved.count).") }
+            let resolved = try QueryRequest.twoRuns(selection, in: store)
             let table = what == .top
                 ? ResultTable(Comparison.top(try TopComponents(resolved[0], k: k), try TopComponents(resolved[1], k: k), alignment: alignment))
                 : ResultTable(try Comparison.capacity(resolved[0], resolved[1], alignment: alignment))
@@ -86,13 +85,19 @@ public enum QueryRequest: Sendable {
         case .capacity(let mode, let by, wide: false):
             try output.write(byRun: try selection.resolve(in: store).map { ($0.scan.run, try Capacity($0, mode: mode, by: by)) })
         case .compare(what: .capacity, let alignment, _):
-            let resolved = try selection.resolve(in: store)
-            guard resolved.count == 2 else { throw SelectionError("compare takes exactly two runs, found \(resolved.count).") }
+            let resolved = try QueryRequest.twoRuns(selection, in: store)
             try output.write(try Comparison.capacity(resolved[0], resolved[1], alignment: alignment))
         case .compare:
             try output.write(try tables(selection, in: store, note: note)[0].table)
         default:
             try output.write(byRun: try tables(selection, in: store, note: note))
         }
+    }
+
+    /// The selection resolved for `compare`, which takes exactly two runs.
+    private static func twoRuns(_ selection: QuerySelection, in store: Store) throws -> [ResolvedSelection] {
+        let resolved = try selection.resolve(in: store)
+        guard resolved.count == 2 else { throw SelectionError("compare takes exactly two runs, found \(resolved.count).") }
+        return resolved
     }
 }
