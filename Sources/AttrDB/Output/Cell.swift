@@ -52,7 +52,7 @@ public enum Cell: Hashable, Sendable {
         case .int(let v): NumberBytes.appendDecimal(v, to: &bytes)
         case .double(let v): NumberBytes.appendExact(v, to: &bytes)
         case .float(let v): NumberBytes.appendExact(v, to: &bytes)
-        case .text(var v): v.withUTF8 { bytes.append(contentsOf: $0) }
+        case .text(let v): TableWriter.appendUTF8(v, to: &bytes)
         case .null: break
         }
     }

@@ -141,11 +141,6 @@ public final class TableWriter {
         bytes.append(contentsOf: [UInt8(ascii: " "), UInt8(ascii: "\\"), UInt8(ascii: "\\"), UInt8(ascii: "\n")])
     }
 
-    /// `value`'s decimal digits, as `String(value)` writes them.
-    static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
-        NumberBytes.appendDecimal(value, to: &bytes)
-    }
-
     /// The UTF-8 of `text`, copied at once from its contiguous storage.
     static func appendUTF8(_ text: String, to bytes: inout [UInt8]) {
         var text = text
