@@ -249,17 +249,16 @@ def weights_hash(model: "torch.nn.Module") -> str:
     for key in sorted(state):
         tensor = state[key]
         dtype = tensor.dtype
+        digest.update(f"{key}\0{dtype}\0{tuple(tensor.shape)}\0".encode())
         if tensor.device.type == "cpu" and dtype in _NUMPY_DTYPES:
             # One torch call instead of six: a scan hashes every checkpoint on a thread, and each
             # torch call holds the GIL the scan needs (0.8 ms per checkpoint of the tiny model). The
             # state dict's tensors are detached; numpy's view of them has the same bytes, in C order
             # when contiguous and through tobytes() (a C-order copy) when not.
             array = tensor.numpy()
-            digest.update(f"{key}\0{dtype}\0{tuple(array.shape)}\0".encode())
             digest.update(array.data if array.flags.c_contiguous else array.tobytes())
         else:
             tensor = tensor.detach().cpu().contiguous()
-            digest.update(f"{key}\0{dtype}\0{tuple(tensor.shape)}\0".encode())
             # Viewed as bytes, any dtype (bfloat16 too, which numpy lacks) hashes without conversion.
             digest.update(tensor.reshape(-1).view(torch.uint8).numpy().data)
     return digest.hexdigest()
