@@ -113,13 +113,17 @@ class Recorder:
     acknowledgement before the call returns.
 
     `process`: a binary started earlier with `spawn(binary, db)`, so that its start overlapped other
-    work; by default the recorder starts one. A recorder whose arguments are refused ends it."""
+    work; by default the recorder starts one. A recorder whose arguments are refused ends it.
+    `wait_for_header=False` returns without waiting for the binary to register the run (its first
+    commit, synced to disk): the caller goes on meanwhile, and a run the binary refuses is raised by
+    the next call that waits for an acknowledgement, its `.call` being "the header"."""
 
     def __init__(self, binary: str, db: str, run: str, *, coefficients: Sequence[float],
                  components: Sequence[Any], metric: str, scan: str = "default",
                  metadata: Mapping[str, Any] | None = None, tags: Mapping[str, str] | None = None,
                  replace: bool = False, allow_nonfinite: bool = False, in_flight: int = 4,
-                 precision: str | None = None, process: subprocess.Popen | None = None):
+                 precision: str | None = None, process: subprocess.Popen | None = None,
+                 wait_for_header: bool = True):
         try:
             header, coefs = _header(run, coefficients, components, metric, scan, metadata, tags, replace,
                                     allow_nonfinite, in_flight, precision)
@@ -150,7 +154,8 @@ class Recorder:
         self._acks = io.BufferedReader(self._proc.stdout, 4096)
         try:
             self._send([_frames.MAGIC, _frames.json_frame(_frames.HEADER, header)], "the header")
-            self._wait(0)  # the run is registered (or refused) before the constructor returns
+            if wait_for_header:
+                self._wait(0)  # the run is registered (or refused) before the constructor returns
         except BaseException:
             self._abandon()
             raise

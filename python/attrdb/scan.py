@@ -244,8 +244,12 @@ def economics(model: HookedTransformer, tokens: Tokens) -> Dict[str, Any]:
 def weights_hash(model: "torch.nn.Module") -> str:
     """SHA-256 (hex) of the state dict: for each entry in sorted key order, its name, dtype and shape,
     then its raw bytes (C order). Two checkpoints with the same hash have identical weights."""
+    return _state_hash(model.state_dict())
+
+
+def _state_hash(state: Mapping[str, "torch.Tensor"]) -> str:
+    """`weights_hash` of a state dict."""
     digest = hashlib.sha256()
-    state = model.state_dict()
     for key in sorted(state):
         tensor = state[key]
         dtype = tensor.dtype
@@ -333,10 +337,12 @@ def scan_checkpoints(store: Any, run: str, checkpoints: Iterable[Tuple[int, Any]
     Nothing is stored before the first checkpoint scanned without error (a wrong hook or token fails
     first).
 
-    What attrdb adds is kept off the scan's path: the weights are hashed on a thread while the same
-    checkpoint is scanned (the model is not modified meanwhile: the iterable, which may train it in
-    place, is advanced and `stats` called only once the hash is done), and a checkpoint is logged on
-    another thread while the next one is scanned, the recorder itself started there with the first."""
+    What attrdb adds is kept off the scan's path where that pays: a large model's weights are hashed
+    on a thread while the same checkpoint is scanned (the model is not modified meanwhile: the
+    iterable, which may train it in place, is advanced and `stats` called only once the hash is
+    done), and a large checkpoint is logged on another thread while the next one is scanned. A small
+    model's hash and checkpoint take less time than handing them to a thread (`_Logger`). The
+    binary starts when the scan begins; the recorder is opened on it with the first checkpoint."""
     coefs = _coefficients(coefficients)
     done = stored_steps(store, run, scan, metric)
     # A generator is read lazily (one model at a time); a sized iterable also gives the bar its total.
@@ -348,7 +354,7 @@ def scan_checkpoints(store: Any, run: str, checkpoints: Iterable[Tuple[int, Any]
 
     def open_recorder(labels: Sequence[str], process: Any) -> Any:
         return store.recorder(run, coefficients=coefs, components=labels, metric=metric, scan=scan,
-                              metadata=info, tags=tags, process=process)
+                              metadata=info, tags=tags, process=process, wait_for_header=False)
 
     # The binary starts now, while the first checkpoint is scanned; the header, which needs the
     # component labels, follows once it is.
@@ -372,7 +378,7 @@ def scan_checkpoints(store: Any, run: str, checkpoints: Iterable[Tuple[int, Any]
                 result = injection_scan(model, prompt, counterfactual, hook=hook, answer=answer,
                                         counter_answer=counter_answer, coefficients=coefs,
                                         expand_neurons=expand_neurons)
-                econ = economics(model, _tokens(model, prompt, "prompt"))
+                econ = economics(model, prompt)
             finally:
                 futures.wait([hashing])  # the model is the caller's again only once it is hashed
             digest = hashing.result()
@@ -401,13 +407,27 @@ def scan_checkpoints(store: Any, run: str, checkpoints: Iterable[Tuple[int, Any]
 
 
 class _Logger:
-    """The scan's logging, on two threads beside the scan: one hashes a checkpoint's weights while
-    it is scanned (hashlib releases the GIL), the other writes checkpoints while the next ones are
-    scanned — creating the recorder with the first, on the binary started when the scan began.
-    Writes run one at a time in step order; up to `depth` checkpoints may wait for theirs, so that
-    a slow moment of the binary (the header's sync to disk, a busy disk) does not stop the scan,
-    while memory holds at most `depth` pending results. A write's error is raised by a later
-    `submit` or by `wait`."""
+    """The scan's logging, beside the scan: a large model's weights are hashed on a thread while it
+    is scanned (hashlib releases the GIL), and a large checkpoint is written on another while the
+    next ones are scanned — creating the recorder with the first, on the binary started when the
+    scan began. Writes run one at a time in step order; up to `depth` checkpoints may wait for
+    theirs, so that a slow moment of the binary (a busy disk) does not stop the scan, while memory
+    holds at most `depth` pending results. A write's error is raised by a later `submit` or by
+    `wait`.
+
+    Small work is done on the scan's own thread instead (``INLINE_HASH_BYTES``,
+    ``INLINE_WRITE_BYTES``): for a small model the scan holds the GIL nearly all the time, and a
+    thread's few hundred microseconds of Python then cost the scan more in handing the GIL back and
+    forth than the work itself. On the tiny model of Benchmarks/bench_scan.py (32 checkpoints of
+    ~44 ms, 2 cores, alternating A/B rounds) the threads added 205 and 120 ms of wall time and 296
+    and 208 ms of CPU; the same work inline added 137 and 84 ms, and 196 and 123 ms of CPU."""
+
+    #: Weights of at most this many bytes are hashed on the scan's thread (about 2 ms of hashing).
+    INLINE_HASH_BYTES = 4 << 20
+    #: Checkpoints of at most this many bytes of values are written on the scan's thread: their
+    #: frames fit in the pipe the binary reads (which it enlarges to 1 MiB), so writing them never
+    #: waits for the binary.
+    INLINE_WRITE_BYTES = 256 << 10
 
     def __init__(self, process: Any, open_recorder: Callable[[Sequence[str], Any], Any], depth: int = 4) -> None:
         self._process = process
@@ -419,14 +439,25 @@ class _Logger:
         self.rec: Any = None
 
     def hash(self, model: "torch.nn.Module") -> Future:
-        """The model's `weights_hash`, computed on a thread."""
-        return self._hasher.submit(weights_hash, model)
+        """The model's `weights_hash`: computed now for small weights, else on a thread."""
+        state = model.state_dict()  # one walk of the modules, which is most of a small model's hash
+        if sum(t.numel() * t.element_size() for t in state.values()) > self.INLINE_HASH_BYTES:
+            return self._hasher.submit(_state_hash, state)
+        done: Future = Future()
+        try:
+            done.set_result(_state_hash(state))
+        except Exception as error:  # raised where the thread's would be: by result()
+            done.set_exception(error)
+        return done
 
     def submit(self, step: int, result: ScanResult, econ: Mapping[str, Any], extra: Mapping[str, float],
                digest: str) -> None:
         # The writes done so far raise their errors now; the oldest is waited for when too many wait.
         while self._writing and (self._writing[0].done() or len(self._writing) >= self._depth):
             self._writing.popleft().result()
+        if not self._writing and result.values.nbytes <= self.INLINE_WRITE_BYTES:
+            self._write(step, result, econ, extra, digest)  # nothing waits before it: step order holds
+            return
         self._writing.append(self._writer.submit(self._write, step, result, econ, extra, digest))
 
     def _write(self, step: int, result: ScanResult, econ: Mapping[str, Any], extra: Mapping[str, float],

@@ -81,7 +81,7 @@ class Store:
                  metric: str, scan: str = "default", metadata: Mapping[str, Any] | None = None,
                  tags: Mapping[str, str] | None = None, replace: bool = False,
                  allow_nonfinite: bool = False, in_flight: int = 4, precision: str | None = None,
-                 process: Any = None) -> Recorder:
+                 process: Any = None, wait_for_header: bool = True) -> Recorder:
         """A `Recorder` logging `run` (created incomplete, or reopened if it matches). `components` are
         TransformerLens labels ("L0H1", "0_mlp_out", "embed") or dicts {label, layer, kind, index};
         `metadata`'s model and task fill the run's columns and the whole of it is the run's config.
@@ -89,11 +89,11 @@ class Store:
         returns once its frame is stored; see `Recorder`). `precision` ("f32", "f16" or "bf16") is how
         a new run stores its values (`ingest --precision`); None: f32 for a new run, the run's own for
         an existing one. `process`: the binary already started for this store (`self.spawn()`), so
-        that its start overlapped other work."""
+        that its start overlapped other work; `wait_for_header=False`: see `Recorder`."""
         return Recorder(self.binary, self.path, run, coefficients=coefficients, components=components,
                         metric=metric, scan=scan, metadata=metadata, tags=tags, replace=replace,
                         allow_nonfinite=allow_nonfinite, in_flight=in_flight, precision=precision,
-                        process=process)
+                        process=process, wait_for_header=wait_for_header)
 
     def spawn(self) -> Any:
         """Starts the binary a recorder of this store will take (`recorder(..., process=)`), ahead of

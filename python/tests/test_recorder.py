@@ -240,6 +240,26 @@ def test_a_refused_frame_in_flight_raises_naming_its_call_with_the_frames_before
     assert (v.sel(checkpoint_step=1).values == 1).all() and (v.sel(checkpoint_step=0).values == 0).all()
 
 
+def test_a_header_not_waited_for_is_refused_by_the_next_call_that_waits(tmp_path, attrdb_module):
+    # wait_for_header=False returns before the binary registers the run: a run it refuses (other
+    # components than the stored run's) is raised by the next wait, naming the header, and nothing
+    # logged after it is stored.
+    db = str(tmp_path / "s.sqlite")
+    store = attrdb_module.open(db)
+    with store.recorder("r", coefficients=[0.0], components=["embed"], metric="m") as rec:
+        rec.log(0, np.ones((1, 1)))
+    rec = store.recorder("r", coefficients=[0.0], components=["L0H0"], metric="m", wait_for_header=False)
+    with pytest.raises(attrdb_module.Conflict) as caught:
+        rec.log(1, np.ones((1, 1)))
+        rec.flush()
+    assert caught.value.call == "the header" and caught.value.status == 4
+    assert store.values("r").checkpoint_step.values.tolist() == [0]
+    # Accepted, it is the same run as when waited for.
+    with store.recorder("r", coefficients=[0.0], components=["embed"], metric="m", wait_for_header=False) as rec:
+        rec.log(1, np.full((1, 1), 2.0))
+    assert store.values("r").checkpoint_step.values.tolist() == [0, 1]
+
+
 def test_flush_waits_until_every_logged_frame_is_stored(tmp_path, attrdb_module):
     db = str(tmp_path / "s.sqlite")
     store = attrdb_module.open(db)

@@ -60,6 +60,16 @@ def scan():
     return scan
 
 
+@pytest.fixture(params=["inline", "threads"])
+def logging_path(request, monkeypatch, scan):
+    """Both ways scan_checkpoints logs: a small model's hash and checkpoints on the scan's own thread
+    (what these tiny models get), and a large model's on threads beside it (forced here)."""
+    if request.param == "threads":
+        monkeypatch.setattr(scan._Logger, "INLINE_HASH_BYTES", -1)
+        monkeypatch.setattr(scan._Logger, "INLINE_WRITE_BYTES", -1)
+    return request.param
+
+
 def direct(model, hook, coefs):
     """The scan computed here with plain forward hooks (no ActivationCache decomposition): each
     component's final-position write to the residual stream, centred and divided by the final
@@ -262,7 +272,7 @@ def _layer(label):
 
 
 @needs_frames
-def test_scan_checkpoints_logs_a_run_that_passes_check_with_capacity_matching_numpy(tmp_path, checkpoints, scan,
+def test_scan_checkpoints_logs_a_run_that_passes_check_with_capacity_matching_numpy(tmp_path, checkpoints, scan, logging_path,
                                                                                       attrdb_module):
     db = str(tmp_path / "s.sqlite")
     store = attrdb_module.open(db)
@@ -384,9 +394,10 @@ def test_strings_need_a_tokenizer_and_token_ids_work_in_any_form(checkpoints, sc
 
 
 @needs_frames
-def test_an_error_writing_a_checkpoint_stops_the_scan_with_the_earlier_ones_kept(tmp_path, checkpoints, scan,
+def test_an_error_writing_a_checkpoint_stops_the_scan_with_the_earlier_ones_kept(tmp_path, checkpoints, scan, logging_path,
                                                                                 attrdb_module):
-    # Frames are written on a thread while the next checkpoint is scanned; its error must still stop the scan.
+    # Frames written on a thread while the next checkpoint is scanned, or on the scan's own thread:
+    # either way the error stops the scan.
     store = attrdb_module.open(str(tmp_path / "s.sqlite"))
     loss = {0: 1.0, 4: float("nan"), 8: 0.5}
     calls = []
@@ -399,10 +410,10 @@ def test_an_error_writing_a_checkpoint_stops_the_scan_with_the_earlier_ones_kept
 
 
 @needs_frames
-def test_a_model_trained_in_place_between_checkpoints_is_hashed_and_scanned_as_yielded(tmp_path, checkpoints, scan,
+def test_a_model_trained_in_place_between_checkpoints_is_hashed_and_scanned_as_yielded(tmp_path, checkpoints, scan, logging_path,
                                                                                     attrdb_module):
-    # The weights are hashed on a thread beside the scan: the iterable, which changes the same model in
-    # place, must not run before the hash of the checkpoint it yielded is done.
+    # A large model's weights are hashed on a thread beside the scan: the iterable, which changes the
+    # same model in place, must not run before the hash of the checkpoint it yielded is done.
     store = attrdb_module.open(str(tmp_path / "s.sqlite"))
     model = load(checkpoints[0])
     expected = {}
@@ -425,7 +436,7 @@ def test_a_model_trained_in_place_between_checkpoints_is_hashed_and_scanned_as_y
 
 
 @needs_frames
-def test_a_checkpoint_is_stored_whole_or_not_at_all(tmp_path, checkpoints, scan, attrdb_module):
+def test_a_checkpoint_is_stored_whole_or_not_at_all(tmp_path, checkpoints, scan, logging_path, attrdb_module):
     # Step 4 has a train_loss stored already; the scan's other value is a conflict, and it takes step
     # 4's values, norms and weights hash with it: the checkpoint is one transaction.
     db = str(tmp_path / "s.sqlite")
