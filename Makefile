@@ -138,6 +138,7 @@ sanitize: test-deps
 bench: build test-deps
 	@command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }
 	$(VENV_PYTHON) Benchmarks/bench.py --attrdb $(BIN)
+	$(VENV_PYTHON) Benchmarks/bench_scan.py --attrdb $(BIN) --threads 1
 
 # Spark in local mode runs docs/scale-out.md's SQL over the exported Parquet dataset and must equal
 # attrdb capacity and top (Tests/scaleout/check_queries.py; make test runs the same check with DuckDB).

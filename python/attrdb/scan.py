@@ -12,6 +12,7 @@ from __future__ import annotations
 import collections
 import copy
 import hashlib
+import math
 import numbers
 import re
 import time
@@ -418,7 +419,8 @@ class _Logger:
     Small work is done on the scan's own thread instead (``INLINE_HASH_BYTES``,
     ``INLINE_WRITE_BYTES``): for a small model the scan holds the GIL nearly all the time, and a
     thread's few hundred microseconds of Python then cost the scan more in handing the GIL back and
-    forth than the work itself. On the tiny model of Benchmarks/bench_scan.py (32 checkpoints of
+    forth than the work itself. Small checkpoints that come fast are written several to a
+    transaction (``BATCH_SECONDS``). On the tiny model of Benchmarks/bench_scan.py (32 checkpoints of
     ~44 ms, 2 cores, alternating A/B rounds) the threads added 205 and 120 ms of wall time and 296
     and 208 ms of CPU; the same work inline added 137 and 84 ms, and 196 and 123 ms of CPU."""
 
@@ -428,6 +430,14 @@ class _Logger:
     #: frames fit in the pipe the binary reads (which it enlarges to 1 MiB), so writing them never
     #: waits for the binary.
     INLINE_WRITE_BYTES = 256 << 10
+    #: Such a checkpoint scanned within this many seconds of the last write waits for the next
+    #: ones, and they are written together, in one transaction (`Recorder.log_checkpoints`): a
+    #: commit writes the same pages of the store's tables and indexes whatever it holds, and for a
+    #: small model that was most of what storing a checkpoint cost the binary (1.7 ms a checkpoint
+    #: of the tiny model one a commit, 0.64 ms eight a commit). A slower scan writes each at once.
+    BATCH_SECONDS = 0.25
+    #: At most this many checkpoints a transaction.
+    BATCH_CHECKPOINTS = 16
 
     def __init__(self, process: Any, open_recorder: Callable[[Sequence[str], Any], Any], depth: int = 4) -> None:
         self._process = process
@@ -436,6 +446,9 @@ class _Logger:
         self._hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="attrdb-scan-hash")
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="attrdb-scan-write")
         self._writing: Deque[Future] = collections.deque()
+        # Small checkpoints checked and waiting to be written together: (step, their frames).
+        self._batch: List[Tuple[int, list]] = []
+        self._last_write = -math.inf
         self.rec: Any = None
 
     def hash(self, model: "torch.nn.Module") -> Future:
@@ -456,16 +469,36 @@ class _Logger:
         while self._writing and (self._writing[0].done() or len(self._writing) >= self._depth):
             self._writing.popleft().result()
         if not self._writing and result.values.nbytes <= self.INLINE_WRITE_BYTES:
-            self._write(step, result, econ, extra, digest)  # nothing waits before it: step order holds
+            # On this thread (nothing waits before it: step order holds), checked now so that a bad
+            # checkpoint raises here with the ones before it still to be written.
+            if self.rec is None:
+                self.rec = self.open(result.labels)
+            self._batch.append((step, self.rec._checkpoint_frames(step, result.values, *self._parts(result, econ, extra, digest))))
+            if len(self._batch) >= self.BATCH_CHECKPOINTS or time.perf_counter() - self._last_write >= self.BATCH_SECONDS:
+                self._flush()
             return
+        self._flush()
         self._writing.append(self._writer.submit(self._write, step, result, econ, extra, digest))
+
+    @staticmethod
+    def _parts(result: ScanResult, econ: Mapping[str, Any], extra: Mapping[str, float], digest: str) -> tuple:
+        """`log_checkpoint`'s stats, resid_norms, wov_norms and weights_hash for a scanned checkpoint."""
+        return ({**extra, "decomposition_rel_err": result.identity_error}, econ["resid_norms"], econ["wov_norms"], digest)
+
+    def _flush(self) -> None:
+        """Writes the checkpoints waiting in the batch, in one transaction."""
+        batch, self._batch = self._batch, []
+        if batch:
+            self.rec._send_checkpoints(batch)
+            self._last_write = time.perf_counter()
 
     def _write(self, step: int, result: ScanResult, econ: Mapping[str, Any], extra: Mapping[str, float],
                digest: str) -> None:
         if self.rec is None:
             self.rec = self.open(result.labels)
-        self.rec.log_checkpoint(step, result.values, stats={**extra, "decomposition_rel_err": result.identity_error},
-                                resid_norms=econ["resid_norms"], wov_norms=econ["wov_norms"], weights_hash=digest)
+        stats, resid_norms, wov_norms, weights_hash = self._parts(result, econ, extra, digest)
+        self.rec.log_checkpoint(step, result.values, stats=stats, resid_norms=resid_norms, wov_norms=wov_norms,
+                                weights_hash=weights_hash)
 
     def open(self, labels: Sequence[str]) -> Any:
         """The recorder, with these component labels, on the binary started for it."""
@@ -477,6 +510,7 @@ class _Logger:
 
     def wait(self) -> None:
         """Waits for every checkpoint submitted to be written; raises the first error."""
+        self._flush()  # only ever holds checkpoints when no thread is writing
         while self._writing:
             self._writing.popleft().result()
 
@@ -494,6 +528,10 @@ class _Logger:
         # The checkpoints waiting for their write were scanned whole: they are written before the
         # run is left (an exception keeps every logged step). After a write's own error the later
         # ones are refused by the recorder at once.
+        try:
+            self._flush()
+        except BaseException:  # noqa: BLE001 (the exception being handled is the one to see)
+            pass
         while self._writing:
             try:
                 self._writing.popleft().result()

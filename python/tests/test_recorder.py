@@ -299,6 +299,36 @@ def test_log_checkpoint_stores_a_checkpoint_whole_in_one_transaction(tmp_path, a
     assert store.sql("SELECT count(*) AS n FROM resid_norm")["n"].tolist() == [6]
 
 
+def test_log_checkpoints_stores_several_checkpoints_in_one_transaction_or_none(tmp_path, attrdb_module):
+    db = str(tmp_path / "s.sqlite")
+    store = attrdb_module.open(db)
+    kw = dict(coefficients=[0.0, 1.0], components=["L0H0", "embed"], metric="m")
+    with store.recorder("r", **kw) as rec:
+        rec.log_checkpoints([dict(step=step, values=np.full((2, 2), step), stats={"train_loss": 1.0 + step},
+                                  wov_norms=np.full((1, 1), 0.5)) for step in range(3)])
+        rec.log_checkpoints([])   # nothing to store: nothing sent
+        rec.flush()
+        # One G frame for the three checkpoints' 3 × 3 frames.
+        assert rec.steps_stored == [0, 1, 2] and rec.frames_stored == 1 + 1 + 9
+    cli("--db", db, "check")
+    assert store.values("r").checkpoint_step.values.tolist() == [0, 1, 2]
+    assert store.sql("SELECT count(*) AS n FROM checkpoint_stat")["n"].tolist() == [3]
+    # Step 1 is stored with other values: the transaction's other checkpoints are not stored either.
+    with pytest.raises(attrdb_module.Conflict) as caught:
+        with store.recorder("r", **kw) as rec:
+            rec.log_checkpoints([dict(step=step, values=np.full((2, 2), 9.0)) for step in (5, 1, 6)])
+    assert caught.value.call == "log_checkpoints(5, 1, 6)" and "checkpoint 1 " in caught.value.message
+    assert store.values("r").checkpoint_step.values.tolist() == [0, 1, 2]
+    # Checked before anything is sent: a bad checkpoint among good ones sends none of them.
+    with store.recorder("r", **kw) as rec:
+        with pytest.raises(attrdb_module.BadInput, match="non-finite"):
+            rec.log_checkpoints([dict(step=7, values=np.ones((2, 2))), dict(step=8, values=np.full((2, 2), np.nan))])
+        with pytest.raises(attrdb_module.BadInput, match="log_checkpoints takes mappings"):
+            rec.log_checkpoints([dict(step=7, values=np.ones((2, 2)), loss=1.0)])
+        assert rec.frames_stored == 1
+    assert store.values("r").checkpoint_step.values.tolist() == [0, 1, 2]
+
+
 def test_a_conflict_in_a_logged_checkpoints_stats_leaves_its_values_unstored(tmp_path, attrdb_module):
     import hashlib
     db = str(tmp_path / "s.sqlite")

@@ -60,11 +60,17 @@ def scan():
     return scan
 
 
-@pytest.fixture(params=["inline", "threads"])
+@pytest.fixture(params=["inline", "batched", "threads"])
 def logging_path(request, monkeypatch, scan):
-    """Both ways scan_checkpoints logs: a small model's hash and checkpoints on the scan's own thread
-    (what these tiny models get), and a large model's on threads beside it (forced here)."""
-    if request.param == "threads":
+    """Each way scan_checkpoints logs: a small model's hash and checkpoints on the scan's own thread,
+    each checkpoint in a transaction of its own (a slow scan) or all of them together (a fast one);
+    and a large model's on threads beside the scan. Forced here: these tiny models would mix them."""
+    if request.param == "inline":
+        monkeypatch.setattr(scan._Logger, "BATCH_SECONDS", 0)
+    elif request.param == "batched":
+        monkeypatch.setattr(scan._Logger, "BATCH_SECONDS", 1e9)
+        monkeypatch.setattr(scan._Logger, "BATCH_CHECKPOINTS", 1000)
+    else:
         monkeypatch.setattr(scan._Logger, "INLINE_HASH_BYTES", -1)
         monkeypatch.setattr(scan._Logger, "INLINE_WRITE_BYTES", -1)
     return request.param
@@ -447,8 +453,14 @@ def test_a_checkpoint_is_stored_whole_or_not_at_all(tmp_path, checkpoints, scan,
         rec.log_stats(4, train_loss=99.0)
     with pytest.raises(attrdb_module.Conflict) as caught:
         scan.scan_checkpoints(store, "r", loaders(checkpoints), stats=lambda m: {"train_loss": 1.0}, **_scan_kw())
-    assert caught.value.call == "log_checkpoint(4)"
-    assert store.values("r").checkpoint_step.values.tolist() == [0]
+    if logging_path == "batched":
+        # The first checkpoint is written at once, the next two together in one transaction: step
+        # 4's conflict leaves step 8 unstored with it.
+        assert caught.value.call == "log_checkpoints(4, 8)"
+        assert store.values("r").checkpoint_step.values.tolist() == [0]
+    else:
+        assert caught.value.call == "log_checkpoint(4)"
+        assert store.values("r").checkpoint_step.values.tolist() == [0]
     rows = store.sql("SELECT step, weights_sha256 IS NOT NULL AS hashed, "
                      "(SELECT count(*) FROM resid_norm n WHERE n.checkpoint_id = c.checkpoint_id) AS norms "
                      "FROM checkpoint c ORDER BY step")
