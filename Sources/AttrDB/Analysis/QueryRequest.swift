@@ -57,7 +57,7 @@ public enum QueryRequest: Sendable {
             return try selection.resolve(in: store).map { resolved in
                 try Turnover.requireTwoCheckpoints(resolved)
                 return (resolved.scan.run, summary ? ResultTable(try Turnover.summary(resolved, cutoff: cutoff))
-                                                   : ResultTable(Turnover.events(try ComponentMasses(resolved), cutoff: cutoff)))
+                                                   : ResultTable(try Turnover.events(resolved, cutoff: cutoff)))
             }
         case .concentration(let top):
             return try selection.resolve(in: store).map { ($0.scan.run, ResultTable(try ConcentrationTable($0, top: top))) }
