@@ -9,6 +9,10 @@ final class MassReader {
     private let range: Range<Int>
     private let mode: MassMode
     private let summaries: SummaryReader?
+    /// When every component is kept: the stored totals, read with the component sums.
+    private let totals: TotalsReader?
+    /// Whether the last row read came from the component sums (so the stored total is its total).
+    private var lastFromSummaries = false
     /// Every component's sums of the checkpoint last read from its summary.
     private let sums: UnsafeMutableBufferPointer<Double>
     private var reader: MatrixReader?
@@ -22,6 +26,7 @@ final class MassReader {
         range = selection.coefficients
         self.mode = mode
         summaries = fromSummaries ? try scan.store.summaryReader(mode.statistic, precision: scan.precision) : nil
+        totals = fromSummaries && kept.elementsEqual(scan.components.indices) ? try scan.store.totalsReader(mode.statistic) : nil
         sums = .allocate(capacity: scan.components.count)
     }
 
@@ -35,9 +40,15 @@ final class MassReader {
     /// reduced from its values, the same Doubles.
     func read(checkpoint: Int, into row: UnsafeMutableBufferPointer<Double>) throws {
         precondition(row.count == kept.count, "a row of \(row.count) masses for \(kept.count) components")
-        if let summaries, try summaries.componentSums(attributionID: scan.checkpoints[checkpoint].attributionID, into: sums) {
-            for (k, p) in kept.enumerated() { row[k] = sums[p] }
-            return
+        lastFromSummaries = false
+        if let summaries {
+            // Every component kept: the sums go straight into the row.
+            let into = totals != nil ? row : sums
+            if try summaries.componentSums(attributionID: scan.checkpoints[checkpoint].attributionID, into: into) {
+                if totals == nil { for (k, p) in kept.enumerated() { row[k] = sums[p] } }
+                lastFromSummaries = true
+                return
+            }
         }
         if reader == nil {
             reader = try scan.matrixReader()
@@ -54,6 +65,15 @@ final class MassReader {
         case .bf16:
             reduce(try reader.readHalves(checkpoint: checkpoint), as: BFloat16Word.self, grid: n, into: row)
         }
+    }
+
+    /// The total of the row ``read(checkpoint:into:)`` has just read for `checkpoint`, as ingest
+    /// stored it: the very Double adding the row's masses in order from 0 gives (schema
+    /// 0006_summary_totals.sql), read instead of 8 000 dependent additions. Nil when the row did not
+    /// come from the component sums of every component; the caller then adds it up.
+    func storedTotal(checkpoint: Int) throws -> Double? {
+        guard lastFromSummaries, let totals else { return nil }
+        return try totals.total(attributionID: scan.checkpoints[checkpoint].attributionID)
     }
 
     /// Each kept component's mass over the selected range of a matrix of `grid` coefficients a
