@@ -9,10 +9,10 @@ final class MassReader {
     private let range: Range<Int>
     private let mode: MassMode
     private let summaries: SummaryReader?
-    /// When every component is kept: the stored totals, read with the component sums.
+    /// When every component is kept from the summaries: the stored totals (``prefetchTotals(of:)``).
     private let totals: TotalsReader?
-    /// Whether the last row read came from the component sums (so the stored total is its total).
-    private var lastFromSummaries = false
+    /// The stored totals prefetched, by checkpoint.
+    private var storedTotals: [Int: Double] = [:]
     /// Every component's sums of the checkpoint last read from its summary.
     private let sums: UnsafeMutableBufferPointer<Double>
     private var reader: MatrixReader?
@@ -35,26 +35,39 @@ final class MassReader {
         values?.deallocate()
     }
 
+    /// Reads the stored totals of `checkpoints` (the one over every component, which adding a
+    /// row's masses in order from 0 gives, schema/0006_summary_totals.sql) for ``read(checkpoint:into:)``
+    /// to return instead of a caller adding 8 000 masses one after another. They are read in one
+    /// pass before the rows: their rows lie together, and read between the large summaries they
+    /// left SQLite's small page cache and were read again, 2.8 pages of 64 KiB a checkpoint instead
+    /// of 2. Nothing is read unless every component is kept over the whole grid.
+    func prefetchTotals(of checkpoints: some Sequence<Int>) throws {
+        guard let totals else { return }
+        for checkpoint in checkpoints {
+            storedTotals[checkpoint] = try totals.total(attributionID: scan.checkpoints[checkpoint].attributionID)
+        }
+    }
+
     /// The kept components' masses at `checkpoint` (an index into the scan's checkpoints) into
     /// `row`, one a kept component. A matrix without summaries (a grid too short to keep them) is
-    /// reduced from its values, the same Doubles.
-    func read(checkpoint: Int, into row: UnsafeMutableBufferPointer<Double>) throws {
+    /// reduced from its values, the same Doubles. Returns the row's total as ingest stored it when
+    /// the row came from every component's sums and ``prefetchTotals(of:)`` read it; else nil.
+    @discardableResult
+    func read(checkpoint: Int, into row: UnsafeMutableBufferPointer<Double>) throws -> Double? {
         precondition(row.count == kept.count, "a row of \(row.count) masses for \(kept.count) components")
-        lastFromSummaries = false
         if let summaries {
             // Every component kept: the sums go straight into the row.
             let into = totals != nil ? row : sums
             if try summaries.componentSums(attributionID: scan.checkpoints[checkpoint].attributionID, into: into) {
                 if totals == nil { for (k, p) in kept.enumerated() { row[k] = sums[p] } }
-                lastFromSummaries = true
-                return
+                return storedTotals[checkpoint]
             }
         }
         if reader == nil {
             reader = try scan.matrixReader()
             values = .allocate(capacity: scan.precision == .f32 ? scan.valuesPerCheckpoint : 0)
         }
-        guard let reader, let buffer = values else { return }
+        guard let reader, let buffer = values else { return nil }
         let n = scan.coefficients.count
         switch scan.precision {
         case .f32:
@@ -65,15 +78,7 @@ final class MassReader {
         case .bf16:
             reduce(try reader.readHalves(checkpoint: checkpoint), as: BFloat16Word.self, grid: n, into: row)
         }
-    }
-
-    /// The total of the row ``read(checkpoint:into:)`` has just read for `checkpoint`, as ingest
-    /// stored it: the very Double adding the row's masses in order from 0 gives (schema
-    /// 0006_summary_totals.sql), read instead of 8 000 dependent additions. Nil when the row did not
-    /// come from the component sums of every component; the caller then adds it up.
-    func storedTotal(checkpoint: Int) throws -> Double? {
-        guard lastFromSummaries, let totals else { return nil }
-        return try totals.total(attributionID: scan.checkpoints[checkpoint].attributionID)
+        return nil
     }
 
     /// Each kept component's mass over the selected range of a matrix of `grid` coefficients a

@@ -85,14 +85,14 @@ public enum Turnover {
         let pairs = Array(checkpoints.indices.dropFirst())
         let bytes = ComponentMasses.bytesPerCheckpoint(selection, fromSummaries: whole)
         let rows = try ParallelCheckpoints.map(selection.scan, pairs, bytesPerCheckpoint: bytes, minimumBytes: minimumBytes) { scan, part in
-            guard let first = part.first else { return [TurnoverEventRow]() }
+            guard let first = part.first, let last = part.last else { return [TurnoverEventRow]() }
             let reader = try MassReader(scan, selection: selection, mode: .absolute, fromSummaries: whole)
             var previous = UnsafeMutableBufferPointer<Double>.allocate(capacity: components.count)
             var current = UnsafeMutableBufferPointer<Double>.allocate(capacity: components.count)
             defer { previous.deallocate(); current.deallocate() }
+            try reader.prefetchTotals(of: checkpoints[(first - 1)...last])
             func read(_ position: Int, into masses: UnsafeMutableBufferPointer<Double>) throws -> CutoffShares {
-                try reader.read(checkpoint: checkpoints[position], into: masses)
-                let total = try reader.storedTotal(checkpoint: checkpoints[position]) ?? CutoffShares.total(UnsafeBufferPointer(masses))
+                let total = try reader.read(checkpoint: checkpoints[position], into: masses) ?? CutoffShares.total(UnsafeBufferPointer(masses))
                 return CutoffShares(UnsafeBufferPointer(masses), total: total, cutoff: cutoff)
             }
             var before = try read(first - 1, into: previous)
