@@ -46,10 +46,12 @@ public struct ComponentMasses: Sendable {
         let whole = ComponentMasses.fromSummaries(selection, summaries: summaries)
         masses = try ParallelCheckpoints.map(scan, selection.checkpoints, bytesPerCheckpoint: ComponentMasses.bytesPerCheckpoint(selection, fromSummaries: whole)) { scan, part in
             let reader = try MassReader(scan, selection: selection, mode: mode, fromSummaries: whole)
-            return try part.map { checkpoint in
-                try [Double](unsafeUninitializedCapacity: reader.kept.count) { row, count in
-                    try reader.read(checkpoint: checkpoint, into: row)
-                    count = row.count
+            return try scan.store.reading {
+                try part.map { checkpoint in
+                    try [Double](unsafeUninitializedCapacity: reader.kept.count) { row, count in
+                        try reader.read(checkpoint: checkpoint, into: row)
+                        count = row.count
+                    }
                 }
             }
         }

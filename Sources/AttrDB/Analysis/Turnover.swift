@@ -90,22 +90,25 @@ public enum Turnover {
             var previous = UnsafeMutableBufferPointer<Double>.allocate(capacity: components.count)
             var current = UnsafeMutableBufferPointer<Double>.allocate(capacity: components.count)
             defer { previous.deallocate(); current.deallocate() }
-            try reader.prefetchTotals(of: checkpoints[(first - 1)...last])
-            func read(_ position: Int, into masses: UnsafeMutableBufferPointer<Double>) throws -> CutoffShares {
-                let total = try reader.read(checkpoint: checkpoints[position], into: masses) ?? CutoffShares.total(UnsafeBufferPointer(masses))
-                return CutoffShares(UnsafeBufferPointer(masses), total: total, cutoff: cutoff)
-            }
-            var before = try read(first - 1, into: previous)
-            var rows: [TurnoverEventRow] = []
-            for c in part {
-                let after = try read(c, into: current)
-                crossings(before, after) { p, event in
-                    rows.append(row(p, event, before, after, steps: steps, c, components: components))
+            // One read transaction a half: the shared lock taken once, not per statement.
+            return try scan.store.reading {
+                try reader.prefetchTotals(of: checkpoints[(first - 1)...last])
+                func read(_ position: Int, into masses: UnsafeMutableBufferPointer<Double>) throws -> CutoffShares {
+                    let total = try reader.read(checkpoint: checkpoints[position], into: masses) ?? CutoffShares.total(UnsafeBufferPointer(masses))
+                    return CutoffShares(UnsafeBufferPointer(masses), total: total, cutoff: cutoff)
                 }
-                swap(&previous, &current)
-                before = after
+                var before = try read(first - 1, into: previous)
+                var rows: [TurnoverEventRow] = []
+                for c in part {
+                    let after = try read(c, into: current)
+                    crossings(before, after) { p, event in
+                        rows.append(row(p, event, before, after, steps: steps, c, components: components))
+                    }
+                    swap(&previous, &current)
+                    before = after
+                }
+                return rows
             }
-            return rows
         }
         return TurnoverEvents(rows: rows)
     }
