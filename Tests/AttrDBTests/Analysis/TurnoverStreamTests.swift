@@ -70,4 +70,21 @@ final class TurnoverStreamTests: XCTestCase {
             XCTAssertEqual(Turnover.events(try ComponentMasses(resolved), cutoff: 0.25).rows, expected)
         }
     }
+
+    /// The command writes the events row by row from their typed rows: every text format's bytes
+    /// are those of the table ``QueryRequest/tables(_:in:note:)`` answers.
+    func testWrittenEventsAreTheTablesBytesInEveryFormat() throws {
+        let example = try ExampleStore()
+        let folder = try TemporaryFolder()
+        let request = QueryRequest.turnover(cutoff: 0.05, summary: false)
+        let selection = QuerySelection(runs: ["modadd"])
+        let tables = try request.tables(selection, in: example.store)
+        XCTAssertGreaterThan(tables[0].table.rows.count, 10)
+        for format in [OutputFormat.csv, .tsv, .json, .jsonl, .markdown, .latex, .table] {
+            let expected = folder.path("expected"), written = folder.path("written")
+            try TableOutput(format: format, path: expected, isTerminal: false).write(byRun: tables)
+            try request.write(selection, in: example.store, to: TableOutput(format: format, path: written, isTerminal: false))
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: written)), try Data(contentsOf: URL(fileURLWithPath: expected)), "\(format)")
+        }
+    }
 }
