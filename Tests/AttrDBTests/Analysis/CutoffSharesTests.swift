@@ -48,7 +48,7 @@ final class CutoffSharesTests: XCTestCase {
         assertAgrees([0, 0, 0], total: 0, cutoff: 0)
         assertAgrees([0, 0, 0], total: 0, cutoff: 0.25)
         assertAgrees([0, 0, -0.0], total: -0.0, cutoff: 0.25)
-        for total in [4.0, 1e-310, .greatestFiniteMagnitude, .infinity, .nan, -4, .leastNonzeroMagnitude] {
+        for total in [4.0, .leastNormalMagnitude / 16, .greatestFiniteMagnitude, .infinity, .nan, -4, .leastNonzeroMagnitude] {
             for cutoff in [0, 0.25, 1, 1e-300] {
                 assertAgrees(special + near(cutoff, total), total: total, cutoff: cutoff)
             }
