@@ -113,7 +113,11 @@ public struct Capacity: TabularResult {
     /// A layer's name as the tables and plots show it: `embed` for the embeddings' layer, `bias`
     /// for the bias's, else `layer N`.
     public static func layerName(_ layer: Int, in components: [Component]) -> String {
-        let kinds = Set(components.filter { $0.layer == layer }.map(\.kind))
+        layerName(layer, kinds: Set(components.filter { $0.layer == layer }.map(\.kind)))
+    }
+
+    /// The name of a layer whose components are of `kinds`.
+    static func layerName(_ layer: Int, kinds: Set<ComponentKind>) -> String {
         if kinds == [.bias] { return "bias" }
         if kinds.isSubset(of: [.embed, .posEmbed]) { return "embed" }
         return "layer \(layer)"
@@ -128,14 +132,28 @@ public struct Capacity: TabularResult {
     static func groupsOf(_ components: [Component], by grouping: Grouping) -> [Group] {
         switch grouping {
         case .layer:
-            let layers = Set(components.map(\.layer)).sorted()
-            var names = layers.map { layerName($0, in: components) }
+            // Each layer's members and kinds in one pass over the components: a pass per layer
+            // took 170 ms at 737 280 components in 38 layers.
+            var slot: [Int: Int] = [:], members: [[Int]] = [], kinds: [Set<ComponentKind>] = []
+            for (i, component) in components.enumerated() {
+                let s: Int
+                if let found = slot[component.layer] {
+                    s = found
+                } else {
+                    s = members.count
+                    slot[component.layer] = s
+                    members.append([])
+                    kinds.append([])
+                }
+                members[s].append(i)
+                kinds[s].insert(component.kind)
+            }
+            let layers = slot.sorted { $0.key < $1.key }  // (layer, its slot), ascending
+            var names = layers.map { layerName($0.key, kinds: kinds[$0.value]) }
             // Column names must be unique: two layers that would both read `embed` keep their numbers.
             let repeated = Dictionary(grouping: names, by: { $0 }).filter { $0.value.count > 1 }.keys
-            for i in names.indices where repeated.contains(names[i]) { names[i] = "layer \(layers[i])" }
-            return zip(layers, names).map { layer, name in
-                Group(key: .layer(layer), name: name, members: components.indices.filter { components[$0].layer == layer })
-            }
+            for i in names.indices where repeated.contains(names[i]) { names[i] = "layer \(layers[i].key)" }
+            return zip(layers, names).map { layer, name in Group(key: .layer(layer.key), name: name, members: members[layer.value]) }
         case .kind:
             return ComponentKind.allCases.compactMap { kind in
                 let members = components.indices.filter { components[$0].kind == kind }
