@@ -80,7 +80,8 @@ def bench_queries(args, values):
     full = {"ATTRDB_MASSES_FROM": "values"}
     times = {}
     # The floor on a loaded machine: a whole process that reads next to nothing.
-    row("attrdb runs (start-up and a small read: the floor)", timed(args, ["runs"]), "s")
+    times["runs"] = timed(args, ["runs"])
+    row("attrdb runs (start-up and a small read: the floor)", times["runs"], "s")
     # `target`: the issue's ≤ 50 ms for capacity, concentration, turnover and compare over the whole grid.
     # compare takes two runs; the run against itself reads what two runs of this size would.
     for name, command, main_s, target in QUERIES:
@@ -98,7 +99,11 @@ QUERIES = [
     ("capacity --by kind --squared", ["capacity", "--run", "scale", "--by", "kind", "--squared"], None, False),
     ("concentration", ["concentration", "--run", "scale"], MAIN_CONCENTRATION_S, True),
     ("turnover --cutoff 0.0002 --summary", ["turnover", "--run", "scale", "--cutoff", "0.0002", "--summary"], None, True),
-    ("turnover --cutoff 0.0002 (every crossing)", ["turnover", "--run", "scale", "--cutoff", "0.0002"], None, False),
+    ("turnover --cutoff 0.0002 (every crossing)", ["turnover", "--run", "scale", "--cutoff", "0.0002"], None, True),
+    # The events between consecutive checkpoints, streamed: at 0.001 no component of the generated
+    # scan (8 000 components, shares near 1/8 000) crosses; at 0.00015 about 31 000 rows are written.
+    ("turnover --cutoff 0.001 (events)", ["turnover", "--run", "scale", "--cutoff", "0.001"], None, True),
+    ("turnover --cutoff 0.00015 (events, ~31 000 rows)", ["turnover", "--run", "scale", "--cutoff", "0.00015"], None, True),
     ("compare (the run with itself)", ["compare", "--run", "scale", "--run", "scale"], None, True),
 ]
 
@@ -164,6 +169,15 @@ def estimate(total_summary_bytes, read_bytes, values, times):
     rate = read_bytes / fast if fast else 0
     row("turnover (reads component sums), scaled by the bytes read", per_component / rate if rate else 0, "s",
         f"at this run's {rate / 1e9:.2f} GB/s of summaries read and analysed")
+    # The events read every checkpoint's component sums (turnover --summary reads two): the floor
+    # (`attrdb runs`) taken off, the rest scaled by the bytes; the start-up at 737 280 components
+    # (reading the component rows) is not in it: the README gives it, measured on a store of that width.
+    floor = times["runs"]
+    events, _ = times["turnover --cutoff 0.001 (events)"]
+    if events > floor:
+        events_rate = read_bytes / (events - floor)
+        row("turnover events: component sums read and compared", events_rate / 1e9, "GB/s", "start-up (attrdb runs) taken off")
+        row("turnover events at 10^10, scaled by the bytes read", per_component / events_rate + floor, "s", "plus this run's start-up")
     row("summary totals capacity and concentration read", 154 * (8 * (1 + 38 + 6) + 8 * 64) / 1e6, "MB",
         "154 rows; the run's 737 280 component rows are read too (ScanSelection)")
     # The summaries' size follows their layout (schema/README.md, Summaries), not this run's ratio: per

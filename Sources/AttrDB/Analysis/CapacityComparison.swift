@@ -1,9 +1,39 @@
 /// `compare`: two runs' layer shares at paired checkpoints (see ``Comparison``).
+///
+/// Kept by columns: each pair's steps, the layers, and each (pair, layer)'s two shares, pair after
+/// pair; a row is made only as it is written (``forEachRow(_:)``): 81 000 of them at 10⁹ values.
 public struct CapacityComparison: TabularResult {
-    public var rows: [CapacityComparisonRow]
+    /// Each compared pair's steps: the first run's, and the second run's paired with it.
+    public let steps: [(a: Int, b: Int)]
+    /// The layers of either run, ascending.
+    public let layers: [Int]
+    private let sharesA: [Double]
+    private let sharesB: [Double]
 
-    public init(rows: [CapacityComparisonRow]) {
-        self.rows = rows
+    /// `sharesA` and `sharesB` hold each pair's shares of `layers`, pair after pair.
+    init(steps: [(a: Int, b: Int)], layers: [Int], sharesA: [Double], sharesB: [Double]) {
+        precondition(sharesA.count == steps.count * layers.count && sharesB.count == sharesA.count)
+        self.steps = steps
+        self.layers = layers
+        self.sharesA = sharesA
+        self.sharesB = sharesB
+    }
+
+    /// One row per pair and layer.
+    public var rows: [CapacityComparisonRow] {
+        var rows: [CapacityComparisonRow] = []
+        rows.reserveCapacity(sharesA.count)
+        forEachRow { rows.append($0) }
+        return rows
+    }
+
+    public func forEachRow(_ body: (CapacityComparisonRow) throws -> Void) rethrows {
+        for (p, pair) in steps.enumerated() {
+            let first = p * layers.count
+            for (l, layer) in layers.enumerated() {
+                try body(CapacityComparisonRow(stepA: pair.a, stepB: pair.b, layer: layer, shareA: sharesA[first + l], shareB: sharesB[first + l]))
+            }
+        }
     }
 }
 
@@ -39,4 +69,9 @@ public struct CapacityComparisonRow: ResultRow, Equatable {
     ]
 
     public var cells: [Cell] { [.int(stepA), .int(stepB), .int(layer), .double(shareA), .double(shareB), .double(difference)] }
+
+    public func appendCells(to cells: inout [Cell]) {
+        cells.append(.int(stepA)); cells.append(.int(stepB)); cells.append(.int(layer))
+        cells.append(.double(shareA)); cells.append(.double(shareB)); cells.append(.double(difference))
+    }
 }

@@ -22,10 +22,14 @@ struct CheckpointTotals {
         let reader = try scan.store.totalsReader(statistic)
         var totals: [SummaryTotals] = []
         totals.reserveCapacity(selection.checkpoints.count)
-        for checkpoint in selection.checkpoints {
-            guard let found = try reader.totals(attributionID: scan.checkpoints[checkpoint].attributionID) else { return nil }
-            totals.append(found)
+        let complete = try scan.store.reading {
+            for checkpoint in selection.checkpoints {
+                guard let found = try reader.totals(attributionID: scan.checkpoints[checkpoint].attributionID) else { return false }
+                totals.append(found)
+            }
+            return true
         }
+        guard complete else { return nil }
         self.steps = selection.steps
         self.totals = totals
         self.components = scan.components

@@ -48,16 +48,18 @@ public enum Comparison {
         let layers = Set(componentsA.map(\.layer)).union(componentsB.map(\.layer)).sorted()
         // Each layer's position in either run's shares, found once instead of per row.
         let inA = layers.map { sharesA.layers.firstIndex(of: $0) }, inB = layers.map { sharesB.layers.firstIndex(of: $0) }
-        var rows: [CapacityComparisonRow] = []
         let pairs = pairs(stepsA, stepsB, alignment: alignment)
-        rows.reserveCapacity(pairs.count * layers.count)
+        var a: [Double] = [], b: [Double] = []
+        a.reserveCapacity(pairs.count * layers.count)
+        b.reserveCapacity(pairs.count * layers.count)
         for (i, j) in pairs {
-            let a = sharesA.shares[i], b = sharesB.shares[j]
-            for (l, layer) in layers.enumerated() {
-                rows.append(CapacityComparisonRow(stepA: stepsA[i], stepB: stepsB[j], layer: layer, shareA: inA[l].map { a[$0] } ?? 0, shareB: inB[l].map { b[$0] } ?? 0))
+            let rowA = sharesA.shares[i], rowB = sharesB.shares[j]
+            for l in layers.indices {
+                a.append(inA[l].map { rowA[$0] } ?? 0)
+                b.append(inB[l].map { rowB[$0] } ?? 0)
             }
         }
-        return CapacityComparison(rows: rows)
+        return CapacityComparison(steps: pairs.map { (stepsA[$0.0], stepsB[$0.1]) }, layers: layers, sharesA: a, sharesB: b)
     }
 
     /// Each checkpoint's layer shares from its totals; nil when they lack the run's layers.

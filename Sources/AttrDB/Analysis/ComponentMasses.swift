@@ -43,64 +43,35 @@ public struct ComponentMasses: Sendable {
     /// `summaries: false` reads the values whatever the selection (the tests' second path).
     init(_ selection: ResolvedSelection, mode: MassMode, summaries: Bool) throws {
         let scan = selection.scan
-        let whole = selection.coefficients == 0..<scan.coefficients.count && summaries
-        let bytesPerCheckpoint = whole ? scan.components.count * 8 : scan.valuesPerCheckpoint * 4
-        masses = try ParallelCheckpoints.map(scan, selection.checkpoints, bytesPerCheckpoint: bytesPerCheckpoint) { scan, part in
-            try ComponentMasses.read(scan, part, selection: selection, mode: mode, fromSummaries: whole)
+        let whole = ComponentMasses.fromSummaries(selection, summaries: summaries)
+        masses = try ParallelCheckpoints.map(scan, selection.checkpoints, bytesPerCheckpoint: ComponentMasses.bytesPerCheckpoint(selection, fromSummaries: whole)) { scan, part in
+            let reader = try MassReader(scan, selection: selection, mode: mode, fromSummaries: whole)
+            return try scan.store.reading {
+                try part.map { checkpoint in
+                    try [Double](unsafeUninitializedCapacity: reader.kept.count) { row, count in
+                        try reader.read(checkpoint: checkpoint, into: row)
+                        count = row.count
+                    }
+                }
+            }
         }
         self.steps = selection.steps
         self.components = selection.components.map { scan.components[$0] }
     }
 
-    /// Whether `ATTRDB_MASSES_FROM=values` asks for the values to be read even over the whole grid.
+    /// Whether the masses of `selection` come from the component sums ingest kept: over the whole
+    /// coefficient grid, unless `summaries` is false.
+    static func fromSummaries(_ selection: ResolvedSelection, summaries: Bool = !valuesForced) -> Bool {
+        summaries && selection.coefficients == 0..<selection.scan.coefficients.count
+    }
+
+    /// The bytes one checkpoint's masses read: 8 a component from the summaries, else its matrix.
+    static func bytesPerCheckpoint(_ selection: ResolvedSelection, fromSummaries: Bool) -> Int {
+        fromSummaries ? selection.scan.components.count * 8 : selection.scan.valuesPerCheckpoint * 4
+    }
+
+    /// Whether `ATTRDB_MASSES_FROM=values` in the environment asks for the values to be read even over the whole grid.
     static let valuesForced = ProcessInfo.processInfo.environment["ATTRDB_MASSES_FROM"] == "values"
-
-    /// The masses of the checkpoints in `part`, through `scan`'s connection.
-    private static func read(_ scan: ScanSelection, _ part: ArraySlice<Int>, selection: ResolvedSelection, mode: MassMode,
-                             fromSummaries: Bool) throws -> [[Double]] {
-        let n = scan.coefficients.count
-        let range = selection.coefficients
-        let kept = selection.components
-        let summaries = fromSummaries ? try scan.store.summaryReader(mode.statistic, precision: scan.precision) : nil
-        var reader: MatrixReader?
-        var values: UnsafeMutableBufferPointer<Float>?
-        let sums = UnsafeMutableBufferPointer<Double>.allocate(capacity: scan.components.count)
-        defer { sums.deallocate(); values?.deallocate() }
-        var masses: [[Double]] = []
-        masses.reserveCapacity(part.count)
-        for checkpoint in part {
-            if let summaries, try summaries.componentSums(attributionID: scan.checkpoints[checkpoint].attributionID, into: sums) {
-                masses.append(kept.map { sums[$0] })
-                continue
-            }
-            if reader == nil {
-                reader = try scan.matrixReader()
-                values = UnsafeMutableBufferPointer<Float>.allocate(capacity: scan.precision == .f32 ? scan.valuesPerCheckpoint : 0)
-            }
-            guard let reader, let buffer = values else { continue }
-            var row = [Double](repeating: 0, count: kept.count)
-            switch scan.precision {
-            case .f32:
-                try reader.read(checkpoint: checkpoint, into: buffer)
-                reduce(UnsafeBufferPointer(buffer), as: Float32Word.self, kept: kept, grid: n, range: range, mode: mode, into: &row)
-            case .f16:
-                reduce(try reader.readHalves(checkpoint: checkpoint), as: Float16Word.self, kept: kept, grid: n, range: range, mode: mode, into: &row)
-            case .bf16:
-                reduce(try reader.readHalves(checkpoint: checkpoint), as: BFloat16Word.self, kept: kept, grid: n, range: range, mode: mode, into: &row)
-            }
-            masses.append(row)
-        }
-        return masses
-    }
-
-    /// Each kept component's mass over `range` of a matrix of `grid` coefficients a component,
-    /// stored as `S` (one pass: a 16-bit word is decoded as it is added).
-    private static func reduce<S: StoredWord>(_ matrix: UnsafeBufferPointer<S.Word>, as _: S.Type, kept: [Int], grid n: Int, range: Range<Int>,
-                                              mode: MassMode, into row: inout [Double]) {
-        for (k, p) in kept.enumerated() {
-            row[k] = reduce(UnsafeBufferPointer(rebasing: matrix[(p * n + range.lowerBound)..<(p * n + range.upperBound)]), as: S.self, mode)
-        }
-    }
 
     /// The reduction of one profile slice, in Double. Four partial sums let the loop vectorise.
     @inline(__always)

@@ -57,7 +57,7 @@ public enum QueryRequest: Sendable {
             return try selection.resolve(in: store).map { resolved in
                 try Turnover.requireTwoCheckpoints(resolved)
                 return (resolved.scan.run, summary ? ResultTable(try Turnover.summary(resolved, cutoff: cutoff))
-                                                   : ResultTable(Turnover.events(try ComponentMasses(resolved), cutoff: cutoff)))
+                                                   : ResultTable(try Turnover.events(resolved, cutoff: cutoff)))
             }
         case .concentration(let top):
             return try selection.resolve(in: store).map { ($0.scan.run, ResultTable(try ConcentrationTable($0, top: top))) }
@@ -77,13 +77,18 @@ public enum QueryRequest: Sendable {
 
     /// Writes what ``tables(_:in:note:)`` answers to `output`, as the command line prints it: each
     /// run's table stacked under a `run` column when there are several (`compare`: its one table as
-    /// it is). `capacity` and `compare`'s capacity are written from their typed rows, one row's
-    /// cells at a time, not held as a table of cells first (81 000 rows at 10⁹ values); the same
-    /// bytes either way.
+    /// it is). `capacity`, `compare`'s capacity and turnover's events are written from their typed
+    /// rows, one row's cells at a time, not held as a table of cells first (81 000 rows at 10⁹
+    /// values); the same bytes either way.
     public func write(_ selection: QuerySelection, in store: Store, to output: TableOutput, note: (String) -> Void = { _ in }) throws {
         switch self {
         case .capacity(let mode, let by, wide: false):
             try output.write(byRun: try selection.resolve(in: store).map { ($0.scan.run, try Capacity($0, mode: mode, by: by)) })
+        case .turnover(let cutoff, summary: false):
+            try output.write(byRun: try selection.resolve(in: store).map { resolved in
+                try Turnover.requireTwoCheckpoints(resolved)
+                return (resolved.scan.run, try Turnover.events(resolved, cutoff: cutoff))
+            })
         case .compare(what: .capacity, let alignment, _):
             let resolved = try QueryRequest.twoRuns(selection, in: store)
             try output.write(try Comparison.capacity(resolved[0], resolved[1], alignment: alignment))

@@ -48,4 +48,9 @@ public struct TurnoverEventRow: ResultRow, Equatable {
         [.int(step), .int(previousStep), .text(component.label), .int(component.layer), .text(component.kind.rawValue), .text(event.rawValue),
          .double(shareBefore), .double(shareAfter)]
     }
+
+    public func appendCells(to cells: inout [Cell]) {
+        cells.append(.int(step)); cells.append(.int(previousStep)); cells.append(.text(component.label)); cells.append(.int(component.layer))
+        cells.append(.text(component.kind.rawValue)); cells.append(.text(event.rawValue)); cells.append(.double(shareBefore)); cells.append(.double(shareAfter))
+    }
 }

@@ -60,6 +60,13 @@ public final class OutputSink {
         }
     }
 
+    /// Lets `build` append to the buffer itself: a line is built where it is written, not built
+    /// apart and copied in. Flushed once the buffer passes its size.
+    func append(_ build: (inout [UInt8]) -> Void) throws {
+        build(&buffer)
+        if buffer.count >= capacity { try flush() }
+    }
+
     public func write(_ bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { try write($0) }
     }

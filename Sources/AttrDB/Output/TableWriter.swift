@@ -57,27 +57,24 @@ public final class TableWriter {
         if !started { try start() }
         defer { rowCount += 1 }
         if format == .table { return aligned.append(row) }
-        // The line is built as bytes and written at once; it is moved out of the property while it is
-        // built (appending to a class's stored property pays an exclusivity check per call), and
-        // kept between rows so a long table allocates once.
-        var bytes: [UInt8] = []
-        swap(&bytes, &line)
-        bytes.removeAll(keepingCapacity: true)
-        switch format {
-        case .csv: csvLine(row, to: &bytes)
-        case .tsv: tsvLine(row, to: &bytes)
-        case .json:
-            bytes.append(contentsOf: rowCount == 0 ? [UInt8(ascii: "\n")] : [UInt8(ascii: ","), UInt8(ascii: "\n")])
-            jsonObject(row, to: &bytes)
-        case .jsonl:
-            jsonObject(row, to: &bytes)
-            bytes.append(UInt8(ascii: "\n"))
-        case .markdown: markdownLine(row, to: &bytes)
-        case .latex: latexLine(row, to: &bytes)
-        case .table, .npy, .parquet: preconditionFailure("checked in init")
+        // The line is built as bytes straight into the sink's buffer (one exclusivity check for the
+        // line, not one per append to a stored property), with no copy of it made.
+        let first = rowCount == 0
+        try sink.append { bytes in
+            switch format {
+            case .csv: csvLine(row, to: &bytes)
+            case .tsv: tsvLine(row, to: &bytes)
+            case .json:
+                bytes.append(contentsOf: first ? [UInt8(ascii: "\n")] : [UInt8(ascii: ","), UInt8(ascii: "\n")])
+                jsonObject(row, to: &bytes)
+            case .jsonl:
+                jsonObject(row, to: &bytes)
+                bytes.append(UInt8(ascii: "\n"))
+            case .markdown: markdownLine(row, to: &bytes)
+            case .latex: latexLine(row, to: &bytes)
+            case .table, .npy, .parquet: preconditionFailure("checked in init")
+            }
         }
-        swap(&bytes, &line)
-        try sink.write(line)
     }
 
     /// Ends the table and finishes the sink (a file is moved into place).
@@ -96,9 +93,6 @@ public final class TableWriter {
         }
         try sink.finish()
     }
-
-    /// The bytes of the line being written, kept between rows so a long table allocates once.
-    private var line: [UInt8] = []
 
     /// The `table` format's cells, kept as their text until every row has come.
     private var aligned = AlignedTable.Cells(digits: nil)

@@ -9,8 +9,9 @@ enum ParallelCheckpoints {
 
     /// `body(scan, part)` for the two halves of `checkpoints`, each with a `ScanSelection` on its
     /// own connection; one call on this thread when the work is small or no second connection can
-    /// be had (an in-memory store, or the connection inside a transaction).
-    static func map<T>(_ scan: ScanSelection, _ checkpoints: [Int], bytesPerCheckpoint: Int,
+    /// be had (an in-memory store, or the connection inside a transaction). `minimumBytes` is
+    /// the tests' way to split a small store.
+    static func map<T>(_ scan: ScanSelection, _ checkpoints: [Int], bytesPerCheckpoint: Int, minimumBytes: Int = minimumBytes,
                        _ body: (ScanSelection, ArraySlice<Int>) throws -> [T]) throws -> [T] {
         guard checkpoints.count >= 2, checkpoints.count * bytesPerCheckpoint >= minimumBytes,
               let other = scan.store.secondReader() else {

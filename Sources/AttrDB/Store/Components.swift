@@ -5,6 +5,10 @@ extension Store {
     /// - Throws: ``StoreError/corrupt(path:detail:)`` for a row whose kind attrdb never writes.
     func components(runID: Int64, run: String) throws -> [Component] {
         var components: [Component] = []
+        // Counted first, so the array is allocated once: grown by doubling, 737 280 components
+        // (35 MB) touched twice their size in fresh pages, a quarter of a whole-grid query's time.
+        let count = try connection.scalar("SELECT count(*) FROM component WHERE run_id = ?", [.integer(runID)])?.int64 ?? 0
+        components.reserveCapacity(Int(count))
         try connection.forEachRow("SELECT \(Component.storedColumns) FROM component WHERE run_id = ? ORDER BY position", [.integer(runID)]) {
             components.append(try Component(row: $0, run: run, store: path))
         }

@@ -194,6 +194,15 @@ public final class Store {
         }
     }
 
+    /// Runs `body` in one read transaction, or in the one already open (``snapshot(_:)``, `attrdb
+    /// serve`). A query that reads a row a checkpoint then takes SQLite's shared lock once: outside
+    /// a transaction each statement took it, looked for a hot journal and released it again, about
+    /// 3 000 system calls for the 1 000 totals of a 10⁹-value run.
+    func reading<T>(_ body: () throws -> T) throws -> T {
+        if connection.isInTransaction { return try body() }
+        return try snapshot(body)
+    }
+
     /// ``translate(_:path:busyTimeout:)`` for this store.
     func translate(_ error: SQLiteError) -> Error {
         Store.translate(error, path: path, busyTimeout: busyTimeout)

@@ -50,6 +50,15 @@ final class TotalsReader {
         find = try connection.prepare("SELECT n_layers, sums, entropy, gini, largest FROM summary_totals WHERE attribution_id = ? AND statistic = ?")
     }
 
+    /// The matrix's total over every component (the first of `sums`) alone, with no arrays made;
+    /// nil when it keeps no totals or the row is damaged.
+    func total(attributionID: Int64) throws -> Double? {
+        try find.bind([.integer(attributionID), .text(statistic.rawValue)])
+        defer { try? find.reset() }
+        guard try find.step() else { return nil }
+        return find.withBytes(at: 1) { $0.count >= 8 ? SummaryEncoding.float64.element($0, 0) : nil }
+    }
+
     /// The matrix's totals; nil when it keeps none (a grid too short) or the row does not decode.
     func totals(attributionID: Int64) throws -> SummaryTotals? {
         try find.bind([.integer(attributionID), .text(statistic.rawValue)])

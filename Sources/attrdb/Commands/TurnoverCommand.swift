@@ -20,6 +20,6 @@ struct TurnoverCommand: ParsableCommand {
     func run() throws {
         let opened = try store.open(.read)
         let request = QueryRequest.turnover(cutoff: cutoff, summary: summary)
-        try output.print(byRun: try request.tables(query.selection(checkpoints: request.defaultCheckpoints), in: opened))
+        try request.write(query.selection(checkpoints: request.defaultCheckpoints), in: opened, to: output.target())
     }
 }

@@ -28,6 +28,15 @@ final class TypedResultTests: XCTestCase {
         XCTAssertEqual(table.columns, result.columns.map(\.name), file: file, line: line)
         XCTAssertEqual(table.types, result.columns.map(\.type), file: file, line: line)
         XCTAssertEqual(Set(table.columns).count, table.columns.count, "\(Result.self): repeated column names \(table.columns)", file: file, line: line)
+        // What the text formats write: each row streamed and its cells appended to one array after
+        // what is already there (the run column), the very cells of the table.
+        var streamed: [[Cell]] = []
+        result.forEachRow { row in
+            var cells: [Cell] = [.text("run")]
+            row.appendCells(to: &cells)
+            streamed.append(Array(cells.dropFirst()))
+        }
+        XCTAssertEqual(streamed, table.rows, "\(Result.self): streamed rows", file: file, line: line)
     }
 
     func testEveryResultsCellsMatchItsDeclaredColumns() throws {
@@ -37,8 +46,10 @@ final class TypedResultTests: XCTestCase {
         let masses = try ComponentMasses(all)
         for grouping in Capacity.Grouping.allCases {
             assertConforms(Capacity(masses, by: grouping))
+            assertConforms(try Capacity(all, by: grouping))
             assertConforms(CapacityWide(masses, by: grouping))
         }
+        assertConforms(try Comparison.capacity(all, try example.resolved(QuerySelection(checkpoints: .range(0, 1000))), alignment: .nearest))
         let atZero = try TopComponents(try example.resolved(QuerySelection(checkpoints: .all, coefficients: .nearest(0))), k: 5)
         let mean = try TopComponents(try example.resolved(QuerySelection(checkpoints: .last, coefficients: .range(-2, 2))), k: 5)
         assertConforms(atZero)

@@ -15,6 +15,10 @@ public protocol TabularResult: Sendable {
     /// The columns of this result in order; each row's ``ResultRow/cells`` has one cell per column.
     var columns: [ResultColumn] { get }
     var rows: [Row] { get }
+    /// Calls `body` with each of ``rows`` in order. A result that keeps its table by columns
+    /// (``Capacity``, ``CapacityComparison``: 81 000 rows at 10⁹ values) makes each row only as it
+    /// is written, with no array of them.
+    func forEachRow(_ body: (Row) throws -> Void) rethrows
 }
 
 /// One row of a ``TabularResult``.
@@ -24,11 +28,24 @@ public protocol ResultRow: Sendable {
     static var documentedColumns: [ResultColumn] { get }
     /// The row's values in the order of its result's columns, for output only.
     var cells: [Cell] { get }
+    /// Appends ``cells`` to `cells`: the output's one reused array, so a row of a long table makes
+    /// no array of its own.
+    func appendCells(to cells: inout [Cell])
+}
+
+extension ResultRow {
+    public func appendCells(to cells: inout [Cell]) {
+        cells.append(contentsOf: self.cells)
+    }
 }
 
 extension TabularResult {
     /// For a result of fixed shape, the columns are the row type's documented ones.
     public var columns: [ResultColumn] { Row.documentedColumns }
+
+    public func forEachRow(_ body: (Row) throws -> Void) rethrows {
+        for row in rows { try body(row) }
+    }
 }
 
 extension ResultTable {
