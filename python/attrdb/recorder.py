@@ -195,13 +195,13 @@ class Recorder:
                 raise BadInput(f"log_checkpoints takes mappings of step, values, stats, resid_norms, wov_norms and "
                                f"weights_hash; got the keys {sorted(map(str, checkpoint))}")
             step = _step(checkpoint["step"])
-            checked.append((step, self._checkpoint_frames(step, checkpoint["values"], checkpoint.get("stats"),
-                                                          checkpoint.get("resid_norms"), checkpoint.get("wov_norms"),
-                                                          checkpoint.get("weights_hash"))))
+            parts = {key: value for key, value in checkpoint.items() if key not in ("step", "values")}
+            checked.append((step, self._checkpoint_frames(step, checkpoint["values"], **parts)))
         self._send_checkpoints(checked)
 
-    def _checkpoint_frames(self, step: int, values: Any, stats: Mapping[str, float] | None,
-                           resid_norms: Mapping[Any, float] | None, wov_norms: Any, weights_hash: Any) -> list:
+    def _checkpoint_frames(self, step: int, values: Any, stats: Mapping[str, float] | None = None,
+                           resid_norms: Mapping[Any, float] | None = None, wov_norms: Any = None,
+                           weights_hash: Any = None) -> list:
         """The frames of one `log_checkpoint`, each as the list of its parts; raises `BadInput` first."""
         frames = []
         if weights_hash is not None:

@@ -473,7 +473,7 @@ class _Logger:
             # checkpoint raises here with the ones before it still to be written.
             if self.rec is None:
                 self.rec = self.open(result.labels)
-            self._batch.append((step, self.rec._checkpoint_frames(step, result.values, *self._parts(result, econ, extra, digest))))
+            self._batch.append((step, self.rec._checkpoint_frames(step, result.values, **self._parts(result, econ, extra, digest))))
             if len(self._batch) >= self.BATCH_CHECKPOINTS or time.perf_counter() - self._last_write >= self.BATCH_SECONDS:
                 self._flush()
             return
@@ -481,9 +481,10 @@ class _Logger:
         self._writing.append(self._writer.submit(self._write, step, result, econ, extra, digest))
 
     @staticmethod
-    def _parts(result: ScanResult, econ: Mapping[str, Any], extra: Mapping[str, float], digest: str) -> tuple:
-        """`log_checkpoint`'s stats, resid_norms, wov_norms and weights_hash for a scanned checkpoint."""
-        return ({**extra, "decomposition_rel_err": result.identity_error}, econ["resid_norms"], econ["wov_norms"], digest)
+    def _parts(result: ScanResult, econ: Mapping[str, Any], extra: Mapping[str, float], digest: str) -> Dict[str, Any]:
+        """`log_checkpoint`'s keyword arguments besides the values, for a scanned checkpoint."""
+        return dict(stats={**extra, "decomposition_rel_err": result.identity_error}, resid_norms=econ["resid_norms"],
+                    wov_norms=econ["wov_norms"], weights_hash=digest)
 
     def _flush(self) -> None:
         """Writes the checkpoints waiting in the batch, in one transaction."""
@@ -496,9 +497,7 @@ class _Logger:
                digest: str) -> None:
         if self.rec is None:
             self.rec = self.open(result.labels)
-        stats, resid_norms, wov_norms, weights_hash = self._parts(result, econ, extra, digest)
-        self.rec.log_checkpoint(step, result.values, stats=stats, resid_norms=resid_norms, wov_norms=wov_norms,
-                                weights_hash=weights_hash)
+        self.rec.log_checkpoint(step, result.values, **self._parts(result, econ, extra, digest))
 
     def open(self, labels: Sequence[str]) -> Any:
         """The recorder, with these component labels, on the binary started for it."""
