@@ -22,12 +22,7 @@ public struct Capacity: TabularResult {
     private let totals: [Double]
 
     /// One row per checkpoint and group, groups in the order of ``groups``.
-    public var rows: [CapacityRow] {
-        var rows: [CapacityRow] = []
-        rows.reserveCapacity(masses.count)
-        forEachRow { rows.append($0) }
-        return rows
-    }
+    public var rows: [CapacityRow] { rowsMade(count: masses.count) }
 
     public func forEachRow(_ body: (CapacityRow) throws -> Void) rethrows {
         for (c, step) in steps.enumerated() {

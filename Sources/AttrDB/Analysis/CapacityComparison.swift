@@ -20,12 +20,7 @@ public struct CapacityComparison: TabularResult {
     }
 
     /// One row per pair and layer.
-    public var rows: [CapacityComparisonRow] {
-        var rows: [CapacityComparisonRow] = []
-        rows.reserveCapacity(sharesA.count)
-        forEachRow { rows.append($0) }
-        return rows
-    }
+    public var rows: [CapacityComparisonRow] { rowsMade(count: sharesA.count) }
 
     public func forEachRow(_ body: (CapacityComparisonRow) throws -> Void) rethrows {
         for (p, pair) in steps.enumerated() {

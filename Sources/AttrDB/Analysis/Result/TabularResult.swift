@@ -46,6 +46,15 @@ extension TabularResult {
     public func forEachRow(_ body: (Row) throws -> Void) rethrows {
         for row in rows { try body(row) }
     }
+
+    /// ``rows`` of a result that keeps its table by columns and makes its `count` rows in
+    /// ``forEachRow(_:)``: for the callers that want them all at once.
+    func rowsMade(count: Int) -> [Row] {
+        var rows: [Row] = []
+        rows.reserveCapacity(count)
+        forEachRow { rows.append($0) }
+        return rows
+    }
 }
 
 extension ResultTable {
