@@ -65,16 +65,14 @@ public struct Capacity: TabularResult {
     /// Over a `--coef` range, from the per-(layer, coefficient) sums; nil when a group is not made
     /// of whole layers.
     init?(_ sums: LayerRangeSums, by grouping: Grouping) {
-        let groups = Capacity.groupsOf(sums.components, by: grouping)
-        guard let indexes = sums.layerIndexes(of: groups) else { return nil }
+        guard let groups = Capacity.groups(sums.layers, by: grouping), let indexes = sums.layerIndexes(of: groups) else { return nil }
         self.init(grouping: grouping, steps: sums.steps, groups: groups, slots: indexes,
                   total: { sums.total(at: $0) }, mass: { sums.mass($0, at: $1) })
     }
 
     /// From the stored totals; nil when they do not keep the groups' totals.
     init?(_ totals: CheckpointTotals, by grouping: Grouping) {
-        let groups = Capacity.groupsOf(totals.components, by: grouping)
-        guard let slots = totals.slots(of: groups) else { return nil }
+        guard let groups = Capacity.groups(totals.layers, by: grouping), let slots = totals.slots(of: groups) else { return nil }
         self.init(grouping: grouping, steps: totals.steps, groups: groups, slots: slots,
                   total: { totals.totals[$0].total }, mass: { totals.mass($0, at: $1) })
     }
@@ -124,36 +122,37 @@ public struct Capacity: TabularResult {
         var members: [Int]
     }
 
-    static func groupsOf(_ components: [Component], by grouping: Grouping) -> [Group] {
+    /// The layer or kind groups of a run with `layers`, without their members: all that an answer
+    /// from the stored sums needs. Nil for components and heads, which only their rows name.
+    static func groups(_ layers: ComponentLayers, by grouping: Grouping) -> [Group]? {
         switch grouping {
         case .layer:
-            // Each layer's members and kinds in one pass over the components: a pass per layer
-            // took 170 ms at 737 280 components in 38 layers.
-            var slot: [Int: Int] = [:], members: [[Int]] = [], kinds: [Set<ComponentKind>] = []
-            for (i, component) in components.enumerated() {
-                let s: Int
-                if let found = slot[component.layer] {
-                    s = found
-                } else {
-                    s = members.count
-                    slot[component.layer] = s
-                    members.append([])
-                    kinds.append([])
-                }
-                members[s].append(i)
-                kinds[s].insert(component.kind)
-            }
-            let layers = slot.sorted { $0.key < $1.key }  // (layer, its slot), ascending
-            var names = layers.map { layerName($0.key, kinds: kinds[$0.value]) }
+            var names = zip(layers.layers, layers.kindsOfLayer).map { layerName($0, kinds: $1) }
             // Column names must be unique: two layers that would both read `embed` keep their numbers.
             let repeated = Dictionary(grouping: names, by: { $0 }).filter { $0.value.count > 1 }.keys
-            for i in names.indices where repeated.contains(names[i]) { names[i] = "layer \(layers[i].key)" }
-            return zip(layers, names).map { layer, name in Group(key: .layer(layer.key), name: name, members: members[layer.value]) }
+            for i in names.indices where repeated.contains(names[i]) { names[i] = "layer \(layers.layers[i])" }
+            return zip(layers.layers, names).map { Group(key: .layer($0), name: $1, members: []) }
         case .kind:
-            return ComponentKind.allCases.compactMap { kind in
-                let members = components.indices.filter { components[$0].kind == kind }
-                return members.isEmpty ? nil : Group(key: .kind(kind), name: kind.rawValue, members: members)
+            let kinds = layers.kinds
+            return ComponentKind.allCases.filter(kinds.contains).map { Group(key: .kind($0), name: $0.rawValue, members: []) }
+        case .component, .head:
+            return nil
+        }
+    }
+
+    /// The groups of `components` with their members (positions in `components`).
+    static func groupsOf(_ components: [Component], by grouping: Grouping) -> [Group] {
+        switch grouping {
+        case .layer, .kind:
+            // Each group's members in one pass over the components: a pass per layer took 170 ms at
+            // 737 280 components in 38 layers.
+            var groups = Capacity.groups(ComponentLayers(components), by: grouping) ?? []
+            let slot = Dictionary(uniqueKeysWithValues: groups.enumerated().map { ($1.key, $0) })
+            for (i, component) in components.enumerated() {
+                let key: CapacityGroup = grouping == .layer ? .layer(component.layer) : .kind(component.kind)
+                if let s = slot[key] { groups[s].members.append(i) }
             }
+            return groups
         case .component, .head:
             return components.indices.compactMap { i in
                 let component = components[i]

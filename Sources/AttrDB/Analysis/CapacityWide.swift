@@ -25,8 +25,7 @@ public struct CapacityWide: TabularResult {
     /// coefficient) sums (``LayerRangeSums``), else from each selected component's masses.
     public init(_ selection: ResolvedSelection, mode: MassMode = .absolute, by grouping: Capacity.Grouping) throws {
         if grouping == .layer || grouping == .kind, let totals = try CheckpointTotals(selection, statistic: mode.statistic) {
-            let groups = Capacity.groupsOf(totals.components, by: grouping)
-            if let slots = totals.slots(of: groups) {
+            if let groups = Capacity.groups(totals.layers, by: grouping), let slots = totals.slots(of: groups) {
                 let rows = totals.steps.enumerated().map { c, step in
                     let total = totals.totals[c].total
                     return CapacityWideRow(step: step, shares: slots.map { slot in
@@ -40,8 +39,7 @@ public struct CapacityWide: TabularResult {
         }
         // Over a --coef range: from the per-(layer, coefficient) sums when the groups are whole layers.
         if grouping == .layer || grouping == .kind, let sums = try LayerRangeSums(selection, statistic: mode.statistic) {
-            let groups = Capacity.groupsOf(sums.components, by: grouping)
-            if let indexes = sums.layerIndexes(of: groups) {
+            if let groups = Capacity.groups(sums.layers, by: grouping), let indexes = sums.layerIndexes(of: groups) {
                 let rows = sums.steps.enumerated().map { c, step in
                     let total = sums.total(at: c)
                     return CapacityWideRow(step: step, shares: indexes.map { layers in

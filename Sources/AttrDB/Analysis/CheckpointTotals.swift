@@ -10,15 +10,15 @@ struct CheckpointTotals {
     let steps: [Int]
     /// In selection order.
     let totals: [SummaryTotals]
-    /// The run's components, in position order (all of them are selected).
-    let components: [Component]
+    /// The run's layers and kinds (all of its components are selected).
+    let layers: ComponentLayers
 
     /// Nil when the totals do not answer `selection` (see the type's comment); the caller then
     /// reduces each component's masses.
     init?(_ selection: ResolvedSelection, statistic: SummaryStatistic) throws {
         let scan = selection.scan
         guard !ComponentMasses.valuesForced, selection.coefficients == 0..<scan.coefficients.count,
-              selection.components.elementsEqual(scan.components.indices) else { return nil }
+              selection.keepsEveryComponent else { return nil }
         let reader = try scan.store.totalsReader(statistic)
         var totals: [SummaryTotals] = []
         totals.reserveCapacity(selection.checkpoints.count)
@@ -32,7 +32,7 @@ struct CheckpointTotals {
         guard complete else { return nil }
         self.steps = selection.steps
         self.totals = totals
-        self.components = scan.components
+        self.layers = scan.layers
     }
 
     /// Where a group's total is kept in each checkpoint's ``SummaryTotals``.
@@ -43,7 +43,7 @@ struct CheckpointTotals {
     /// Each group's slot; nil when a group's total is not kept (a component), or a checkpoint's
     /// totals do not have the run's layers.
     func slots(of groups: [Capacity.Group]) -> [Slot]? {
-        let layers = Array(Set(components.map(\.layer))).sorted()
+        let layers = self.layers.layers
         guard totals.allSatisfy({ $0.layers.count == layers.count && $0.kinds.count == ComponentKind.allCases.count }) else { return nil }
         var slots: [Slot] = []
         for group in groups {

@@ -28,6 +28,7 @@ public struct Clusters: Sendable {
         defer { buffer.deallocate() }
         var memberRows: [ClusterMemberRow] = [], centroidRows: [ClusterCentroidRow] = []
         var leftOut = 0
+        let components = try scan.components
         for checkpoint in selection.checkpoints {
             try reader.read(checkpoint: checkpoint, into: buffer)
             let step = scan.checkpoints[checkpoint].step
@@ -53,7 +54,7 @@ public struct Clusters: Sendable {
             // Members listed cluster by cluster, in run order within each.
             for i in kept.indices.sorted(by: { (labels[$0], $0) < (labels[$1], $1) }) {
                 let member = kept[i]
-                let component = scan.components[member.position]
+                let component = components[member.position]
                 memberRows.append(ClusterMemberRow(step: step, cluster: labels[i], size: sizes[labels[i]], component: component, mass: member.mass))
             }
             for cluster in 0..<k where sizes[cluster] > 0 {

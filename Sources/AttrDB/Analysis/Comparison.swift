@@ -27,14 +27,14 @@ public enum Comparison {
     public static func capacity(_ a: ResolvedSelection, _ b: ResolvedSelection, alignment: Alignment) throws -> CapacityComparison {
         if let totalsA = try CheckpointTotals(a, statistic: .abs), let totalsB = try CheckpointTotals(b, statistic: .abs),
            let sharesA = layerShares(totalsA), let sharesB = layerShares(totalsB) {
-            return capacity(stepsA: totalsA.steps, sharesA, totalsA.components, stepsB: totalsB.steps, sharesB, totalsB.components, alignment: alignment)
+            return capacity(stepsA: totalsA.steps, sharesA, stepsB: totalsB.steps, sharesB, alignment: alignment)
         }
         return capacity(try ComponentMasses(a), try ComponentMasses(b), alignment: alignment)
     }
 
     /// Layer shares of run A and run B and their difference (B − A), layers of either run.
     public static func capacity(_ a: ComponentMasses, _ b: ComponentMasses, alignment: Alignment) -> CapacityComparison {
-        capacity(stepsA: a.steps, layerShares(a), a.components, stepsB: b.steps, layerShares(b), b.components, alignment: alignment)
+        capacity(stepsA: a.steps, layerShares(a), stepsB: b.steps, layerShares(b), alignment: alignment)
     }
 
     /// One run's layer shares: `shares[checkpoint][i]` is the share of `layers[i]` (ascending).
@@ -43,9 +43,9 @@ public enum Comparison {
         var shares: [[Double]]
     }
 
-    private static func capacity(stepsA: [Int], _ sharesA: LayerShares, _ componentsA: [Component],
-                                 stepsB: [Int], _ sharesB: LayerShares, _ componentsB: [Component], alignment: Alignment) -> CapacityComparison {
-        let layers = Set(componentsA.map(\.layer)).union(componentsB.map(\.layer)).sorted()
+    private static func capacity(stepsA: [Int], _ sharesA: LayerShares, stepsB: [Int], _ sharesB: LayerShares,
+                                 alignment: Alignment) -> CapacityComparison {
+        let layers = Set(sharesA.layers).union(sharesB.layers).sorted()
         // Each layer's position in either run's shares, found once instead of per row.
         let inA = layers.map { sharesA.layers.firstIndex(of: $0) }, inB = layers.map { sharesB.layers.firstIndex(of: $0) }
         let pairs = pairs(stepsA, stepsB, alignment: alignment)
@@ -64,7 +64,7 @@ public enum Comparison {
 
     /// Each checkpoint's layer shares from its totals; nil when they lack the run's layers.
     static func layerShares(_ totals: CheckpointTotals) -> LayerShares? {
-        let layers = Array(Set(totals.components.map(\.layer))).sorted()
+        let layers = totals.layers.layers
         guard totals.totals.allSatisfy({ $0.layers.count == layers.count }) else { return nil }
         return LayerShares(layers: layers, shares: totals.totals.map { checkpoint in
             layers.indices.map { checkpoint.total != 0 ? checkpoint.layers[$0] / checkpoint.total : 0 }

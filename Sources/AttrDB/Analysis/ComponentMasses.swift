@@ -42,9 +42,17 @@ public struct ComponentMasses: Sendable {
 
     /// `summaries: false` reads the values whatever the selection (the tests' second path).
     init(_ selection: ResolvedSelection, mode: MassMode, summaries: Bool) throws {
+        masses = try ComponentMasses.rows(selection, mode: mode, summaries: summaries)
+        self.steps = selection.steps
+        self.components = try selection.scan.components(at: selection.components)
+    }
+
+    /// The masses alone, `[checkpoint][kept component]`, with no component row read: a query that
+    /// names only a few components (``Turnover/summary(_:cutoff:)``) reads just theirs.
+    static func rows(_ selection: ResolvedSelection, mode: MassMode, summaries: Bool = !valuesForced) throws -> [[Double]] {
         let scan = selection.scan
         let whole = ComponentMasses.fromSummaries(selection, summaries: summaries)
-        masses = try ParallelCheckpoints.map(scan, selection.checkpoints, bytesPerCheckpoint: ComponentMasses.bytesPerCheckpoint(selection, fromSummaries: whole)) { scan, part in
+        return try ParallelCheckpoints.map(scan, selection.checkpoints, bytesPerCheckpoint: ComponentMasses.bytesPerCheckpoint(selection, fromSummaries: whole)) { scan, part in
             let reader = try MassReader(scan, selection: selection, mode: mode, fromSummaries: whole)
             return try scan.store.reading {
                 try part.map { checkpoint in
@@ -55,8 +63,6 @@ public struct ComponentMasses: Sendable {
                 }
             }
         }
-        self.steps = selection.steps
-        self.components = selection.components.map { scan.components[$0] }
     }
 
     /// Whether the masses of `selection` come from the component sums ingest kept: over the whole
@@ -67,7 +73,7 @@ public struct ComponentMasses: Sendable {
 
     /// The bytes one checkpoint's masses read: 8 a component from the summaries, else its matrix.
     static func bytesPerCheckpoint(_ selection: ResolvedSelection, fromSummaries: Bool) -> Int {
-        fromSummaries ? selection.scan.components.count * 8 : selection.scan.valuesPerCheckpoint * 4
+        fromSummaries ? selection.scan.layers.count * 8 : selection.scan.valuesPerCheckpoint * 4
     }
 
     /// Whether `ATTRDB_MASSES_FROM=values` in the environment asks for the values to be read even over the whole grid.

@@ -43,7 +43,7 @@ public struct ConcentrationTable: TabularResult {
                 rows.append(ConcentrationRow(step: step, entropy: nil, effectiveComponents: nil, gini: nil, topShare: nil))
                 continue
             }
-            guard k <= figures.largest.count || figures.largest.count == totals.components.count else { return nil }
+            guard k <= figures.largest.count || figures.largest.count == totals.layers.count else { return nil }
             let top = k > 0 ? ShareMeasures.topShare(largestFirst: figures.largest.prefix(k), total: totals.totals[c].total) : 0
             rows.append(ConcentrationRow(step: step, entropy: figures.entropy, effectiveComponents: exp(figures.entropy),
                                          gini: figures.gini, topShare: top))

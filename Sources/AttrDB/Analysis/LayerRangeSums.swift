@@ -11,10 +11,9 @@
 /// the other summaries.
 struct LayerRangeSums {
     let steps: [Int]
-    /// The selected components, in run order: whole layers.
-    let components: [Component]
-    /// The selected components' distinct layers, ascending: the order of each row of ``masses``.
-    let layers: [Int]
+    /// The selected components' layers (whole ones) and kinds: ``ComponentLayers/layers`` is the
+    /// order of each row of ``masses``.
+    let layers: ComponentLayers
     /// `masses[checkpoint][layer index]`: the sum over the layer's components and the selected coefficients.
     let masses: [[Double]]
 
@@ -23,13 +22,18 @@ struct LayerRangeSums {
         let scan = selection.scan
         guard !ComponentMasses.valuesForced, !selection.coefficients.isEmpty else { return nil }
         // The stored rows hold every layer of the run, ascending.
-        let stored = Array(Set(scan.components.map(\.layer))).sorted()
-        let components = selection.components.map { scan.components[$0] }
-        let layers = Array(Set(components.map(\.layer))).sorted()
-        var sizes: [Int: Int] = [:]
-        for component in scan.components { sizes[component.layer, default: 0] += 1 }
-        guard layers.reduce(0, { $0 + (sizes[$1] ?? 0) }) == components.count else { return nil }
-        let rows = layers.compactMap { stored.firstIndex(of: $0) }
+        let stored = scan.layers.layers
+        let layers: ComponentLayers
+        if selection.keepsEveryComponent {
+            layers = scan.layers
+        } else {
+            let all = try scan.components
+            layers = ComponentLayers(selection.components.map { all[$0] })
+            var sizes: [Int: Int] = [:]
+            for component in all { sizes[component.layer, default: 0] += 1 }
+            guard layers.layers.reduce(0, { $0 + (sizes[$1] ?? 0) }) == layers.count else { return nil }
+        }
+        let rows = layers.layers.compactMap { stored.firstIndex(of: $0) }
         let bytes = stored.count * scan.coefficients.count * SummaryEncoding(scan.precision).width
         let read = try ParallelCheckpoints.map(scan, selection.checkpoints, bytesPerCheckpoint: bytes) { part, checkpoints in
             [try LayerRangeSums.read(part, checkpoints, storedLayers: stored.count, rows: rows, statistic: statistic, range: selection.coefficients)]
@@ -37,7 +41,6 @@ struct LayerRangeSums {
         // A checkpoint without its sums (or with sums of another shape) sends the whole query to the values.
         guard read.allSatisfy({ $0 != nil }) else { return nil }
         steps = selection.steps
-        self.components = components
         self.layers = layers
         masses = read.flatMap { $0 ?? [] }
     }
@@ -83,15 +86,20 @@ struct LayerRangeSums {
     /// Each group's layer indexes: nil when a group is not made of whole layers (a component; a kind
     /// that shares a layer with another kind), which only the component masses can answer.
     func layerIndexes(of groups: [Capacity.Group]) -> [[Int]]? {
-        let index = Dictionary(uniqueKeysWithValues: layers.enumerated().map { ($1, $0) })
-        var sizes = [Int](repeating: 0, count: layers.count)
-        for component in components { sizes[index[component.layer] ?? 0] += 1 }
         var out: [[Int]] = []
         for group in groups {
-            if case .component = group.key { return nil }
-            let own = Array(Set(group.members.compactMap { index[components[$0].layer] })).sorted()
-            guard own.reduce(0, { $0 + sizes[$1] }) == group.members.count else { return nil }
-            out.append(own)
+            switch group.key {
+            case .layer(let layer):
+                guard let i = layers.layers.firstIndex(of: layer) else { return nil }
+                out.append([i])
+            case .kind(let kind):
+                // Whole layers only when no layer with this kind has another kind beside it.
+                let own = layers.layers.indices.filter { layers.kindsOfLayer[$0].contains(kind) }
+                guard own.allSatisfy({ layers.kindsOfLayer[$0] == [kind] }) else { return nil }
+                out.append(own)
+            case .component:
+                return nil
+            }
         }
         return out
     }

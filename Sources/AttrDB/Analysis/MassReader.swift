@@ -26,8 +26,8 @@ final class MassReader {
         range = selection.coefficients
         self.mode = mode
         summaries = fromSummaries ? try scan.store.summaryReader(mode.statistic, precision: scan.precision) : nil
-        totals = fromSummaries && kept.elementsEqual(scan.components.indices) ? try scan.store.totalsReader(mode.statistic) : nil
-        sums = .allocate(capacity: scan.components.count)
+        totals = fromSummaries && selection.keepsEveryComponent ? try scan.store.totalsReader(mode.statistic) : nil
+        sums = .allocate(capacity: scan.layers.count)
     }
 
     deinit {
@@ -47,6 +47,12 @@ final class MassReader {
             storedTotals[checkpoint] = try totals.total(attributionID: scan.checkpoints[checkpoint].attributionID)
         }
     }
+
+    /// Whether rows are read from every component's sums, with the stored totals (``prefetchTotals(of:)``).
+    var readsStoredTotals: Bool { totals != nil }
+
+    /// The stored total of `checkpoint` that ``prefetchTotals(of:)`` read, if any.
+    func storedTotal(of checkpoint: Int) -> Double? { storedTotals[checkpoint] }
 
     /// The kept components' masses at `checkpoint` (an index into the scan's checkpoints) into
     /// `row`, one a kept component. A matrix without summaries (a grid too short to keep them) is

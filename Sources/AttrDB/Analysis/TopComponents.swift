@@ -58,6 +58,7 @@ public struct TopComponents: TabularResult {
         }
 
         var rows: [TopComponentRow] = []
+        let components = try scan.components
         for checkpoint in selection.checkpoints where !range.isEmpty {
             let now = try values(at: checkpoint)
             let order = ranking(now)
@@ -67,7 +68,7 @@ public struct TopComponents: TabularResult {
             }
             let total = now.reduce(0) { $0 + abs($1) }
             for (rank, index) in order.prefix(k).enumerated() {
-                let component = scan.components[selection.components[index]]
+                let component = components[selection.components[index]]
                 rows.append(TopComponentRow(step: scan.checkpoints[checkpoint].step, coefficient: coefficient, rank: rank + 1,
                                             component: component, value: now[index],
                                             share: total > 0 ? abs(now[index]) / total : .nan,

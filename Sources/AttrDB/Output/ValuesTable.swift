@@ -14,16 +14,17 @@ public enum ValuesTable {
         let reader = try selection.matrixReader()
         let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: selection.valuesPerCheckpoint)
         defer { buffer.deallocate() }
-        let labels = selection.components.map { Cell.text($0.label) }
-        let layers = selection.components.map { Cell.int($0.layer) }
-        let kinds = selection.components.map { Cell.text($0.kind.rawValue) }
+        let all = try selection.components
+        let labels = all.map { Cell.text($0.label) }
+        let layers = all.map { Cell.int($0.layer) }
+        let kinds = all.map { Cell.text($0.kind.rawValue) }
         let n = selection.coefficients.count
         for index in checkpointIndices ?? Array(selection.checkpoints.indices) {
             try reader.read(checkpoint: index, into: buffer, verifying: true)
             let step = Cell.int(selection.checkpoints[index].step)
             for j in coefficients ?? selection.coefficients.indices {
                 let c = Cell.double(selection.coefficients[j])
-                for p in components ?? Array(selection.components.indices) {
+                for p in components ?? Array(all.indices) {
                     try writer.write([step, c, labels[p], layers[p], kinds[p], .float(buffer[p * n + j])])
                 }
             }
@@ -41,8 +42,8 @@ extension ValuesTable {
                                 components: [Int]? = nil, to sink: OutputSink) throws -> String {
         let indices = checkpointIndices ?? Array(selection.checkpoints.indices)
         let keptCoefficients = coefficients ?? selection.coefficients.indices
-        let keptComponents = components ?? Array(selection.components.indices)
-        let n = selection.coefficients.count, p = selection.components.count
+        let keptComponents = components ?? Array(0..<selection.layers.count)
+        let n = selection.coefficients.count, p = selection.layers.count
         let m = keptCoefficients.count, q = keptComponents.count
         let writer = try NPYWriter(sink: sink, dtype: .float32, shape: [indices.count, m, q])
         let reader = try selection.matrixReader()
@@ -57,7 +58,7 @@ extension ValuesTable {
             try writer.append(UnsafeBufferPointer(rebasing: rows[0..<(m * q)]))
         }
         try writer.finish()
-        let components = keptComponents.map { selection.components[$0] }.map { component -> JSONValue in
+        let components = try selection.components(at: keptComponents).map { component -> JSONValue in
             .object(["label": .string(component.label), "layer": .number(Double(component.layer)), "kind": .string(component.kind.rawValue),
                      "index": component.index.map { .number(Double($0)) } ?? .null])
         }

@@ -11,6 +11,9 @@ public struct ComponentFilter: Equatable, Sendable {
         self.labels = labels
     }
 
+    /// No `--layer`, `--kind` or `--component` was given.
+    public var keepsAll: Bool { layers.isEmpty && kinds.isEmpty && labels.isEmpty }
+
     public func keeps(_ component: Component) -> Bool {
         (layers.isEmpty || layers.contains(component.layer)) && (kinds.isEmpty || kinds.contains(component.kind))
             && (labels.isEmpty || labels.contains(component.label))

@@ -43,15 +43,19 @@ public struct ResolvedSelection {
     public let checkpoints: [Int]
     /// Positions in the coefficient grid.
     public let coefficients: Range<Int>
-    /// Positions of the kept components.
+    /// Positions of the kept components, ascending.
     public let components: [Int]
+    /// Whether ``components`` is every component of the run: the summaries' totals answer only then.
+    public var keepsEveryComponent: Bool { components.count == scan.layers.count }
 
     public init(scan: ScanSelection, selection: QuerySelection) throws {
         self.scan = scan
         self.selection = selection
         checkpoints = try selection.checkpoints.indices(in: scan.checkpoints.map(\.step), run: scan.run)
         coefficients = try selection.coefficients.positions(in: scan.coefficients, run: scan.run)
-        components = try selection.components.positions(in: scan.components, run: scan.run)
+        // With no filter the component rows are not read: a whole-grid query needs none of them.
+        components = selection.components.keepsAll ? Array(0..<scan.layers.count)
+            : try selection.components.positions(in: try scan.components, run: scan.run)
     }
 
     private init(_ other: ResolvedSelection, checkpoints: [Int]) {

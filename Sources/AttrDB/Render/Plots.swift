@@ -122,11 +122,11 @@ public enum Plots {
         case .capacity: return capacity(try ComponentMasses(resolved), run: run, metric: metric).svg()
         case .shares: return shares(try ComponentMasses(resolved), run: run, metric: metric).svg()
         case .profile:
-            let labels = components.isEmpty ? resolved.components.map { resolved.scan.components[$0].label } : components
+            let labels = components.isEmpty ? try resolved.scan.components(at: resolved.components).map(\.label) : components
             return profiles(try Profiles(resolved, components: labels), run: run, metric: metric, top: top).svg()
         case .clusters:
             let clusterOf = try Clusters(resolved, k: k, method: .kmeans, distance: .euclidean, seed: seed, minMass: 0).members.clusterOf
-            let labels = resolved.components.map { resolved.scan.components[$0].label }.filter { clusterOf[$0] != nil }
+            let labels = try resolved.scan.components(at: resolved.components).map(\.label).filter { clusterOf[$0] != nil }
             return clusterProfiles(try Profiles(resolved, components: labels), run: run, metric: metric, clusterOf: clusterOf).svg()
         case .norms: return norms(try NormGrowth.residual(store: store, run: run, checkpoints: resolved.selection.checkpoints, wide: false), run: run).svg()
         case .concentration: return concentration(ConcentrationTable(try ComponentMasses(resolved), top: 10), run: run, metric: metric).svg()

@@ -20,7 +20,7 @@ public enum Report {
         let nearestZero = nearZero.coefficients.isEmpty ? "none" : Axis.label(grid[nearZero.coefficients.lowerBound])
         let subtitle = [details.summary.run.model.map { "model \($0)" }, details.summary.run.task.map { "task \($0)" },
                         "scan \(selection.scan) (\(grid.count) coefficient\(grid.count == 1 ? "" : "s") \(Axis.label(grid.first ?? 0))…\(Axis.label(grid.last ?? 0)))",
-                        "metric \(metricName)", Plots.stepsText(masses.steps), "\(selection.components.count) components"].compactMap { $0 }
+                        "metric \(metricName)", Plots.stepsText(masses.steps), "\(selection.layers.count) components"].compactMap { $0 }
         let norms = try NormGrowth.residual(store: store, run: run, checkpoints: .all, wide: true)
         let statistics = try StoreTables.losses(store: store, run: run)
 
@@ -31,13 +31,13 @@ public enum Report {
             .table(title: "Top components at step \(lastStep), coefficient \(nearestZero) (nearest 0)",
                    try TopComponents(nearZero, k: 10), note: nil),
             .figure(title: "Profiles at step \(lastStep)",
-                    svg: Plots.profiles(try Profiles(last, components: last.components.map { selection.components[$0].label }), run: run, metric: metricName, top: topProfiles).svg()),
+                    svg: Plots.profiles(try Profiles(last, components: try selection.components(at: last.components).map(\.label)), run: run, metric: metricName, top: topProfiles).svg()),
         ]
         let clusterCount = min(k, last.components.count)
         if clusterCount >= 1 {
             let clusters = try Clusters(last, k: clusterCount, method: .kmeans, distance: .euclidean, seed: 0, minMass: 0)
             let clusterOf = clusters.members.clusterOf
-            let labels = last.components.map { selection.components[$0].label }.filter { clusterOf[$0] != nil }
+            let labels = try selection.components(at: last.components).map(\.label).filter { clusterOf[$0] != nil }
             sections.append(.figure(title: "Profiles at step \(lastStep) by cluster",
                                     svg: Plots.clusterProfiles(try Profiles(last, components: labels), run: run, metric: metricName, clusterOf: clusterOf).svg()))
             sections.append(.table(title: "Clusters (k-means on z-normalised profiles, k = \(clusterCount), seed 0)", clusters.members, note: nil))

@@ -19,23 +19,26 @@ enum Migrator {
             if current > latest {
                 throw StoreError.newerSchema(path: path, found: current, supported: latest)
             }
-            var summaries = false, totals = false, width = false
+            var summaries = false, totals = false, width = false, ranked = false
             for migration in migrations where migration.version > current {
                 try connection.execute(migration.sql)
                 summaries = summaries || migration.name.hasSuffix("_summaries")
                 totals = totals || migration.name.hasSuffix("_totals")
                 width = width || migration.name.hasSuffix("_summary_width")
+                ranked = ranked || migration.name.hasSuffix("_ranked_masses")
                 try connection.execute("PRAGMA user_version = \(migration.version)")
             }
             // Plain SQL cannot unpack a matrix: the summaries of the matrices already stored are
             // computed here, in the same transaction (schema/0004_summaries.sql, 0006_summary_totals.sql),
-            // and a 16-bit run's float64 sums narrowed before any totals are added up from them (0007).
+            // and a 16-bit run's float64 sums narrowed before any totals are added up from them (0007),
+            // and the largest sums ranked (0009).
             // After every migration's SQL, because the Swift that writes them knows only the newest
             // tables (a test that stops at an older version has them written by no one).
             if latest == Migration.latestVersion {
                 if summaries { try StoredSummaries.fillMissing(connection) }
                 if width { try StoredSummaries.narrowHalfPrecisionSums(connection) }
                 if totals { try StoredSummaries.fillMissingTotals(connection) }
+                if ranked { try StoredSummaries.fillMissingRanked(connection) }
             }
         }
     }

@@ -15,6 +15,24 @@ extension Store {
         return components
     }
 
+    /// The components of the run with id `runID` at `positions`, in that order, each found by its
+    /// position: a turnover that prints a few hundred rows of 737 280 components reads only theirs.
+    func components(runID: Int64, run: String, at positions: [Int]) throws -> [Component] {
+        let find = try connection.cachedStatement("SELECT \(Component.storedColumns) FROM component WHERE run_id = ? AND position = ?")
+        var found: [Int: Component] = [:]  // a component crossing at several checkpoints is read once
+        return try positions.map { position in
+            if let known = found[position] { return known }
+            try find.bind([.integer(runID), .integer(Int64(position))])
+            defer { try? find.reset() }
+            guard try find.step() else {
+                throw StoreError.corrupt(path: path, detail: "run '\(Escape.terminal(run))' has no component at position \(position), which its matrices have")
+            }
+            let component = try Component(row: find, run: run, store: path)
+            found[position] = component
+            return component
+        }
+    }
+
     /// The components of the run called `name`, in matrix-row order.
     public func components(ofRun name: String) throws -> [Component] {
         try components(runID: try runID(named: name), run: name)
@@ -54,9 +72,12 @@ extension Component {
     init(row: Statement, run: String, store path: String) throws {
         let label = row.string(at: 0)
         let kindText = row.string(at: 2)
-        guard let kind = ComponentKind(rawValue: kindText) else {
-            throw StoreError.corrupt(path: path, detail: "run '\(Escape.terminal(run))', component '\(Escape.terminal(label))' has kind '\(Escape.terminal(kindText))', which attrdb does not write (\(ComponentKind.allCases.map(\.rawValue).joined(separator: ", ")))")
-        }
+        guard let kind = ComponentKind(rawValue: kindText) else { throw Component.unknownKind(kindText, label: label, run: run, store: path) }
         self.init(label: label, layer: row.int(at: 1), kind: kind, index: row.optionalInt(at: 3))
+    }
+
+    /// A component row of a kind attrdb never writes: the store is damaged.
+    static func unknownKind(_ kind: String, label: String, run: String, store path: String) -> StoreError {
+        .corrupt(path: path, detail: "run '\(Escape.terminal(run))', component '\(Escape.terminal(label))' has kind '\(Escape.terminal(kind))', which attrdb does not write (\(ComponentKind.allCases.map(\.rawValue).joined(separator: ", ")))")
     }
 }

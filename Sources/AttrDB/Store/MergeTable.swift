@@ -34,5 +34,6 @@ struct MergeTable: Sendable {
         // Copied as stored, like the matrices they summarise (schema 4).
         MergeTable(name: "attribution_summary", parent: .attribution, key: ["statistic"], rowID: "summary_id"),
         MergeTable(name: "summary_totals", parent: .attribution, key: ["statistic"]),
+        MergeTable(name: "summary_ranked", parent: .attribution, key: ["statistic"]),
     ]
 }

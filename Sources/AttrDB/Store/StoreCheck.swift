@@ -138,8 +138,38 @@ public enum StoreCheck {
                 }
                 if let problem = totalsProblem(matrix, statistic, storedTotals, summary, layout) { problems.append(problem) }
             }
+            if let problem = try rankedProblem(db, matrix, summary.totals[SummaryStatistic.abs.index].ranked) { problems.append(problem) }
         }
         return problems
+    }
+
+    /// The problem with a matrix's stored ranked masses against those its values give, if any.
+    private static func rankedProblem(_ db: Connection, _ matrix: StoredSummaries.Matrix, _ computed: RankedMasses?) throws -> String? {
+        var row: (count: Int, ranked: RankedMasses?)?
+        try db.forEachRow("SELECT n_components, ranked FROM summary_ranked WHERE attribution_id = ? AND statistic = 'abs'",
+                          [.integer(matrix.attributionID)]) { found in
+            let count = found.int(at: 0)
+            row = (count, found.withBytes(at: 1) { RankedMasses(componentCount: count, bytes: $0) })
+        }
+        switch (row, computed) {
+        case (nil, nil): return nil
+        case (nil, _?): return "\(matrix.name): no ranked 'abs' masses"
+        case (_?, nil): return "\(matrix.name): ranked 'abs' masses are kept, but the matrix's sums are not all finite"
+        case let (stored?, computed?):
+            guard let ranked = stored.ranked else {
+                return "\(matrix.name): the ranked 'abs' masses do not decode (entries of a position below \(stored.count) and a finite mass, largest first)"
+            }
+            guard ranked != computed else { return nil }
+            let common = min(ranked.positions.count, computed.positions.count)
+            let i = (0..<common).first { (i: Int) -> Bool in
+                ranked.positions[i] != computed.positions[i] || ranked.masses[i].bitPattern != computed.masses[i].bitPattern
+            } ?? common
+            func entry(_ r: RankedMasses) -> String {
+                i < r.positions.count ? "position \(r.positions[i]) with \(r.masses[i])" : "none"
+            }
+            return "\(matrix.name): ranked 'abs' mass \(i + 1) is \(entry(ranked)) in the store (of \(ranked.positions.count) kept for \(ranked.componentCount) components), "
+                + "the matrix gives \(entry(computed)) (of \(computed.positions.count) for \(computed.componentCount))"
+        }
     }
 
     /// The problem with a matrix's stored totals of one statistic against those its values give, if any.

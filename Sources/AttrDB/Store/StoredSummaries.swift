@@ -112,7 +112,7 @@ enum StoredSummaries {
     /// 0006's Swift half. They are computed from the stored sums (no value is read), which ingest
     /// computed from the values: the same totals ingest would have kept.
     static func fillMissingTotals(_ connection: Connection) throws {
-        let statement = try connection.prepare(SummaryRows.upsertTotals)
+        let statements = try SummaryRows.Totals(connection)
         var layouts: [Int64: RunLayout] = [:]
         for matrix in try matrices(connection, missingOnly: false) {
             guard try connection.scalar("SELECT count(*) FROM summary_totals WHERE attribution_id = ?", [.integer(matrix.attributionID)])?.int64 == 0 else { continue }
@@ -123,7 +123,24 @@ enum StoredSummaries {
             let sums = SummaryStatistic.allCases.compactMap { rows[$0]?.components(fitting: layout) }
             guard sums.count == SummaryStatistic.allCases.count else { continue }
             let totals = SummaryStatistic.allCases.map { SummaryTotals(sums[$0.index], statistic: $0, layout: layout) }
-            try SummaryRows.writeTotals(totals, layerCount: layout.layers.count, attributionID: matrix.attributionID, with: statement)
+            try SummaryRows.writeTotals(totals, layerCount: layout.layers.count, attributionID: matrix.attributionID, with: statements)
+        }
+    }
+
+    /// Adds the ranked masses of every matrix that has its `abs` component sums but none ranked:
+    /// migration 0009's Swift half. They are ranked from the stored sums (no value is read), the
+    /// very sums ingest ranks.
+    static func fillMissingRanked(_ connection: Connection) throws {
+        let statements = try SummaryRows.Totals(connection)
+        var layouts: [Int64: RunLayout] = [:]
+        for matrix in try matrices(connection, missingOnly: false) {
+            guard try connection.scalar("SELECT count(*) FROM summary_ranked WHERE attribution_id = ?", [.integer(matrix.attributionID)])?.int64 == 0 else { continue }
+            if layouts[matrix.runID] == nil { layouts[matrix.runID] = try runLayout(connection, runID: matrix.runID) }
+            // A matrix whose sums do not fit its run is left for `check` to name.
+            guard let layout = layouts[matrix.runID]?.summaryLayout(matrix),
+                  let sums = try stored(connection, attributionID: matrix.attributionID, encoding: layout.encoding)[.abs]?.components(fitting: layout) else { continue }
+            let ranked = SummaryTotals(sums, statistic: .abs, layout: layout).ranked
+            try SummaryRows.writeRanked(ranked, statistic: .abs, attributionID: matrix.attributionID, with: statements)
         }
     }
 

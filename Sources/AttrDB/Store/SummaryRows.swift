@@ -1,5 +1,5 @@
-/// The `attribution_summary` and `summary_totals` rows of a matrix (schema/0004_summaries.sql,
-/// 0006_summary_totals.sql): written at ingest, by the migrations for matrices stored before them,
+/// The `attribution_summary`, `summary_totals` and `summary_ranked` rows of a matrix (schema/0004_summaries.sql,
+/// 0006_summary_totals.sql, 0009_ranked_masses.sql): written at ingest, by the migrations for matrices stored before them,
 /// and read back by queries and `attrdb check`.
 enum SummaryRows {
     /// One statistic's component sums of one matrix; a replaced matrix's rows are replaced with it.
@@ -18,6 +18,15 @@ enum SummaryRows {
             entropy = excluded.entropy, gini = excluded.gini, largest = excluded.largest
         """
 
+    /// One statistic's ranked masses of one matrix.
+    static let upsertRanked = """
+        INSERT INTO summary_ranked (attribution_id, statistic, n_components, ranked) VALUES (?, ?, ?, ?)
+        ON CONFLICT (attribution_id, statistic) DO UPDATE SET n_components = excluded.n_components, ranked = excluded.ranked
+        """
+
+    /// Removes a matrix's ranked masses of a statistic: a replaced matrix whose sums are no longer all finite.
+    static let deleteRanked = "DELETE FROM summary_ranked WHERE attribution_id = ? AND statistic = ?"
+
     /// Removes the `attribution_summary` rows of a matrix's statistics its run does not keep: a
     /// 16-bit matrix replaced (or narrowed by migration 7) where an older attrdb kept all three.
     static let deleteStatistic = "DELETE FROM attribution_summary WHERE attribution_id = ? AND statistic = ?"
@@ -25,13 +34,26 @@ enum SummaryRows {
     /// The statements a writer of summaries prepares once.
     struct Statements {
         let summary: Statement
-        let totals: Statement
+        let totals: Totals
         let deleteStatistic: Statement
 
         init(_ connection: Connection) throws {
             summary = try connection.prepare(SummaryRows.upsert)
-            totals = try connection.prepare(SummaryRows.upsertTotals)
+            totals = try Totals(connection)
             deleteStatistic = try connection.prepare(SummaryRows.deleteStatistic)
+        }
+    }
+
+    /// The statements that write a matrix's totals and ranked masses.
+    struct Totals {
+        let totals: Statement
+        let ranked: Statement
+        let deleteRanked: Statement
+
+        init(_ connection: Connection) throws {
+            totals = try connection.prepare(SummaryRows.upsertTotals)
+            ranked = try connection.prepare(SummaryRows.upsertRanked)
+            deleteRanked = try connection.prepare(SummaryRows.deleteRanked)
         }
     }
 
@@ -66,16 +88,28 @@ enum SummaryRows {
         try writeTotals(summary.totals, layerCount: layout.layers.count, attributionID: attributionID, with: statements.totals)
     }
 
-    /// Writes the three statistics' `summary_totals` rows (`totals` by statistic index).
-    static func writeTotals(_ totals: [SummaryTotals], layerCount: Int, attributionID: Int64, with statement: Statement) throws {
+    /// Writes the three statistics' `summary_totals` rows (`totals` by statistic index), and the
+    /// `summary_ranked` row of those that rank their masses.
+    static func writeTotals(_ totals: [SummaryTotals], layerCount: Int, attributionID: Int64, with statements: Totals) throws {
         for statistic in SummaryStatistic.allCases {
             let figures = totals[statistic.index].concentration
+            let statement = statements.totals
             try statement.bind([.integer(attributionID), .text(statistic.rawValue), .integer(Int64(layerCount)),
                                 .blob(PackedDoubles.bytes(totals[statistic.index].sums)),
                                 figures.map { .real($0.entropy) } ?? .null, figures.map { .real($0.gini) } ?? .null,
                                 figures.map { .blob(PackedDoubles.bytes($0.largest)) } ?? .null])
             defer { try? statement.reset(); statement.clearBindings() }
             _ = try statement.step()
+            try writeRanked(totals[statistic.index].ranked, statistic: statistic, attributionID: attributionID, with: statements)
         }
+    }
+
+    /// Writes a statistic's ranked masses, or removes the ones an earlier matrix under the same id kept.
+    static func writeRanked(_ ranked: RankedMasses?, statistic: SummaryStatistic, attributionID: Int64, with statements: Totals) throws {
+        let statement = ranked == nil ? statements.deleteRanked : statements.ranked
+        try statement.bind([.integer(attributionID), .text(statistic.rawValue)]
+                           + (ranked.map { [.integer(Int64($0.componentCount)), .blob($0.bytes)] } ?? []))
+        defer { try? statement.reset(); statement.clearBindings() }
+        _ = try statement.step()
     }
 }

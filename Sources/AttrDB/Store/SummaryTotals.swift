@@ -23,12 +23,16 @@ struct SummaryTotals: Equatable, Sendable {
     var kinds: [Double]
     /// The `abs` statistic's, when its sums can be shared out (finite, not all 0); nil otherwise.
     var concentration: ConcentrationFigures?
+    /// The `abs` statistic's largest sums with their positions, when its concentration is kept:
+    /// stored in a table of their own (``RankedMasses``), which only turnover reads.
+    var ranked: RankedMasses?
 
-    init(total: Double, layers: [Double], kinds: [Double], concentration: ConcentrationFigures?) {
+    init(total: Double, layers: [Double], kinds: [Double], concentration: ConcentrationFigures?, ranked: RankedMasses? = nil) {
         self.total = total
         self.layers = layers
         self.kinds = kinds
         self.concentration = concentration
+        self.ranked = ranked
     }
 
     /// The totals of `components` (one statistic's sums, in position order).
@@ -39,18 +43,19 @@ struct SummaryTotals: Equatable, Sendable {
             layers[layout.layerIndex[p]] += sum
             kinds[layout.kindIndex[p]] += sum
         }
-        self.init(total: components.reduce(0, +), layers: layers, kinds: kinds,
-                  concentration: statistic == .abs ? SummaryTotals.concentration(of: components) : nil)
+        let figures = statistic == .abs ? SummaryTotals.concentration(of: components) : nil
+        self.init(total: components.reduce(0, +), layers: layers, kinds: kinds, concentration: figures?.figures,
+                  ranked: figures.flatMap { RankedMasses(components, ascending: $0.ascending) })
     }
 
     /// The figures ``Concentration`` gives for these masses, computed the same way (its shares,
-    /// entropy and sort), or nil where it refuses them.
-    private static func concentration(of masses: [Double]) -> ConcentrationFigures? {
+    /// entropy and sort), with the masses sorted ascending; nil where it refuses them.
+    private static func concentration(of masses: [Double]) -> (figures: ConcentrationFigures, ascending: [Double])? {
         guard let total = ShareMeasures.shareableTotal(masses) else { return nil }
         let entropy = ShareMeasures.entropy(ofShares: masses.map { $0 / total })
         let ascending = masses.sorted()
-        return ConcentrationFigures(entropy: entropy, gini: ShareMeasures.gini(ascending: ascending, total: total),
-                             largest: Array(ascending.suffix(largestKept).reversed()))
+        return (ConcentrationFigures(entropy: entropy, gini: ShareMeasures.gini(ascending: ascending, total: total),
+                                     largest: Array(ascending.suffix(largestKept).reversed())), ascending)
     }
 
     /// `sums` as stored: the total, the layers', the kinds'.

@@ -56,8 +56,8 @@ final class LayerRangeSumsTests: XCTestCase {
         // modadd's layers hold heads and an MLP together: --by kind needs the component masses.
         let resolved = try example.resolved(QuerySelection(coefficients: .range(-1, 1)))
         let sums = try XCTUnwrap(try LayerRangeSums(resolved, statistic: .abs))
-        XCTAssertNil(sums.layerIndexes(of: Capacity.groupsOf(sums.components, by: .kind)))
-        XCTAssertNil(sums.layerIndexes(of: Capacity.groupsOf(sums.components, by: .component)))
+        XCTAssertNil(sums.layerIndexes(of: try XCTUnwrap(Capacity.groups(sums.layers, by: .kind))))
+        XCTAssertNil(sums.layerIndexes(of: Capacity.groupsOf(try resolved.scan.components, by: .component)))
         let byKind = try Capacity(resolved, by: .kind)
         XCTAssertEqual(byKind.rows, Capacity(try ComponentMasses(resolved, mode: .absolute, summaries: false), by: .kind).rows)
     }
@@ -137,7 +137,7 @@ final class LayerRangeSumsTests: XCTestCase {
                 }
                 if sharedEmbed {
                     let sums = try XCTUnwrap(try LayerRangeSums(resolved, statistic: .abs))
-                    XCTAssertNil(sums.layerIndexes(of: Capacity.groupsOf(sums.components, by: .kind)), "embed and pos_embed share layer -1")
+                    XCTAssertNil(sums.layerIndexes(of: try XCTUnwrap(Capacity.groups(sums.layers, by: .kind))), "embed and pos_embed share layer -1")
                 }
             }
         }

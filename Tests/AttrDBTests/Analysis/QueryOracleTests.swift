@@ -83,7 +83,7 @@ final class QueryOracleTests: XCTestCase {
             """, arguments: [Repository.example.appendingPathComponent("attributions.npy").path, "\(seeds)"])
         let numpyLabels = output.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         let labelOf = Dictionary(uniqueKeysWithValues: clusters.members.rows.map { ($0.component.label, $0.cluster) })
-        let ours = resolved.scan.components.map { labelOf[$0.label] ?? -1 }
+        let ours = try resolved.scan.components.map { labelOf[$0.label] ?? -1 }
         XCTAssertEqual(numpyLabels.count, ours.count)
         XCTAssertGreaterThanOrEqual(try adjustedRandIndex(ours, numpyLabels), 0.99)
     }
@@ -104,6 +104,6 @@ final class QueryOracleTests: XCTestCase {
         var buffer = [Float](repeating: 0, count: scan.valuesPerCheckpoint)
         try buffer.withUnsafeMutableBufferPointer { try scan.matrixReader().read(checkpoint: scan.checkpoints.count - 1, into: $0) }
         let n = scan.coefficients.count
-        return scan.components.indices.map { p in (0..<n).map { Double(buffer[p * n + $0]) } }
+        return (0..<scan.layers.count).map { p in (0..<n).map { Double(buffer[p * n + $0]) } }
     }
 }

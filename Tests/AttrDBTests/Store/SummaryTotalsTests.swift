@@ -109,7 +109,7 @@ final class SummaryTotalsTests: XCTestCase {
         let all = try ResolvedSelection(scan: ScanSelection(store: store, run: "syn"), selection: QuerySelection())
         let rows = try ConcentrationTable(all, top: 5).rows
         XCTAssertNil(rows.last?.entropy, "all zeros: no measures")
-        XCTAssertEqual(rows[rows.count - 2].gini, Double(all.scan.components.count - 1) / Double(all.scan.components.count))
+        XCTAssertEqual(rows[rows.count - 2].gini, Double(all.scan.layers.count - 1) / Double(all.scan.layers.count))
         XCTAssertEqual(rows[rows.count - 2].topShare, 1)
     }
 
