@@ -3,8 +3,9 @@
 coefficients x 8 000 components, an .npy dataset folder of 4.1 GB), ingested once, then side by side:
 ingest rate and bytes/value, the summaries' size, capacity / concentration / turnover whole-process
 times answered from the summaries against the full scan of the values, and the --coef-range scan
-rate. Then each of Benchmarks/scale_precision.py, scale_merge.py, scale_csv.py that exists adds its
-section: module.bench(args, work, dataset_folder, store_path).
+rate. Then each of Benchmarks/scale_pythia.py (the same queries at Pythia-12B's every-neuron layout),
+scale_precision.py, scale_merge.py, scale_csv.py that exists adds its section:
+module.bench(args, work, dataset_folder, store_path).
 
 The full scan is timed with ATTRDB_MASSES_FROM=values, which makes the same command read every value
 instead of the summaries (ComponentMasses). Everything lives in one work folder, deleted at the end.
@@ -157,34 +158,20 @@ def bench_coef_range(args, values):
     row("capacity --by layer --coef=-1:1, from the layer sums", fast, "s", f"full scan {slow:.3f} s ({slow / fast:.0f}x)")
 
 
-def estimate(total_summary_bytes, read_bytes, values, times):
-    """The 10^10 estimate: Pythia-12B every neuron, 737 280 components x 128 x 154 checkpoints."""
-    print("\n== Estimate at 1.45 x 10^10 values (Pythia-12B every-neuron: 737 280 components x 128 coefficients x 154 checkpoints)")
+def estimate(total_summary_bytes, values):
+    """The sizes at 1.45 x 10^10: Pythia-12B every neuron, 737 280 components x 128 x 154 checkpoints.
+    The queries' times at that layout are measured, not scaled: scale_pythia.py's section."""
+    print("\n== Sizes at 1.45 x 10^10 values (Pythia-12B every-neuron: 737 280 components x 128 coefficients x 154 checkpoints)")
     big = 737_280 * 128 * 154
-    per_component = 737_280 * 154 * 8
-    row("summaries: per-component bytes one query reads", per_component / 1e6, "MB", f"measured here {read_bytes / 1e6:.1f} MB")
-    # capacity --by layer|kind and concentration read the totals (a few hundred bytes a checkpoint);
-    # what reads the component sums (turnover, a component filter) scales with their bytes.
-    fast, _ = times["turnover --cutoff 0.0002 --summary"]
-    rate = read_bytes / fast if fast else 0
-    row("turnover (reads component sums), scaled by the bytes read", per_component / rate if rate else 0, "s",
-        f"at this run's {rate / 1e9:.2f} GB/s of summaries read and analysed")
-    # The events read every checkpoint's component sums (turnover --summary reads two): the floor
-    # (`attrdb runs`) taken off, the rest scaled by the bytes; the start-up at 737 280 components
-    # (reading the component rows) is not in it: the README gives it, measured on a store of that width.
-    floor = times["runs"]
-    events, _ = times["turnover --cutoff 0.001 (events)"]
-    if events > floor:
-        events_rate = read_bytes / (events - floor)
-        row("turnover events: component sums read and compared", events_rate / 1e9, "GB/s", "start-up (attrdb runs) taken off")
-        row("turnover events at 10^10, scaled by the bytes read", per_component / events_rate + floor, "s", "plus this run's start-up")
-    row("summary totals capacity and concentration read", 154 * (8 * (1 + 38 + 6) + 8 * 64) / 1e6, "MB",
-        "154 rows; the run's 737 280 component rows are read too (ScanSelection)")
+    row("component sums one whole-grid query over the components reads", 737_280 * 154 * 8 / 1e6, "MB",
+        "turnover reads them only for pairs its ranked masses cannot answer")
+    row("summary totals capacity and concentration read", 154 * (8 * (1 + 38 + 6) + 8 * 64) / 1e6, "MB", "154 rows")
+    row("ranked masses turnover reads", 154 * 12 * 1024 / 1e6, "MB", "154 rows of 1 024 (position, sum)")
     # The summaries' size follows their layout (schema/README.md, Summaries), not this run's ratio: per
     # matrix and statistic, a float64 per component and per (layer, coefficient), and the totals (the
-    # total, one per layer and kind, and for abs the 64 largest); Pythia-12B's every-neuron components
-    # span 38 layers (embed, 36 blocks, the bias).
-    summaries = 154 * (3 * 8 * (737_280 + 38 * 128 + 1 + 38 + 6) + 8 * 64)
+    # total, one per layer and kind, and for abs the 64 largest), and the 1 024 ranked; Pythia-12B's
+    # every-neuron components span 38 layers (embed, 36 blocks, the bias).
+    summaries = 154 * (3 * 8 * (737_280 + 38 * 128 + 1 + 38 + 6) + 8 * 64 + 12 * 1024)
     row("store size, float32", big * 4.03 / 1e9, "GB",
         f"summaries {summaries / 1e9:.2f} GB ({summaries / big:.2f} B/value; this run: {total_summary_bytes / values:.2f} B/value)")
 
@@ -229,12 +216,12 @@ def main():
         if args.baseline_attrdb:
             args.baseline_attrdb = os.path.abspath(args.baseline_attrdb)
             bench_baseline(args, folder, values, work)
-        total, read = bench_ingest(args, folder, values)
-        times = bench_queries(args, values)
+        total, _ = bench_ingest(args, folder, values)
+        bench_queries(args, values)
         bench_binaries(args)
         bench_coef_range(args, values)
-        estimate(total, read, values, times)
-        for name in ("scale_precision", "scale_merge", "scale_csv"):
+        estimate(total, values)
+        for name in ("scale_pythia", "scale_precision", "scale_merge", "scale_csv"):
             if os.path.exists(os.path.join(os.path.dirname(os.path.abspath(__file__)), name + ".py")):
                 importlib.import_module(name).bench(args, work, folder, args.store)
     finally:

@@ -113,15 +113,10 @@ enum StoredSummaries {
     /// computed from the values: the same totals ingest would have kept.
     static func fillMissingTotals(_ connection: Connection) throws {
         let statements = try SummaryRows.Totals(connection)
-        var layouts: [Int64: RunLayout] = [:]
-        for matrix in try matrices(connection, missingOnly: false) {
-            guard try connection.scalar("SELECT count(*) FROM summary_totals WHERE attribution_id = ?", [.integer(matrix.attributionID)])?.int64 == 0 else { continue }
-            if layouts[matrix.runID] == nil { layouts[matrix.runID] = try runLayout(connection, runID: matrix.runID) }
-            guard let layout = layouts[matrix.runID]?.summaryLayout(matrix) else { continue }
-            let rows = try stored(connection, attributionID: matrix.attributionID, encoding: layout.encoding)
+        try forEachMatrix(without: "summary_totals", connection) { matrix, layout, rows in
             // A matrix missing a statistic, or with sums of the wrong length, is left for `check` to name.
             let sums = SummaryStatistic.allCases.compactMap { rows[$0]?.components(fitting: layout) }
-            guard sums.count == SummaryStatistic.allCases.count else { continue }
+            guard sums.count == SummaryStatistic.allCases.count else { return }
             let totals = SummaryStatistic.allCases.map { SummaryTotals(sums[$0.index], statistic: $0, layout: layout) }
             try SummaryRows.writeTotals(totals, layerCount: layout.layers.count, attributionID: matrix.attributionID, with: statements)
         }
@@ -132,15 +127,23 @@ enum StoredSummaries {
     /// very sums ingest ranks.
     static func fillMissingRanked(_ connection: Connection) throws {
         let statements = try SummaryRows.Totals(connection)
-        var layouts: [Int64: RunLayout] = [:]
-        for matrix in try matrices(connection, missingOnly: false) {
-            guard try connection.scalar("SELECT count(*) FROM summary_ranked WHERE attribution_id = ?", [.integer(matrix.attributionID)])?.int64 == 0 else { continue }
-            if layouts[matrix.runID] == nil { layouts[matrix.runID] = try runLayout(connection, runID: matrix.runID) }
-            // A matrix whose sums do not fit its run is left for `check` to name.
-            guard let layout = layouts[matrix.runID]?.summaryLayout(matrix),
-                  let sums = try stored(connection, attributionID: matrix.attributionID, encoding: layout.encoding)[.abs]?.components(fitting: layout) else { continue }
+        try forEachMatrix(without: "summary_ranked", connection) { matrix, layout, rows in
+            guard let sums = rows[.abs]?.components(fitting: layout) else { return }  // left for `check` to name
             let ranked = SummaryTotals(sums, statistic: .abs, layout: layout).ranked
             try SummaryRows.writeRanked(ranked, statistic: .abs, attributionID: matrix.attributionID, with: statements)
+        }
+    }
+
+    /// Calls `body` with each matrix that keeps summaries but has no row in `table`, its layout and
+    /// its stored sums; a matrix whose shape disagrees with its run's components is skipped.
+    private static func forEachMatrix(without table: String, _ connection: Connection,
+                                      _ body: (Matrix, SummaryLayout, [SummaryStatistic: StoredRow]) throws -> Void) throws {
+        var layouts: [Int64: RunLayout] = [:]
+        for matrix in try matrices(connection, missingOnly: false) {
+            guard try connection.scalar("SELECT count(*) FROM \(table) WHERE attribution_id = ?", [.integer(matrix.attributionID)])?.int64 == 0 else { continue }
+            if layouts[matrix.runID] == nil { layouts[matrix.runID] = try runLayout(connection, runID: matrix.runID) }
+            guard let layout = layouts[matrix.runID]?.summaryLayout(matrix) else { continue }
+            try body(matrix, layout, try stored(connection, attributionID: matrix.attributionID, encoding: layout.encoding))
         }
     }
 
