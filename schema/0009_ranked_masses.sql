@@ -12,8 +12,9 @@
 -- ones, sends turnover to the component sums (the same answer, read from 8 bytes a component).
 --
 -- Ingest writes the row with the matrix's summaries; this migration's Swift half ranks the stored sums
--- of the matrices already in the store, in the same transaction, reading no value.
-CREATE TABLE summary_ranked (
+-- of the matrices already in the store, in the same transaction, reading no value. (IF NOT EXISTS: the
+-- upgrade tests set an older user_version on a store that already has the table.)
+CREATE TABLE IF NOT EXISTS summary_ranked (
     attribution_id  INTEGER NOT NULL REFERENCES attribution (attribution_id) ON DELETE CASCADE,
     statistic       TEXT NOT NULL CHECK (statistic IN ('abs', 'signed', 'squared')),
     n_components    INTEGER NOT NULL CHECK (n_components >= 1),
