@@ -41,7 +41,18 @@ public struct ScanSelection {
 
     /// In position order: the row order of every matrix.
     public var components: [Component] {
-        get throws { try rows.load { try store.components(runID: runID, run: run) } }
+        get throws {
+            try rows.load {
+                let read = try store.components(runID: runID, run: run)
+                // Read after the layers, maybe in another transaction: a run another process removed
+                // meanwhile has no rows left, and rows with gaps in their positions are damaged.
+                guard read.count == layers.count else {
+                    if read.isEmpty { throw StoreError.unknownRun(name: run, suggestions: []) }
+                    throw StoreError.corrupt(path: store.path, detail: "run '\(Escape.terminal(run))' has \(read.count) component rows, and positions up to \(layers.count - 1)")
+                }
+                return read
+            }
+        }
     }
 
     /// Resolves names; a missing scan or metric defaults to the only one there is (or `default`).

@@ -25,6 +25,10 @@ extension Store {
             try find.bind([.integer(runID), .integer(Int64(position))])
             defer { try? find.reset() }
             guard try find.step() else {
+                // Removed by another process since the query resolved it, or damaged.
+                if try connection.scalar("SELECT 1 FROM run WHERE run_id = ?", [.integer(runID)]) == nil {
+                    throw StoreError.unknownRun(name: run, suggestions: [])
+                }
                 throw StoreError.corrupt(path: path, detail: "run '\(Escape.terminal(run))' has no component at position \(position), which its matrices have")
             }
             let component = try Component(row: find, run: run, store: path)

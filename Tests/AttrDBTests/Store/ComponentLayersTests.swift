@@ -106,6 +106,15 @@ final class ComponentLayersTests: XCTestCase {
             XCTAssertEqual(scan.componentRowsRead, positions.count * 16 >= rows.count)
             XCTAssertEqual(try store.components(runID: scan.runID, run: "r", at: positions), positions.map { rows[$0] })
         }
+        // A run another process removed after the query resolved it is an unknown run, whichever way its rows are read.
+        do {
+            let other = try TemporaryFolder()
+            let removed = try self.store(other)
+            let few = try ScanSelection(store: removed, run: "r"), all = try ScanSelection(store: removed, run: "r")
+            try removed.connection.execute("DELETE FROM run WHERE name = 'r'")
+            XCTAssertThrowsError(try few.components(at: [1])) { XCTAssertEqual($0 as? StoreError, .unknownRun(name: "r", suggestions: [])) }
+            XCTAssertThrowsError(try all.components) { XCTAssertEqual($0 as? StoreError, .unknownRun(name: "r", suggestions: [])) }
+        }
         // A position the matrices have but the rows do not is a damaged store, named.
         let scan = try ScanSelection(store: store, run: "r")
         XCTAssertThrowsError(try store.components(runID: scan.runID, run: "r", at: [rows.count])) { error in
