@@ -4,9 +4,10 @@
 -- bytes a checkpoint, but it still has to know the run's layers (and each layer's kinds, which name it:
 -- `embed`, `layer 3`, `bias`). Read from the component rows, that took 0.30 s at 737 280 components
 -- (an every-neuron scan of Pythia-12B), three times a whole-grid query's budget. With this index the
--- distinct (layer, kind) pairs are found by one seek each, a few dozen in all. (IF NOT EXISTS: the upgrade
+-- distinct (layer, kind) pairs are found by one seek each, a few dozen in all; with the position,
+-- `show` counts each pair's components and finds its first in the index alone. (IF NOT EXISTS: the upgrade
 -- tests set an older user_version on a store that already has it.)
-CREATE INDEX IF NOT EXISTS component_layer ON component (run_id, layer, kind);
+CREATE INDEX IF NOT EXISTS component_layer ON component (run_id, layer, kind, position);
 
 -- `attrdb runs` counted every run's component rows (0.15 s at 737 280): the count is one past the
 -- last position, one seek, since positions run from 0 without gaps (`attrdb check`: component_positions).

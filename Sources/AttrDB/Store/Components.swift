@@ -53,17 +53,30 @@ extension Store {
     }
 
     /// How many distinct layers hold heads, MLPs or neurons.
-    func layerCount(runID: Int64) throws -> Int {
-        Int(try connection.scalar("SELECT count(DISTINCT layer) FROM component WHERE run_id = ? AND kind IN ('attn_head', 'mlp', 'neuron')", [.integer(runID)])?.int64 ?? 0)
+    func layerCount(runID: Int64, run: String) throws -> Int {
+        try componentLayers(runID: runID, run: run).kindsOfLayer.filter { !$0.isDisjoint(with: [.attnHead, .mlp, .neuron]) }.count
     }
 
-    /// How many components of each kind the run has, kinds in the order they first appear.
-    func componentCountsByKind(runID: Int64) throws -> [(kind: String, count: Int)] {
-        var kinds: [(String, Int)] = []
-        try connection.forEachRow("SELECT kind, count(*) FROM component WHERE run_id = ? GROUP BY kind ORDER BY min(position)", [.integer(runID)]) {
-            kinds.append(($0.string(at: 0), $0.int(at: 1)))
+    /// How many components of each kind the run has, kinds in the order they first appear: a
+    /// count and a first position per distinct (layer, kind), each from its range of the
+    /// component_layer index (a GROUP BY over the rows took 0.44 s at 737 280 components).
+    func componentCountsByKind(runID: Int64, run: String) throws -> [(kind: String, count: Int)] {
+        let layers = try componentLayers(runID: runID, run: run)
+        let range = try connection.cachedStatement("""
+            SELECT count(*), min(position) FROM component INDEXED BY component_layer WHERE run_id = ? AND layer = ? AND kind = ?
+            """)
+        var kinds: [ComponentKind: (count: Int, first: Int)] = [:]
+        for (layer, kindsOfLayer) in zip(layers.layers, layers.kindsOfLayer) {
+            for kind in kindsOfLayer {
+                try range.bind([.integer(runID), .integer(Int64(layer)), .text(kind.rawValue)])
+                defer { try? range.reset() }
+                guard try range.step() else { continue }
+                let count = range.int(at: 0), first = range.int(at: 1)
+                let known = kinds[kind]
+                kinds[kind] = ((known?.count ?? 0) + count, min(known?.first ?? first, first))
+            }
         }
-        return kinds
+        return kinds.sorted { $0.value.first < $1.value.first }.map { ($0.key.rawValue, $0.value.count) }
     }
 }
 

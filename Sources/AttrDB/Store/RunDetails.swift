@@ -36,7 +36,7 @@ extension Store {
         }
         let norms = try normCounts(runID: id)
         return RunDetails(summary: summary, firstStep: steps.first, lastStep: steps.last,
-                          componentsByKind: try componentCountsByKind(runID: id), layers: try layerCount(runID: id), scans: scans,
+                          componentsByKind: try componentCountsByKind(runID: id, run: name), layers: try layerCount(runID: id, run: name), scans: scans,
                           checkpointStats: try statisticNames(runID: id), residNorms: norms.resid, wovNorms: norms.wov,
                           weightsHashes: try weightsHashCount(runID: id), duplicateWeights: try duplicateWeights(runID: id),
                           rounding: try rounding(runID: id))

@@ -47,6 +47,14 @@ final class ComponentLayersTests: XCTestCase {
         XCTAssertEqual(layers.count, Self.components.count)
         XCTAssertEqual(layers.layers, [-1, 0, 1, 2, 3, 4])
         XCTAssertEqual(layers.kindsOfLayer, [[.embed, .posEmbed], [.attnHead, .mlp], [.attnHead, .mlp], [.attnHead], [.attnHead, .mlp, .neuron], [.bias]])
+        // `show`'s counts by kind, in the order kinds first appear, and its layers of heads, MLPs and neurons.
+        var expected: [String] = []
+        try store.connection.forEachRow("SELECT kind, count(*) FROM component WHERE run_id = ? GROUP BY kind ORDER BY min(position)", [.integer(runID)]) {
+            expected.append("\($0.string(at: 0)) \($0.int(at: 1))")
+        }
+        XCTAssertEqual(try store.componentCountsByKind(runID: runID, run: "r").map { "\($0.kind) \($0.count)" }, expected)
+        XCTAssertEqual(expected.count, 6)
+        XCTAssertEqual(try store.layerCount(runID: runID, run: "r"), 4)
         // A run with no components yet (a recorder that registered nothing) has no layers.
         try store.connection.execute("INSERT INTO run (name, created_at, status) VALUES ('empty', '2026-01-01T00:00:00Z', 'incomplete')")
         XCTAssertEqual(try store.componentLayers(runID: try store.runID(named: "empty"), run: "empty"), ComponentLayers(count: 0, layers: [], kindsOfLayer: []))
