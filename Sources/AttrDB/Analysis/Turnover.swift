@@ -137,8 +137,9 @@ public enum Turnover {
                 }
                 func side(_ position: Int) throws -> Side {
                     let checkpoint = checkpoints[position]
+                    // Ranked masses of another component count (a damaged row: `check` names it) are not read.
                     guard let ranking, let total = reader.storedTotal(of: checkpoint),
-                          let ranked = try ranking.read(attributionID: scan.checkpoints[checkpoint].attributionID) else {
+                          let ranked = try ranking.read(attributionID: scan.checkpoints[checkpoint].attributionID), ranked.componentCount == count else {
                         return Side(position: position, ranked: nil)
                     }
                     return Side(position: position, ranked: RankedCrossings.Side(ranked, total: total, cutoff: cutoff))

@@ -71,6 +71,16 @@ extension Store {
             layers.append(Int(layer))
             kindsOfLayer.append(kinds)
         }
-        return ComponentLayers(count: last.map { Int($0) + 1 } ?? 0, layers: layers, kindsOfLayer: kindsOfLayer)
+        // One past the last position counts the components only when the positions have no gaps. A
+        // damaged store's could claim any count, so the count must agree with the run's matrices, or
+        // with the rows themselves when the run has no matrix yet.
+        let count = last.map { Int($0) + 1 } ?? 0
+        let inMatrices = try connection.scalar("SELECT a.n_components FROM attribution a JOIN scan s USING (scan_id) WHERE s.run_id = ? LIMIT 1",
+                                               [.integer(runID)])?.int64
+        let expected = try inMatrices ?? (count == 0 ? 0 : connection.scalar("SELECT count(*) FROM component WHERE run_id = ?", [.integer(runID)])?.int64 ?? 0)
+        guard Int64(count) == expected else {
+            throw StoreError.corrupt(path: path, detail: "run '\(Escape.terminal(run))' has component positions up to \(count - 1), but \(expected) components \(inMatrices == nil ? "in its rows" : "in its matrices")")
+        }
+        return ComponentLayers(count: count, layers: layers, kindsOfLayer: kindsOfLayer)
     }
 }

@@ -123,6 +123,15 @@ final class ComponentLayersTests: XCTestCase {
             XCTAssertThrowsError(try few.components(at: [1])) { XCTAssertEqual($0 as? StoreError, .unknownRun(name: "r", suggestions: [])) }
             XCTAssertThrowsError(try all.components) { XCTAssertEqual($0 as? StoreError, .unknownRun(name: "r", suggestions: [])) }
         }
+        // A position far past the others (a damaged store) is named, never taken as the count of components.
+        do {
+            let other = try TemporaryFolder()
+            let damaged = try self.store(other)
+            try damaged.connection.execute("UPDATE component SET position = 1099511627776 WHERE label = 'bias'")
+            XCTAssertThrowsError(try ScanSelection(store: damaged, run: "r")) { error in
+                XCTAssertEqual(error as? StoreError, .corrupt(path: other.path("s.sqlite"), detail: "run 'r' has component positions up to 1099511627776, but \(rows.count) components in its matrices"))
+            }
+        }
         // A position the matrices have but the rows do not is a damaged store, named.
         let scan = try ScanSelection(store: store, run: "r")
         XCTAssertThrowsError(try store.components(runID: scan.runID, run: "r", at: [rows.count])) { error in

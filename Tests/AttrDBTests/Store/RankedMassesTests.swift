@@ -106,6 +106,13 @@ final class RankedMassesTests: XCTestCase {
         let after = try Turnover.events(resolved, cutoff: 0.1, minimumBytes: 0)
         XCTAssertNotEqual(after.rows.first?.shareAfter, first.shareAfter)
         XCTAssertEqual(try Turnover.events(resolved, cutoff: 0.1, minimumBytes: 0, ranked: false).rows, before.rows)
+        // A row claiming more components than the run has, with a position past its last, is not read.
+        let wider = RankedMasses(componentCount: 5000, positions: [4999] + ranked.positions, masses: [1e9] + ranked.masses)
+        try store.connection.run("UPDATE summary_ranked SET n_components = 5000, ranked = ? WHERE attribution_id = ? AND statistic = 'abs'",
+                                 [.blob(wider.bytes), .integer(attribution)])
+        XCTAssertEqual(try Turnover.events(resolved, cutoff: 0.1, minimumBytes: 0).rows, before.rows)
+        try store.connection.run("UPDATE summary_ranked SET n_components = ?, ranked = ? WHERE attribution_id = ? AND statistic = 'abs'",
+                                 [.integer(Int64(ranked.componentCount)), .blob(tampered.bytes), .integer(attribution)])
         // And `check` names the row.
         let problems = try checkProblems(store)
         XCTAssertEqual(problems.count, 1)
