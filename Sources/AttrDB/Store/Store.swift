@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 
 /// An attrdb store: one SQLite file holding runs, their checkpoints, components, scans and values.
@@ -46,12 +47,8 @@ public final class Store {
         try Store.checkPath(path, access: access)
         let isNew = !FileManager.default.fileExists(atPath: path)
         do {
-            connection = try Store.connect(path: path, access: access, busyTimeout: busyTimeout, vfs: vfs)
-            // The first read of the header tells a SQLite file from anything else, before any write.
-            // Version and tables come from one statement, so one snapshot: read apart, a process
-            // creating the store meanwhile (16 ingests starting at once) could commit between them,
-            // and version 0 beside its tables looked like a foreign database.
-            let (version, tableCount) = try Store.versionAndTableCount(connection)
+            let (opened, version, tableCount) = try Store.openAndReadHeader(path: path, access: access, busyTimeout: busyTimeout, vfs: vfs)
+            connection = opened
             if version == 0 && tableCount > 0 { throw StoreError.notAnAttrDBStore(path: path) }
             if version > Migration.latestVersion {
                 throw StoreError.newerSchema(path: path, found: version, supported: Migration.latestVersion)
@@ -123,6 +120,32 @@ public final class Store {
     }
 
     /// The schema version and the number of schema objects, read in one snapshot.
+    /// Connects and reads the header. The first read tells a SQLite file from anything else, before
+    /// any write. Version and tables come from one statement, so one snapshot: read apart, a process
+    /// creating the store meanwhile (16 ingests starting at once) could commit between them, and
+    /// version 0 beside its tables looked like a foreign database.
+    ///
+    /// While another process creates the store, or a failed creator removes the file it made, the
+    /// first read can meet its journal or file going away (SQLite's `IOERR_FSTAT`, `IOERR_DELETE_NOENT`;
+    /// 1 in 12 rounds of `concurrent_ingest.py` from no store file): the connection is made again
+    /// every 10 ms for up to `busyTimeout` seconds, as a busy store is waited for.
+    static func openAndReadHeader(path: String, access: Access, busyTimeout: Double, vfs: String?) throws
+        -> (connection: Connection, version: Int, tables: Int64) {
+        let deadline = Date().addingTimeInterval(busyTimeout)
+        while true {
+            let connection = try connect(path: path, access: access, busyTimeout: busyTimeout, vfs: vfs)
+            do {
+                let (version, tables) = try versionAndTableCount(connection)
+                return (connection, version, tables)
+            } catch let error as SQLiteError where transientOnOpen.contains(error.extendedCode) && Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+        }
+    }
+
+    /// `SQLITE_IOERR_FSTAT` and `SQLITE_IOERR_DELETE_NOENT` (macros Swift cannot import: IOERR | 7 << 8, IOERR | 23 << 8).
+    private static let transientOnOpen: Set<Int32> = [SQLITE_IOERR | (7 << 8), SQLITE_IOERR | (23 << 8)]
+
     static func versionAndTableCount(_ connection: Connection) throws -> (version: Int, tables: Int64) {
         let statement = try connection.cachedStatement("SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_schema)")
         guard try statement.step() else { return (0, 0) }
