@@ -24,6 +24,9 @@ public struct ComponentLayers: Equatable, Sendable {
         self.init(count: components.count, layers: layers, kindsOfLayer: layers.map { kinds[$0] ?? [] })
     }
 
+    /// How many distinct layers hold heads, MLPs or neurons.
+    public var blockLayerCount: Int { kindsOfLayer.filter { !$0.isDisjoint(with: [.attnHead, .mlp, .neuron]) }.count }
+
     /// Every kind the run has.
     public var kinds: Set<ComponentKind> { kindsOfLayer.reduce(into: []) { $0.formUnion($1) } }
 }

@@ -35,8 +35,10 @@ extension Store {
             RunDetails.ScanInfo(scan: scan.scan, metrics: try metrics(scanID: scan.id).map(\.name), checkpoints: try checkpointCount(scanID: scan.id))
         }
         let norms = try normCounts(runID: id)
+        // Read once for both the counts by kind and the layer count.
+        let layers = try componentLayers(runID: id, run: name)
         return RunDetails(summary: summary, firstStep: steps.first, lastStep: steps.last,
-                          componentsByKind: try componentCountsByKind(runID: id, run: name), layers: try layerCount(runID: id, run: name), scans: scans,
+                          componentsByKind: try componentCountsByKind(runID: id, layers: layers), layers: layers.blockLayerCount, scans: scans,
                           checkpointStats: try statisticNames(runID: id), residNorms: norms.resid, wovNorms: norms.wov,
                           weightsHashes: try weightsHashCount(runID: id), duplicateWeights: try duplicateWeights(runID: id),
                           rounding: try rounding(runID: id))

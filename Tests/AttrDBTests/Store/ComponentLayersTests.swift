@@ -52,9 +52,9 @@ final class ComponentLayersTests: XCTestCase {
         try store.connection.forEachRow("SELECT kind, count(*) FROM component WHERE run_id = ? GROUP BY kind ORDER BY min(position)", [.integer(runID)]) {
             expected.append("\($0.string(at: 0)) \($0.int(at: 1))")
         }
-        XCTAssertEqual(try store.componentCountsByKind(runID: runID, run: "r").map { "\($0.kind) \($0.count)" }, expected)
+        XCTAssertEqual(try store.componentCountsByKind(runID: runID, layers: layers).map { "\($0.kind) \($0.count)" }, expected)
         XCTAssertEqual(expected.count, 6)
-        XCTAssertEqual(try store.layerCount(runID: runID, run: "r"), 4)
+        XCTAssertEqual(layers.blockLayerCount, 4)
         // A run with no components yet (a recorder that registered nothing) has no layers.
         try store.connection.execute("INSERT INTO run (name, created_at, status) VALUES ('empty', '2026-01-01T00:00:00Z', 'incomplete')")
         XCTAssertEqual(try store.componentLayers(runID: try store.runID(named: "empty"), run: "empty"), ComponentLayers(count: 0, layers: [], kindsOfLayer: []))
